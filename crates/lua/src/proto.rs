@@ -1,0 +1,73 @@
+//! Function prototypes as the compiler produces them.
+//!
+//! A `Proto` is plain data with no collector references, so the compiler can run without
+//! touching the heap; `load` turns the tree into collected prototypes (interning the
+//! string constants) in one pass. The same plain form is what `string.dump` writes and
+//! reads back.
+
+use alloc::vec::Vec;
+
+use crate::opcode::Instruction;
+
+/// A compile-time constant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constant {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Vec<u8>),
+}
+
+/// Where a closure finds an upvalue when it is created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpvalDesc {
+    /// Variable name, for debug information.
+    pub name: Vec<u8>,
+    /// True: a register of the enclosing function; false: an upvalue of it.
+    pub in_stack: bool,
+    /// The register or upvalue index in the enclosing function.
+    pub index: u8,
+    /// The variable's kind (`VarKind`), for debug information and const checks.
+    pub kind: VarKind,
+}
+
+/// Kinds of variables (`VDKREG`, `RDKCONST`, ... in lparser.h).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    Regular,
+    Const,
+    ToClose,
+    CompileTimeConst,
+}
+
+/// A local variable's name and the pc range where it is active.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalVar {
+    pub name: Vec<u8>,
+    /// First instruction where the variable is active.
+    pub start_pc: u32,
+    /// First instruction where the variable is dead.
+    pub end_pc: u32,
+}
+
+/// One compiled function.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Proto {
+    /// The chunk name given to `load` (`"@file.lua"`, `"=stdin"`, or the source text).
+    pub source: Vec<u8>,
+    pub line_defined: u32,
+    pub last_line_defined: u32,
+    /// Number of fixed parameters.
+    pub num_params: u8,
+    pub is_vararg: bool,
+    /// Registers the function needs (its frame size).
+    pub max_stack: u8,
+    pub code: Vec<Instruction>,
+    /// Source line of each instruction (same length as `code`).
+    pub lines: Vec<u32>,
+    pub constants: Vec<Constant>,
+    pub upvalues: Vec<UpvalDesc>,
+    pub protos: Vec<Proto>,
+    pub locals: Vec<LocalVar>,
+}

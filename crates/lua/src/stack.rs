@@ -1,0 +1,50 @@
+//! Native stack guard.
+//!
+//! The VM is stackless, but the parser and a few library callbacks still recurse on the
+//! native stack. Each recursion point calls [`StackGuard::check`], which compares the
+//! current stack pointer with a floor fixed when the engine was entered. The host chooses
+//! the floor: on the host it is `entry_sp - budget`; in the kernel the C shim computes it
+//! from the real bounds of the stack the code runs on.
+
+/// Approximate current stack pointer: the address of a local.
+#[inline(always)]
+pub fn stack_pointer() -> usize {
+    let marker = 0u8;
+    core::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Fails once the stack pointer drops below `floor` (stacks grow down on every target we
+/// support).
+#[derive(Clone, Copy, Debug)]
+pub struct StackGuard {
+    floor: usize,
+}
+
+impl StackGuard {
+    /// A guard that allows `budget` bytes below the caller's stack pointer.
+    #[inline(never)]
+    pub fn with_budget(budget: usize) -> Self {
+        Self { floor: stack_pointer().saturating_sub(budget) }
+    }
+
+    /// A guard with an explicit floor address.
+    pub fn with_floor(floor: usize) -> Self {
+        Self { floor }
+    }
+
+    /// A guard that never fires (tests of code that does not recurse).
+    pub fn unlimited() -> Self {
+        Self { floor: 0 }
+    }
+
+    /// True while the stack pointer is above the floor.
+    #[inline(always)]
+    pub fn check(&self) -> bool {
+        stack_pointer() > self.floor
+    }
+
+    /// Bytes left above the floor.
+    pub fn left(&self) -> usize {
+        stack_pointer().saturating_sub(self.floor)
+    }
+}
