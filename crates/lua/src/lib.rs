@@ -7,8 +7,50 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-pub mod number;
+// Front end: source to plain prototypes.
+pub mod chunkid;
 pub mod opcode;
+pub mod parse;
 pub mod proto;
+
+// Values and the heap.
+pub mod gc;
+pub mod lstr;
+pub mod table;
+pub mod value;
+pub(crate) mod func;
+pub(crate) mod thread;
+pub mod userdata;
+
+// Execution.
+pub mod api;
+pub mod arith;
+pub(crate) mod call;
+pub(crate) mod collect;
+pub mod debug;
+pub mod embed;
+pub mod error;
+pub mod load;
+pub mod nested;
+pub mod state;
+pub(crate) mod vm;
+
+// Numbers and text.
+pub mod number;
+pub mod numfmt;
+pub(crate) mod rng;
+pub mod tostr;
+
+// Libraries.
+pub(crate) mod lib_base;
+pub(crate) mod lib_coroutine;
+
+// Support.
 pub mod stack;
 pub mod tvec;
+
+pub use api::{Ctx, NativeFn, Ret};
+pub use error::{Error, LuaResult};
+pub use load::Mode;
+pub use state::{Config, FuelAction, Host, Lua, NoHost};
+pub use value::{Type, Value};

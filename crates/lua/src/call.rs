@@ -1,0 +1,506 @@
+//! Calls, returns, errors and coroutine switches: the executor around the interpreter.
+//!
+//! Lua-to-Lua calls, metamethod calls made by the VM, `pcall`, and coroutine resumes
+//! and yields never recurse on the native stack: each pushes a `Frame` and the loop in
+//! `execute` goes on with the new top frame. A native function that needs Lua to run
+//! returns a `Ret` naming what to call and a continuation to run afterwards.
+//!
+//! Only `call_nested` recurses (natives such as `table.sort` that call Lua in a loop,
+//! `__close` and `__gc` handlers, the host): it checks the stack guard first, and it
+//! marks the thread non-yieldable while it runs.
+
+use crate::api::{stack_error, ContFn, Ctx, Ret};
+use crate::error::{Error, LuaResult};
+use crate::gc::Gc;
+use crate::opcode::TagMethod;
+use crate::state::{Lua, MAX_NESTED};
+use crate::thread::{flags, CoStatus, Frame, Thread};
+use crate::value::Value;
+
+/// Results wanted by a call: all of them.
+pub const MULTRET: i32 = -1;
+
+/// Longest chain of `__call` metamethods followed for one call.
+const MAX_CALL_CHAIN: usize = 15;
+
+impl Lua {
+    /// Calls the function at stack index `func` of the running thread with the values
+    /// above it (up to `top`) as arguments, leaving `nresults` results (all if
+    /// `MULTRET`) from `func` on. Recurses on the native stack.
+    ///
+    /// # Errors
+    /// Any error the call raises; the frames it pushed are gone then.
+    pub fn call_nested(&mut self, func: usize, nresults: i32) -> LuaResult<()> {
+        if !self.guard.check() || self.nested >= MAX_NESTED {
+            return Err(self.rt_error(format_args!("C stack overflow")));
+        }
+        let thread = self.current;
+        let depth = self.th().frames.len();
+        self.nested += 1;
+        self.th().non_yieldable += 1;
+        // Even a native callee may have switched threads (a resume), so always run the
+        // executor until this call's frames are gone.
+        let r = match self.precall(func, nresults, flags::BOUNDARY) {
+            Ok(_) => self.execute(thread, depth),
+            Err(e) => Err(e),
+        };
+        // SAFETY: `thread` is live: it is the thread this call started on, referenced
+        // from the frames below.
+        let th = unsafe { thread.get_mut() };
+        th.non_yieldable = th.non_yieldable.saturating_sub(1);
+        self.nested -= 1;
+        if r.is_err() {
+            self.unwind_to(thread, depth);
+        }
+        r
+    }
+
+    /// Prepares a call of the value at `func`: a Lua function gets a frame (true: the
+    /// caller must run `execute`), a native function runs at once (false).
+    pub(crate) fn precall(&mut self, mut func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
+        let mut chain = 0;
+        loop {
+            let th = self.th();
+            match th.get(func) {
+                Value::LuaFn(cl) => {
+                    let p = cl.proto;
+                    let nargs = th.top.saturating_sub(func + 1);
+                    let base = func + 1;
+                    let need = base + nargs.max(p.num_params as usize) + p.max_stack as usize + 1;
+                    th.ensure_slots(&self.heap, need).map_err(|o| stack_error(self, o))?;
+                    let th = self.th();
+                    for i in nargs..p.num_params as usize {
+                        th.set(base + i, Value::Nil);
+                    }
+                    th.top = base + if p.is_vararg { nargs.max(p.num_params as usize) } else { p.num_params as usize };
+                    let frame = Frame {
+                        func,
+                        base,
+                        pc: 0,
+                        nresults,
+                        nextra: 0,
+                        flags: fl,
+                        closure: Some(cl),
+                        k: None,
+                        ctx: 0,
+                        handler: 0,
+                    };
+                    th.push_frame(&self.heap, frame).map_err(|_| Error::Memory)?;
+                    return Ok(true);
+                }
+                f @ (Value::NativeFn(_) | Value::NativeClosure(_)) => {
+                    let nf = match f {
+                        Value::NativeFn(nf) => nf,
+                        Value::NativeClosure(c) => c.f,
+                        _ => return Ok(false),
+                    };
+                    th.ensure(&self.heap, crate::thread::MIN_STACK).map_err(|o| stack_error(self, o))?;
+                    let frame = Frame {
+                        func,
+                        base: func + 1,
+                        pc: 0,
+                        nresults,
+                        nextra: 0,
+                        flags: fl,
+                        closure: None,
+                        k: None,
+                        ctx: 0,
+                        handler: 0,
+                    };
+                    th.push_frame(&self.heap, frame).map_err(|_| Error::Memory)?;
+                    let ret = nf(&mut Ctx { lua: self, base: func + 1 })?;
+                    return self.handle_ret(ret);
+                }
+                other => {
+                    // `__call`: insert the metamethod as the function, shifting arguments.
+                    let mm = self.metamethod(&other, TagMethod::Call);
+                    chain += 1;
+                    if mm.is_nil() || chain > MAX_CALL_CHAIN {
+                        if !mm.is_nil() {
+                            return Err(self.rt_error(format_args!("'__call' chain too long")));
+                        }
+                        return Err(crate::debug::call_error(self, func, &other));
+                    }
+                    th.ensure(&self.heap, 1).map_err(|o| stack_error(self, o))?;
+                    let th = self.th();
+                    let mut i = th.top;
+                    while i > func {
+                        th.set(i, th.get(i - 1));
+                        i -= 1;
+                    }
+                    th.top += 1;
+                    th.set(func, mm);
+                }
+            }
+        }
+    }
+
+    /// Acts on what a native function returned. True when a Lua frame was pushed and
+    /// the caller must run `execute`.
+    pub(crate) fn handle_ret(&mut self, ret: Ret) -> LuaResult<bool> {
+        match ret {
+            Ret::Values(n) => {
+                self.return_from_native(n)?;
+                Ok(false)
+            }
+            Ret::CallK { nargs, nresults, k, ctx, protected } => {
+                let th = self.th();
+                let Some(f) = th.frames.last_mut() else { return Ok(false) };
+                f.k = Some(k);
+                f.ctx = ctx;
+                if protected {
+                    f.flags |= flags::PROTECTED;
+                }
+                let func = th.top.saturating_sub(nargs + 1);
+                // Where the requested call's results start (and, if protected, where
+                // the stack is cut back to on error).
+                f.pc = func;
+                match self.precall(func, nresults, 0) {
+                    Ok(true) => Ok(true),
+                    Ok(false) => self.continue_native(Ok(())),
+                    Err(e) if protected && e.is_catchable() => {
+                        let e = self.apply_handler(e);
+                        self.th().top = func;
+                        self.continue_native(Err(e))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Ret::TailCall { nargs } => {
+                let th = self.th();
+                let func = th.top.saturating_sub(nargs + 1);
+                if let Some(f) = th.frames.last_mut() {
+                    f.k = Some(pass_results);
+                    f.pc = func;
+                }
+                match self.precall(func, MULTRET, 0)? {
+                    true => Ok(true),
+                    false => self.continue_native(Ok(())),
+                }
+            }
+            Ret::Yield(n) => self.yield_values(n, None, 0),
+            Ret::YieldK { n, k, ctx } => self.yield_values(n, Some(k), ctx),
+            Ret::Resume { co, nargs, k, ctx } => self.resume(co, nargs, k, ctx),
+        }
+    }
+
+    /// Runs the continuation of the native frame on top after its requested call ended.
+    pub(crate) fn continue_native(&mut self, status: LuaResult<()>) -> LuaResult<bool> {
+        let th = self.th();
+        let Some(f) = th.frames.last_mut() else { return Ok(false) };
+        let Some(k) = f.k.take() else {
+            return status.map(|_| false);
+        };
+        f.flags &= !flags::PROTECTED;
+        let ctx = f.ctx;
+        let base = f.base;
+        let ret = k(&mut Ctx { lua: self, base }, status, ctx)?;
+        self.handle_ret(ret)
+    }
+
+    /// Pops the native frame on top, moving its last `n` values to its function slot.
+    pub(crate) fn return_from_native(&mut self, n: usize) -> LuaResult<()> {
+        let th = self.th();
+        let Some(f) = th.frames.pop() else { return Ok(()) };
+        let first = th.top.saturating_sub(n);
+        self.move_results(f.func, first, n, f.nresults)
+    }
+
+    /// Moves `n` results from `first` to `dest`, adjusting to `wanted` (or all), and
+    /// sets `top` after them.
+    #[inline]
+    pub(crate) fn move_results(&mut self, dest: usize, first: usize, n: usize, wanted: i32) -> LuaResult<()> {
+        let th = self.th();
+        let count = if wanted < 0 { n } else { wanted as usize };
+        if dest + count > th.stack.len() {
+            th.ensure_slots(&self.heap, dest + count).map_err(|o| stack_error(self, o))?;
+        }
+        let th = self.th();
+        for i in 0..count {
+            let v = if i < n { th.get(first + i) } else { Value::Nil };
+            th.set(dest + i, v);
+        }
+        th.top = dest + count;
+        Ok(())
+    }
+
+    /// Runs frames until the frame stack of `entry_thread` is back to `entry_depth`.
+    pub(crate) fn execute(&mut self, entry_thread: Gc<Thread>, entry_depth: usize) -> LuaResult<()> {
+        loop {
+            if self.current == entry_thread && self.th().frames.len() <= entry_depth {
+                return Ok(());
+            }
+            let r = self.step();
+            if let Err(e) = r {
+                self.handle_error(e, entry_thread, entry_depth)?;
+            }
+        }
+    }
+
+    /// Makes progress on the top frame of the running thread.
+    fn step(&mut self) -> LuaResult<()> {
+        let th = self.th();
+        match th.frames.last() {
+            Some(f) if f.is_lua() => crate::vm::run(self),
+            // A native frame on top that is not running: its requested call finished
+            // without a frame of its own (cannot happen) or it is a finished coroutine.
+            Some(_) => {
+                self.continue_native(Ok(()))?;
+                Ok(())
+            }
+            None => self.coroutine_finished(),
+        }
+    }
+
+    /// After a Lua function returned with results at `dest..top` into a caller that is
+    /// not a plain Lua frame: runs the caller's continuation or finishes its op.
+    pub(crate) fn after_return(&mut self) -> LuaResult<()> {
+        let th = self.th();
+        match th.frames.last() {
+            None => self.coroutine_finished(),
+            Some(f) if f.is_lua() => {
+                if f.flags & flags::FINISH_OP != 0 {
+                    crate::vm::finish_op(self)?;
+                }
+                Ok(())
+            }
+            Some(_) => {
+                self.continue_native(Ok(()))?;
+                Ok(())
+            }
+        }
+    }
+
+    // ---- errors ----
+
+    /// Unwinds to the nearest protected frame of the running thread above the entry
+    /// point and resumes there; otherwise kills the coroutine or returns the error.
+    fn handle_error(&mut self, mut e: Error, entry_thread: Gc<Thread>, entry_depth: usize) -> LuaResult<()> {
+        loop {
+            let th = self.th();
+            let floor = if self.current == entry_thread { entry_depth } else { 0 };
+            let protected = if e.is_catchable() {
+                th.frames.iter().enumerate().skip(floor).rev().find(|(_, f)| f.flags & flags::PROTECTED != 0).map(|(i, _)| i)
+            } else {
+                None
+            };
+            if let Some(idx) = protected {
+                e = self.apply_handler(e);
+                let th = self.th();
+                let slot = th.frames.get(idx).map_or(0, |f| f.pc);
+                self.close_frames_above(idx + 1, slot, Some(e));
+                self.th().top = slot;
+                return self.continue_native(Err(e)).map(|_| ());
+            }
+            if self.current == entry_thread {
+                self.unwind_to(entry_thread, entry_depth);
+                return Err(e);
+            }
+            // An unprotected error ends the coroutine; its resumer gets the error.
+            let co = self.current;
+            self.unwind_to(co, 0);
+            // SAFETY: `co` is the running thread, alive.
+            let cot = unsafe { co.get_mut() };
+            cot.status = CoStatus::Dead;
+            if let Error::Lua(v) = e {
+                cot.error = Some(v);
+            }
+            let Some(resumer) = cot.resumer.take() else { return Err(e) };
+            self.current = resumer;
+            // SAFETY: the resumer is alive (it is waiting in `resume`).
+            unsafe { resumer.get_mut() }.status = CoStatus::Running;
+            if !e.is_catchable() {
+                continue;
+            }
+            match self.continue_native(Err(e)) {
+                Ok(_) => return Ok(()),
+                Err(e2) => e = e2,
+            }
+        }
+    }
+
+    /// Calls the message handler of the innermost `xpcall` frame, if any, on `e`.
+    fn apply_handler(&mut self, e: Error) -> Error {
+        let Error::Lua(v) = e else { return e };
+        let th = self.th();
+        let Some(f) = th.frames.iter().rev().find(|f| f.flags & flags::PROTECTED != 0) else { return e };
+        if f.handler == 0 {
+            return e;
+        }
+        let h = th.get(f.handler);
+        let top = th.top;
+        if th.ensure(&self.heap, 3).is_err() {
+            return Error::Memory;
+        }
+        let th = self.th();
+        th.set(top, h);
+        th.set(top + 1, v);
+        th.top = top + 2;
+        match self.call_nested(top, 1) {
+            Ok(()) => {
+                let th = self.th();
+                let r = th.get(top);
+                th.top = top;
+                Error::Lua(r)
+            }
+            Err(e2) => {
+                self.th().top = top;
+                e2
+            }
+        }
+    }
+
+    /// Pops frames of `thread` down to `depth`, closing upvalues (no `__close` calls:
+    /// those run in `close_frames_above` for protected unwinds).
+    pub(crate) fn unwind_to(&mut self, thread: Gc<Thread>, depth: usize) {
+        // SAFETY: `thread` is alive (running, or the one a nested call started on).
+        let th = unsafe { thread.get_mut() };
+        if th.frames.len() <= depth {
+            return;
+        }
+        let level = th.frames.get(depth).map_or(0, |f| f.func);
+        th.frames.truncate(depth);
+        th.close_upvals(level);
+        let keep = th.tbc.iter().position(|&s| s >= level).unwrap_or(th.tbc.len());
+        th.tbc.truncate(keep);
+    }
+
+    /// Pops frames from index `from` on, closing upvalues and calling `__close` of
+    /// pending to-be-closed variables at or above `level` with the error object.
+    fn close_frames_above(&mut self, from: usize, level: usize, err: Option<Error>) {
+        let th = self.th();
+        th.frames.truncate(from);
+        th.close_upvals(level);
+        let errv = match err {
+            Some(Error::Lua(v)) => v,
+            Some(Error::Memory) => Value::Str(self.mem_msg),
+            _ => Value::Nil,
+        };
+        let _ = crate::vm::close_tbc(self, level, errv, true);
+    }
+
+    // ---- coroutines ----
+
+    /// Starts or continues coroutine `co` with the last `nargs` values of the running
+    /// thread as arguments.
+    fn resume(&mut self, co: Gc<Thread>, nargs: usize, k: ContFn, ctx: usize) -> LuaResult<bool> {
+        let from = self.current;
+        {
+            let th = self.th();
+            if let Some(f) = th.frames.last_mut() {
+                f.k = Some(k);
+                f.ctx = ctx;
+                f.flags |= flags::RESUMING;
+            }
+        }
+        // SAFETY: `co` is a live thread distinct from the running one (checked by the
+        // caller: only suspended coroutines are resumed).
+        let cot = unsafe { co.get_mut() };
+        if self.nested >= MAX_NESTED || !self.guard.check() {
+            return Err(self.rt_error(format_args!("C stack overflow")));
+        }
+        let th = self.th();
+        let first = th.top.saturating_sub(nargs);
+        cot.ensure(&self.heap, nargs + crate::thread::MIN_STACK).map_err(|o| stack_error(self, o))?;
+        for i in 0..nargs {
+            let v = th.get(first + i);
+            let t = cot.top;
+            cot.set(t, v);
+            cot.top += 1;
+        }
+        th.top = first;
+        th.status = CoStatus::Normal;
+        cot.status = CoStatus::Running;
+        cot.resumer = Some(from);
+        self.current = co;
+        if cot.frames.is_empty() {
+            // First resume: the body function sits at slot 0.
+            return match self.precall(0, MULTRET, 0) {
+                Ok(pushed) => {
+                    if !pushed && self.current == co {
+                        self.coroutine_finished()?;
+                    }
+                    Ok(true)
+                }
+                Err(e) => Err(e),
+            };
+        }
+        // Resuming a yield: the yielding native frame returns the resume arguments.
+        let cot = self.th();
+        let Some(f) = cot.frames.last() else { return Ok(true) };
+        if f.k.is_some() {
+            self.continue_native(Ok(()))?;
+        } else {
+            self.return_from_native(nargs)?;
+            self.after_return()?;
+        }
+        Ok(true)
+    }
+
+    /// Suspends the running coroutine, passing the last `n` values to its resumer.
+    fn yield_values(&mut self, n: usize, k: Option<ContFn>, ctx: usize) -> LuaResult<bool> {
+        let co = self.current;
+        // SAFETY: the running thread is alive.
+        let cot = unsafe { co.get_mut() };
+        if co == self.main || cot.resumer.is_none() {
+            return Err(self.error_at_level(1, format_args!("attempt to yield from outside a coroutine")));
+        }
+        if cot.non_yieldable > 0 {
+            return Err(self.error_at_level(1, format_args!("attempt to yield across a C-call boundary")));
+        }
+        if let Some(f) = cot.frames.last_mut() {
+            f.k = k;
+            f.ctx = ctx;
+        }
+        let first = cot.top.saturating_sub(n);
+        let Some(resumer) = cot.resumer.take() else { return Ok(false) };
+        cot.status = CoStatus::Suspended;
+        // SAFETY: the resumer is alive and waiting.
+        let rt = unsafe { resumer.get_mut() };
+        rt.ensure(&self.heap, n + 1).map_err(|o| stack_error(self, o))?;
+        for i in 0..n {
+            let v = cot.get(first + i);
+            let t = rt.top;
+            rt.set(t, v);
+            rt.top += 1;
+        }
+        cot.top = first;
+        rt.status = CoStatus::Running;
+        self.current = resumer;
+        self.continue_native(Ok(()))
+    }
+
+    /// The running coroutine's body returned: its results (at `0..top`) go to the
+    /// resumer.
+    fn coroutine_finished(&mut self) -> LuaResult<()> {
+        let co = self.current;
+        // SAFETY: the running thread is alive.
+        let cot = unsafe { co.get_mut() };
+        let Some(resumer) = cot.resumer.take() else {
+            return Ok(());
+        };
+        cot.status = CoStatus::Dead;
+        let n = cot.top;
+        // SAFETY: the resumer is alive and waiting.
+        let rt = unsafe { resumer.get_mut() };
+        rt.ensure(&self.heap, n + 1).map_err(|o| stack_error(self, o))?;
+        for i in 0..n {
+            let v = cot.get(i);
+            let t = rt.top;
+            rt.set(t, v);
+            rt.top += 1;
+        }
+        cot.top = 0;
+        rt.status = CoStatus::Running;
+        self.current = resumer;
+        self.continue_native(Ok(())).map(|_| ())
+    }
+}
+
+/// Continuation that returns the callee's results unchanged (tail calls from natives).
+fn pass_results(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
+    status?;
+    let th = cx.lua.th();
+    let start = th.frames.last().map_or(0, |f| f.pc);
+    Ok(Ret::Values(th.top.saturating_sub(start)))
+}

@@ -1,0 +1,398 @@
+//! Debug information for messages: source positions, variable names for error
+//! messages (by symbolic execution of the bytecode, as ldebug.c does), function names
+//! for argument errors, and tracebacks.
+
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use crate::api::{Buf, Bytes};
+use crate::arith::ArithOp;
+use crate::error::Error;
+use crate::func::FnProto;
+use crate::gc::Gc;
+use crate::opcode::{ins, Op};
+use crate::state::Lua;
+use crate::thread::{flags, Frame};
+use crate::value::Value;
+
+/// Where an operand of the failing instruction came from, for `varinfo`.
+#[derive(Clone, Copy, Debug)]
+pub enum Operand {
+    Reg(u32),
+    Upval(u32),
+    Const(u32),
+    None,
+}
+
+/// The frame `level` levels below the top (0: top).
+fn frame_at(lua: &Lua, level: usize) -> Option<Frame> {
+    let frames = &lua.th().frames;
+    frames.len().checked_sub(level + 1).and_then(|i| frames.get(i)).copied()
+}
+
+/// Current line of a Lua frame.
+pub(crate) fn current_line(f: &Frame) -> Option<u32> {
+    let cl = f.closure?;
+    cl.proto.line_at(f.pc.saturating_sub(1))
+}
+
+/// Appends `chunkid:line: ` for the frame at `level`, if it is a Lua frame.
+pub(crate) fn push_where(lua: &Lua, level: usize, buf: &mut Buf) {
+    let Some(f) = frame_at(lua, level) else { return };
+    let (Some(cl), Some(line)) = (f.closure, current_line(&f)) else { return };
+    let mut id = Vec::new();
+    if crate::chunkid::chunk_id(cl.proto.source.as_bytes(), &mut id).is_err() {
+        buf.failed = true;
+        return;
+    }
+    let _ = write!(buf, "{}:{}: ", Bytes(&id), line);
+}
+
+/// Name of the native function running on top, as its caller named it, for
+/// `bad argument` messages. Returns the argument index (adjusted for methods), the name
+/// and whether it was a method call.
+pub(crate) fn native_name(lua: &Lua, arg: usize) -> (usize, Vec<u8>, bool) {
+    let mut name = Vec::new();
+    let caller = frame_at(lua, 1);
+    let found = caller.and_then(|c| call_site_name(&c));
+    match found {
+        Some((kind, n)) => {
+            let _ = crate::tvec::TryVec::try_extend_from_slice(&mut name, &n);
+            if kind == "method" {
+                return (arg.saturating_sub(1), name, true);
+            }
+        }
+        None => {
+            let _ = crate::tvec::TryVec::try_extend_from_slice(&mut name, b"?");
+        }
+    }
+    (arg, name, false)
+}
+
+/// The kind and name of the function called by the instruction before `f.pc`.
+fn call_site_name(f: &Frame) -> Option<(&'static str, Vec<u8>)> {
+    let cl = f.closure?;
+    let p = &cl.proto;
+    let pc = f.pc.checked_sub(1)?;
+    let i = *p.code.get(pc)?;
+    match Op::from_u8(ins::op(i))? {
+        Op::Call | Op::TailCall => obj_name(p, pc, ins::a(i)),
+        Op::TForCall => Some(("for iterator", copy(b"for iterator"))),
+        op => {
+            let tm = match op {
+                Op::SelfOp | Op::GetTabUp | Op::GetTable | Op::GetI | Op::GetField => "index",
+                Op::SetTabUp | Op::SetTable | Op::SetI | Op::SetField => "newindex",
+                Op::MmBin | Op::MmBinI | Op::MmBinK => {
+                    let t = crate::opcode::TagMethod::from_u8(ins::c(i) as u8)?;
+                    return Some(("metamethod", copy(t.name().trim_start_matches("__").as_bytes())));
+                }
+                Op::Unm => "unm",
+                Op::BNot => "bnot",
+                Op::Len => "len",
+                Op::Concat => "concat",
+                Op::Eq => "eq",
+                Op::Lt | Op::LtI | Op::GtI => "lt",
+                Op::Le | Op::LeI | Op::GeI => "le",
+                Op::Close | Op::Return => "close",
+                _ => return None,
+            };
+            Some(("metamethod", copy(tm.as_bytes())))
+        }
+    }
+}
+
+fn copy(b: &[u8]) -> Vec<u8> {
+    crate::tvec::try_copy_of(b).unwrap_or_default()
+}
+
+/// Does instruction `op` set register A?
+fn sets_a(op: Op) -> bool {
+    !matches!(
+        op,
+        Op::SetUpval
+            | Op::SetTabUp
+            | Op::SetTable
+            | Op::SetI
+            | Op::SetField
+            | Op::MmBin
+            | Op::MmBinI
+            | Op::MmBinK
+            | Op::Close
+            | Op::Tbc
+            | Op::Jmp
+            | Op::Eq
+            | Op::Lt
+            | Op::Le
+            | Op::EqK
+            | Op::EqI
+            | Op::LtI
+            | Op::LeI
+            | Op::GtI
+            | Op::GeI
+            | Op::Test
+            | Op::Return
+            | Op::Return0
+            | Op::Return1
+            | Op::SetList
+            | Op::VarArgPrep
+            | Op::ExtraArg
+            | Op::TForLoop
+            | Op::ErrNNil
+    )
+}
+
+/// The instruction that last set `reg` before `lastpc`, if unconditional.
+fn find_set_reg(p: &FnProto, mut lastpc: usize, reg: u32) -> Option<usize> {
+    if let Some(op) = p.code.get(lastpc).and_then(|&i| Op::from_u8(ins::op(i))) {
+        if matches!(op, Op::MmBin | Op::MmBinI | Op::MmBinK) {
+            lastpc = lastpc.saturating_sub(1);
+        }
+    }
+    let mut setreg = None;
+    let mut jmptarget = 0usize;
+    for pc in 0..lastpc {
+        let Some(&i) = p.code.get(pc) else { break };
+        let Some(op) = Op::from_u8(ins::op(i)) else { break };
+        let a = ins::a(i);
+        let change = match op {
+            Op::LoadNil => a <= reg && reg <= a + ins::b(i),
+            Op::TForCall => reg >= a + 2,
+            Op::Call | Op::TailCall => reg >= a,
+            Op::Jmp => {
+                let dest = (pc as isize + 1 + ins::sj(i) as isize) as usize;
+                if dest <= lastpc && dest > jmptarget {
+                    jmptarget = dest;
+                }
+                false
+            }
+            _ => sets_a(op) && reg == a,
+        };
+        if change {
+            setreg = if pc < jmptarget { None } else { Some(pc) };
+        }
+    }
+    setreg
+}
+
+/// `getobjname`: what register `reg` holds at `lastpc`.
+fn obj_name(p: &FnProto, lastpc: usize, reg: u32) -> Option<(&'static str, Vec<u8>)> {
+    if let Some(n) = p.local_name(reg as usize + 1, lastpc) {
+        return Some(("local", copy(n)));
+    }
+    let pc = find_set_reg(p, lastpc, reg)?;
+    let i = *p.code.get(pc)?;
+    let kstr = |k: u32| match p.constants.get(k as usize) {
+        Some(Value::Str(s)) => Some(copy(s.as_bytes())),
+        _ => None,
+    };
+    match Op::from_u8(ins::op(i))? {
+        Op::Move => {
+            let b = ins::b(i);
+            if b < ins::a(i) {
+                obj_name(p, pc, b)
+            } else {
+                None
+            }
+        }
+        Op::GetTabUp => {
+            let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
+            let env = p.upval_names.get(ins::b(i) as usize).is_some_and(|n| n.as_slice() == b"_ENV");
+            Some((if env { "global" } else { "field" }, name))
+        }
+        Op::GetField => {
+            let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
+            let env = p.local_name(ins::b(i) as usize + 1, pc).is_some_and(|n| n == b"_ENV");
+            Some((if env { "global" } else { "field" }, name))
+        }
+        Op::GetTable => {
+            let name = match find_set_reg(p, pc, ins::c(i)).and_then(|q| p.code.get(q)) {
+                Some(&li) if matches!(Op::from_u8(ins::op(li)), Some(Op::LoadK)) => kstr(ins::bx(li)),
+                _ => None,
+            };
+            Some(("field", name.unwrap_or_else(|| copy(b"?"))))
+        }
+        Op::GetI => Some(("field", copy(b"integer index"))),
+        Op::GetUpval => Some(("upvalue", p.upval_names.get(ins::b(i) as usize).map(|n| copy(n)).unwrap_or_else(|| copy(b"?")))),
+        Op::LoadK => kstr(ins::bx(i)).map(|n| ("constant", n)),
+        Op::SelfOp => {
+            let name = if ins::k(i) { kstr(ins::c(i)) } else { None };
+            Some(("method", name.unwrap_or_else(|| copy(b"?"))))
+        }
+        _ => None,
+    }
+}
+
+/// ` (kind 'name')` for an operand of the running Lua frame, or nothing.
+fn varinfo(lua: &Lua, operand: Operand, buf: &mut Buf) {
+    let Some(f) = frame_at(lua, 0) else { return };
+    let Some(cl) = f.closure else { return };
+    let p = &cl.proto;
+    let pc = f.pc.saturating_sub(1);
+    let found = match operand {
+        Operand::Reg(r) => obj_name(p, pc, r),
+        Operand::Upval(u) => p.upval_names.get(u as usize).map(|n| ("upvalue", copy(n))),
+        Operand::Const(k) => match p.constants.get(k as usize) {
+            Some(Value::Str(s)) => Some(("constant", copy(s.as_bytes()))),
+            _ => None,
+        },
+        Operand::None => None,
+    };
+    if let Some((kind, name)) = found {
+        let _ = write!(buf, " ({} '{}')", kind, Bytes(&name));
+    }
+}
+
+fn typed_error(lua: &mut Lua, v: &Value, op: &str, operand: Operand) -> Error {
+    let mut buf = Buf::default();
+    let tn = lua.type_name_of(v);
+    let _ = write!(buf, "attempt to {} a {} value", op, Bytes(tn.as_bytes()));
+    varinfo(lua, operand, &mut buf);
+    if buf.failed {
+        return Error::Memory;
+    }
+    lua.rt_error(format_args!("{}", Bytes(&buf.bytes)))
+}
+
+/// `attempt to <op> a <type> value (<varinfo>)`.
+pub(crate) fn type_error(lua: &mut Lua, v: &Value, op: &str, operand: Operand) -> Error {
+    typed_error(lua, v, op, operand)
+}
+
+/// Error for indexing a value that cannot be indexed.
+pub(crate) fn index_error(lua: &mut Lua, t: &Value, k: &Value, operand: Operand) -> Error {
+    let mut buf = Buf::default();
+    let tn = lua.type_name_of(t);
+    let _ = write!(buf, "attempt to index a {} value", Bytes(tn.as_bytes()));
+    let before = buf.bytes.len();
+    varinfo(lua, operand, &mut buf);
+    if buf.bytes.len() == before {
+        if let Value::Str(s) = k {
+            let _ = write!(buf, " (field '{}')", Bytes(s.as_bytes()));
+        }
+    }
+    if buf.failed {
+        return Error::Memory;
+    }
+    lua.rt_error(format_args!("{}", Bytes(&buf.bytes)))
+}
+
+/// Error for calling a value that is not callable.
+pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
+    let operand = match frame_at(lua, 0) {
+        Some(f) if f.is_lua() && func_slot >= f.base => Operand::Reg((func_slot - f.base) as u32),
+        _ => Operand::None,
+    };
+    typed_error(lua, v, "call", operand)
+}
+
+/// Error for arithmetic or bitwise operands that are not numbers.
+pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: Operand, oy: Operand) -> Error {
+    if op.is_bitwise() {
+        let xn = crate::arith::to_number(x);
+        let yn = crate::arith::to_number(y);
+        if xn.is_some() && yn.is_some() {
+            return lua.rt_error(format_args!("number has no integer representation"));
+        }
+        let (bad, o) = if xn.is_none() { (x, ox) } else { (y, oy) };
+        return typed_error(lua, bad, "perform bitwise operation on", o);
+    }
+    let (bad, o) = if crate::arith::to_number(x).is_none() { (x, ox) } else { (y, oy) };
+    typed_error(lua, bad, "perform arithmetic on", o)
+}
+
+/// `attempt to compare ...`.
+pub(crate) fn compare_error(lua: &mut Lua, x: &Value, y: &Value) -> Error {
+    let t1 = lua.type_name_of(x);
+    let t2 = lua.type_name_of(y);
+    if t1.as_bytes() == t2.as_bytes() {
+        lua.rt_error(format_args!("attempt to compare two {} values", Bytes(t1.as_bytes())))
+    } else {
+        lua.rt_error(format_args!("attempt to compare {} with {}", Bytes(t1.as_bytes()), Bytes(t2.as_bytes())))
+    }
+}
+
+/// `attempt to concatenate ...` for the operand at stack slot `slot`.
+pub(crate) fn concat_error(lua: &mut Lua, bad: &Value, fi: usize, slot: usize) -> Error {
+    let operand = match lua.th().frames.get(fi) {
+        Some(f) if slot >= f.base => Operand::Reg((slot - f.base) as u32),
+        _ => Operand::None,
+    };
+    typed_error(lua, bad, "concatenate", operand)
+}
+
+/// Name of the local variable in stack slot `slot` of the running Lua frame.
+pub(crate) fn local_name_at(lua: &Lua, slot: usize) -> Option<Vec<u8>> {
+    let f = frame_at(lua, 0)?;
+    let cl = f.closure?;
+    let reg = slot.checked_sub(f.base)?;
+    cl.proto.local_name(reg + 1, f.pc.saturating_sub(1)).map(copy)
+}
+
+/// Appends a traceback of the running thread, starting `level` frames below the top
+/// (`luaL_traceback`).
+pub fn traceback(lua: &Lua, level: usize, buf: &mut Buf) {
+    buf.push_bytes(b"stack traceback:");
+    let frames = &lua.th().frames;
+    let n = frames.len();
+    let mut shown = 0;
+    for idx in (0..n.saturating_sub(level)).rev() {
+        let Some(f) = frames.get(idx) else { continue };
+        shown += 1;
+        if shown > 22 && idx > 10 {
+            if shown == 23 {
+                let _ = write!(buf, "\n\t...\t(skipping {} levels)", idx.saturating_sub(10));
+            }
+            continue;
+        }
+        buf.push_bytes(b"\n\t");
+        match f.closure {
+            Some(cl) => {
+                let mut id = Vec::new();
+                let _ = crate::chunkid::chunk_id(cl.proto.source.as_bytes(), &mut id);
+                let line = current_line(f).unwrap_or(0);
+                let _ = write!(buf, "{}:{}: in ", Bytes(&id), line);
+                describe_function(lua, frames, idx, &cl.proto, buf);
+            }
+            None => {
+                buf.push_bytes(b"[C]: in ");
+                match frames.get(idx.wrapping_sub(1)).and_then(|c| if idx == 0 { None } else { call_site_name(c) }) {
+                    Some((kind, name)) if kind != "metamethod" => {
+                        let _ = write!(buf, "function '{}'", Bytes(&name));
+                    }
+                    Some((_, name)) => {
+                        let _ = write!(buf, "metamethod '{}'", Bytes(&name));
+                    }
+                    None => buf.push_bytes(b"?"),
+                }
+            }
+        }
+        if f.flags & flags::TAIL != 0 {
+            buf.push_bytes(b"\n\t(...tail calls...)");
+        }
+    }
+}
+
+fn describe_function(lua: &Lua, frames: &[Frame], idx: usize, p: &Gc<FnProto>, buf: &mut Buf) {
+    let _ = lua;
+    if p.line_defined == 0 {
+        buf.push_bytes(b"main chunk");
+        return;
+    }
+    let caller = if idx == 0 { None } else { frames.get(idx - 1) };
+    match caller.and_then(call_site_name) {
+        Some(("global", name)) => {
+            let _ = write!(buf, "function '{}'", Bytes(&name));
+        }
+        Some((kind, name)) if kind != "metamethod" => {
+            let _ = write!(buf, "{} '{}'", kind, Bytes(&name));
+        }
+        Some((_, name)) => {
+            let _ = write!(buf, "metamethod '{}'", Bytes(&name));
+        }
+        None => {
+            let mut id = Vec::new();
+            let _ = crate::chunkid::chunk_id(p.source.as_bytes(), &mut id);
+            let _ = write!(buf, "function <{}:{}>", Bytes(&id), p.line_defined);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The host's entry points: running chunks and calling functions from Rust.
+
+use alloc::vec::Vec;
+
+use crate::api::stack_error;
+use crate::call::MULTRET;
+use crate::error::{Error, LuaResult};
+use crate::stack::StackGuard;
+use crate::state::Lua;
+use crate::tvec::TryVec;
+use crate::value::Value;
+
+impl Lua {
+    /// Calls `f(args...)` and returns all its results.
+    ///
+    /// # Errors
+    /// The error the call raised (the state stays usable).
+    pub fn call(&mut self, f: Value, args: &[Value]) -> LuaResult<Vec<Value>> {
+        self.enter(|lua| {
+            let th = lua.th();
+            let func = th.top;
+            th.ensure(&lua.heap, args.len() + 1).map_err(|o| stack_error(lua, o))?;
+            let th = lua.th();
+            th.set(func, f);
+            for (i, a) in args.iter().enumerate() {
+                th.set(func + 1 + i, *a);
+            }
+            th.top = func + 1 + args.len();
+            let r = lua.call_nested(func, MULTRET);
+            let th = lua.th();
+            let mut out = Vec::new();
+            if r.is_ok() {
+                let n = th.top.saturating_sub(func);
+                out.try_reserve_exact(n).map_err(|_| Error::Memory)?;
+                for i in 0..n {
+                    out.try_push(th.get(func + i))?;
+                }
+            }
+            let th = lua.th();
+            for i in func..th.top {
+                th.set(i, Value::Nil);
+            }
+            th.top = func;
+            r.map(|_| out)
+        })
+    }
+
+    /// Like `call`, but an error comes back as its message followed by a traceback
+    /// taken where it was raised (what `lua.c` prints).
+    pub fn call_traceback(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Vec<u8>> {
+        let handler = Value::NativeFn(crate::lib_base::traceback_handler);
+        let xpcall = Value::NativeFn(crate::lib_base::XPCALL);
+        let mut full = Vec::new();
+        let fail = |lua: &Lua, e: Error| lua.error_message(&e);
+        if full.try_push(f).is_err() || full.try_push(handler).is_err() || full.try_extend_from_slice(args).is_err() {
+            return Err(fail(self, Error::Memory));
+        }
+        match self.call(xpcall, &full) {
+            Ok(mut rs) => {
+                if matches!(rs.first(), Some(Value::Bool(true))) {
+                    rs.remove(0);
+                    Ok(rs)
+                } else {
+                    let e = rs.get(1).copied().unwrap_or(Value::Nil);
+                    Err(self.error_message(&Error::Lua(e)))
+                }
+            }
+            Err(e) => Err(fail(self, e)),
+        }
+    }
+
+    /// Runs `body` as an entry from the host: sets the native stack guard from the
+    /// current stack pointer (unless already inside the engine).
+    pub fn enter<T>(&mut self, body: impl FnOnce(&mut Lua) -> LuaResult<T>) -> LuaResult<T> {
+        let outer = self.nested == 0;
+        if outer {
+            self.guard = StackGuard::with_budget(self.stack_budget);
+        }
+        body(self)
+    }
+
+    /// Sets the native stack guard explicitly (the kernel computes the real floor).
+    pub fn set_stack_guard(&mut self, guard: StackGuard) {
+        self.guard = guard;
+    }
+
+    /// Runs a full garbage collection and pending finalizers.
+    pub fn collect_garbage(&mut self) -> LuaResult<()> {
+        crate::collect::full(self);
+        crate::collect::run_finalizers(self, usize::MAX)
+    }
+}
+
+impl Drop for Lua {
+    fn drop(&mut self) {
+        // Pending finalizers run first (as `lua_close` does), then everything is freed.
+        self.guard = StackGuard::with_budget(self.stack_budget);
+        self.heap.separate_all();
+        let _ = crate::collect::run_finalizers(self, usize::MAX);
+        crate::collect::free_all(self);
+        let threads = core::mem::take(&mut self.threads);
+        drop(threads);
+    }
+}

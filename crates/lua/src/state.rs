@@ -1,0 +1,403 @@
+//! The state: heap, interned strings, registry, type metatables, threads, host hooks.
+//!
+//! One `Lua` is one independent interpreter ("runtime" in the kernel). It is not `Send`:
+//! the kernel serialises access with the runtime's lock.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::cell::Cell;
+
+use crate::error::{Error, LuaResult};
+use crate::gc::{Gc, Heap};
+use crate::lstr::{LStr, StringTable};
+use crate::opcode::{TagMethod, TM_NAMES};
+use crate::stack::StackGuard;
+use crate::table::{self, Table};
+use crate::thread::{CoStatus, Thread};
+use crate::tvec::{try_box, TryVec};
+use crate::value::{Type, Value};
+
+/// What the host decides when a script has used up its instruction slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FuelAction {
+    /// Grant another slice and go on (after e.g. yielding the CPU).
+    Continue,
+    /// Stop the script: raises an error `pcall` cannot catch.
+    Abort,
+}
+
+/// The embedding host: where output goes, how files load, what happens when a script
+/// runs out of fuel.
+pub trait Host {
+    /// Output of `print` (one call per line, with its `\n`).
+    fn print(&mut self, _bytes: &[u8]) {}
+    /// A `warn` message (already concatenated).
+    fn warn(&mut self, _msg: &[u8]) {}
+    /// Source of a file for `dofile`/`loadfile`/`require`; `Err` carries the message.
+    fn load_file(&mut self, _name: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        Err(Vec::new())
+    }
+    /// The instruction slice is used up.
+    fn out_of_fuel(&mut self) -> FuelAction {
+        FuelAction::Continue
+    }
+    /// A seed for string hashing and `math.random`.
+    fn seed(&mut self) -> u64 {
+        0x2545_f491_4f6c_dd1d
+    }
+}
+
+/// A host that ignores output and refuses files.
+pub struct NoHost;
+impl Host for NoHost {}
+
+/// Creation parameters.
+pub struct Config {
+    /// Memory limit in bytes (0: unlimited).
+    pub memory_limit: usize,
+    /// Instructions per slice before `Host::out_of_fuel` (0: unlimited).
+    pub fuel_slice: i64,
+    /// Native stack the engine may use below its entry point (recursion guard).
+    pub stack_budget: usize,
+    /// Allow binary chunks in `load`.
+    pub allow_binary: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { memory_limit: 0, fuel_slice: 0, stack_budget: 256 * 1024, allow_binary: false }
+    }
+}
+
+/// A Lua state.
+pub struct Lua {
+    pub(crate) heap: Heap,
+    pub(crate) strings: StringTable,
+    pub(crate) seed: u32,
+    pub(crate) registry: Gc<Table>,
+    pub(crate) globals: Gc<Table>,
+    pub(crate) loaded: Gc<Table>,
+    /// Metatables of the non-table, non-userdata types, by `Type`.
+    pub(crate) type_meta: [Cell<Option<Gc<Table>>>; 9],
+    pub(crate) tm_names: Vec<Gc<LStr>>,
+    pub(crate) main: Gc<Thread>,
+    pub(crate) current: Gc<Thread>,
+    /// Every thread, for the collector (pruned when threads die).
+    pub(crate) threads: Vec<Gc<Thread>>,
+    pub(crate) mem_msg: Gc<LStr>,
+    pub(crate) names: Names,
+    pub(crate) host: Box<dyn Host>,
+    pub(crate) fuel: i64,
+    pub(crate) fuel_slice: i64,
+    pub(crate) stack_budget: usize,
+    pub(crate) guard: StackGuard,
+    /// Nested `execute` levels (native code calling back into Lua).
+    pub(crate) nested: u32,
+    pub(crate) allow_binary: bool,
+    pub(crate) warn_on: bool,
+    pub(crate) warn_buf: Vec<u8>,
+    /// True while finalizers run (no nested finalizer runs).
+    pub(crate) in_finalizer: bool,
+    /// Random state for `math.random` (xoshiro256**).
+    pub(crate) rng: [u64; 4],
+}
+
+/// Nested native-to-Lua calls allowed (`LUAI_MAXCCALLS`).
+pub const MAX_NESTED: u32 = 200;
+
+impl Lua {
+    /// Creates a state with the base and coroutine libraries opened.
+    ///
+    /// # Errors
+    /// `Error::Memory` if the initial objects do not fit.
+    pub fn new(config: Config, mut host: Box<dyn Host>) -> Result<Box<Lua>, Error> {
+        let seed64 = host.seed();
+        let heap = Heap::new();
+        heap.set_limit(config.memory_limit);
+        let mut strings = StringTable::new(seed64 as u32);
+        let registry = table::new_table(&heap, 2, 4)?;
+        let globals = table::new_table(&heap, 0, 64)?;
+        let loaded = table::new_table(&heap, 0, 16)?;
+        let main = heap.alloc_box(crate::gc::Kind::Thread, Thread::new(), 0)?;
+        let mem_msg = strings.intern(&heap, b"not enough memory")?;
+        heap.fix(mem_msg.header());
+        let mut tm_names = Vec::new();
+        tm_names.try_reserve_exact(TM_NAMES.len()).map_err(|_| Error::Memory)?;
+        for name in TM_NAMES {
+            let s = strings.intern(&heap, name.as_bytes())?;
+            heap.fix(s.header());
+            tm_names.try_push(s)?;
+        }
+        let names = Names::new(&heap, &mut strings)?;
+        let mut threads = Vec::new();
+        threads.try_push(main)?;
+        let mut lua = try_box(Lua {
+            heap,
+            strings,
+            seed: seed64 as u32,
+            registry,
+            globals,
+            loaded,
+            type_meta: Default::default(),
+            tm_names,
+            main,
+            current: main,
+            threads,
+            mem_msg,
+            names,
+            host,
+            fuel: config.fuel_slice,
+            fuel_slice: config.fuel_slice,
+            stack_budget: config.stack_budget,
+            guard: StackGuard::unlimited(),
+            nested: 0,
+            allow_binary: config.allow_binary,
+            warn_on: false,
+            warn_buf: Vec::new(),
+            in_finalizer: false,
+            rng: [0; 4],
+        })?;
+        lua.rng = crate::rng::seed_state(seed64, 0);
+        // SAFETY: the main thread was just created; nothing else borrows it.
+        let th = unsafe { main.get_mut() };
+        th.status = CoStatus::Running;
+        th.ensure(&lua.heap, 2 * crate::thread::MIN_STACK).map_err(|_| Error::Memory)?;
+        // registry[1] = main thread, registry[2] = globals (LUA_RIDX_*).
+        lua.raw_set_int(registry, 1, Value::Thread(main))?;
+        lua.raw_set_int(registry, 2, Value::Table(globals))?;
+        lua.set_field(registry, b"_LOADED", Value::Table(loaded))?;
+        crate::lib_base::open(&mut lua)?;
+        crate::lib_coroutine::open(&mut lua)?;
+        Ok(lua)
+    }
+
+    // ---- strings and tables ----
+
+    /// Creates (or finds the interned) string.
+    pub fn new_str(&mut self, bytes: &[u8]) -> LuaResult<Gc<LStr>> {
+        Ok(self.strings.intern(&self.heap, bytes)?)
+    }
+
+    /// A string value.
+    pub fn str_value(&mut self, bytes: &[u8]) -> LuaResult<Value> {
+        Ok(Value::Str(self.new_str(bytes)?))
+    }
+
+    /// Creates a table.
+    pub fn new_table(&mut self) -> LuaResult<Gc<Table>> {
+        Ok(table::new_table(&self.heap, 0, 0)?)
+    }
+
+    /// Creates a table with preallocated parts.
+    pub fn new_table_with(&mut self, narray: usize, nhash: usize) -> LuaResult<Gc<Table>> {
+        Ok(table::new_table(&self.heap, narray, nhash)?)
+    }
+
+    /// The global table.
+    pub fn globals(&self) -> Gc<Table> {
+        self.globals
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> Gc<Table> {
+        self.registry
+    }
+
+    /// `package.loaded` (also `registry._LOADED`).
+    pub fn loaded(&self) -> Gc<Table> {
+        self.loaded
+    }
+
+    /// `t[k] = v` without metamethods, raising Lua errors for invalid keys.
+    pub fn raw_set(&mut self, t: Gc<Table>, k: Value, v: Value) -> LuaResult<()> {
+        match Table::set(t, &self.heap, self.seed, k, v) {
+            Ok(()) => Ok(()),
+            Err(table::SetError::Memory) => Err(Error::Memory),
+            Err(table::SetError::NilKey) => Err(self.rt_error(format_args!("index is nil"))),
+            Err(table::SetError::NanKey) => Err(self.rt_error(format_args!("index is NaN"))),
+        }
+    }
+
+    /// `t[i] = v` without metamethods.
+    pub fn raw_set_int(&mut self, t: Gc<Table>, i: i64, v: Value) -> LuaResult<()> {
+        Table::set_int(t, &self.heap, self.seed, i, v).map_err(|_| Error::Memory)
+    }
+
+    /// `t[k]` without metamethods.
+    #[inline]
+    pub fn raw_get(&self, t: Gc<Table>, k: &Value) -> Value {
+        t.get(k, self.seed)
+    }
+
+    /// `t.name = v` without metamethods.
+    pub fn set_field(&mut self, t: Gc<Table>, name: &[u8], v: Value) -> LuaResult<()> {
+        let k = self.str_value(name)?;
+        self.raw_set(t, k, v)
+    }
+
+    /// `t.name` without metamethods.
+    pub fn get_field(&mut self, t: Gc<Table>, name: &[u8]) -> LuaResult<Value> {
+        let k = self.new_str(name)?;
+        Ok(t.get_str(k, self.seed))
+    }
+
+    /// Sets a global variable.
+    pub fn set_global(&mut self, name: &[u8], v: Value) -> LuaResult<()> {
+        self.set_field(self.globals, name, v)
+    }
+
+    /// Reads a global variable (raw).
+    pub fn get_global(&mut self, name: &[u8]) -> LuaResult<Value> {
+        self.get_field(self.globals, name)
+    }
+
+    // ---- metatables ----
+
+    /// The metatable of any value.
+    #[inline]
+    pub fn metatable(&self, v: &Value) -> Option<Gc<Table>> {
+        match v {
+            Value::Table(t) => t.metatable(),
+            Value::UserData(u) => u.metatable(),
+            other => self.type_meta.get(type_index(other.type_of())).and_then(Cell::get),
+        }
+    }
+
+    /// Sets the metatable shared by all values of a basic type (strings, numbers, ...).
+    pub fn set_type_metatable(&mut self, ty: Type, mt: Option<Gc<Table>>) {
+        if let Some(slot) = self.type_meta.get(type_index(ty)) {
+            slot.set(mt);
+        }
+    }
+
+    /// Metamethod `event` of `v`, or nil.
+    #[inline]
+    pub fn metamethod(&self, v: &Value, event: TagMethod) -> Value {
+        match self.metatable(v) {
+            Some(mt) => self.tm_from(mt, event),
+            None => Value::Nil,
+        }
+    }
+
+    /// Looks `event` up in a metatable, caching absence for the first eight events.
+    #[inline]
+    pub(crate) fn tm_from(&self, mt: Gc<Table>, event: TagMethod) -> Value {
+        let bit = event as u8;
+        if bit < 8 && mt.tm_known_absent(bit) {
+            return Value::Nil;
+        }
+        let Some(&name) = self.tm_names.get(event as usize) else { return Value::Nil };
+        let v = mt.get_str(name, self.seed);
+        if v.is_nil() && bit < 8 {
+            mt.set_tm_absent(bit);
+        }
+        v
+    }
+
+    /// The name a value's type shows in messages: `__name` of its metatable when that is
+    /// a string, else the basic type name (`luaT_objtypename`).
+    pub fn type_name_of(&self, v: &Value) -> TypeName {
+        if let Some(mt) = self.metatable(v) {
+            if matches!(v, Value::Table(_) | Value::UserData(_)) {
+                if let Value::Str(s) = mt.get_str(self.names.name, self.seed) {
+                    return TypeName::Named(s);
+                }
+            }
+        }
+        TypeName::Basic(v.type_of().name())
+    }
+
+    // ---- threads ----
+
+    /// The running thread.
+    #[inline(always)]
+    pub(crate) fn th(&self) -> &'static mut Thread {
+        // SAFETY: the VM is single-threaded, and callers never hold two borrows of the
+        // running thread across an operation that takes another one.
+        unsafe { self.current.get_mut() }
+    }
+
+    /// Memory in use by this state, in bytes.
+    pub fn memory_used(&self) -> usize {
+        self.heap.bytes()
+    }
+
+    /// Live collectable objects.
+    pub fn object_count(&self) -> usize {
+        self.heap.objects()
+    }
+
+    /// Changes the memory limit (0: unlimited).
+    pub fn set_memory_limit(&mut self, limit: usize) {
+        self.heap.set_limit(limit);
+    }
+
+    /// Changes the instruction slice (0: unlimited) and refills it.
+    pub fn set_fuel_slice(&mut self, slice: i64) {
+        self.fuel_slice = slice;
+        self.fuel = slice;
+    }
+
+    /// The host hooks.
+    pub fn host(&mut self) -> &mut dyn Host {
+        &mut *self.host
+    }
+}
+
+/// A type name for messages: static, or the `__name` string of a metatable.
+#[derive(Clone, Copy)]
+pub enum TypeName {
+    Basic(&'static str),
+    Named(Gc<LStr>),
+}
+
+impl TypeName {
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            TypeName::Basic(s) => s.as_bytes(),
+            TypeName::Named(s) => s.as_bytes(),
+        }
+    }
+}
+
+fn type_index(t: Type) -> usize {
+    match t {
+        Type::Nil => 0,
+        Type::Boolean => 1,
+        Type::LightUserData => 2,
+        Type::Number => 3,
+        Type::String => 4,
+        Type::Table => 5,
+        Type::Function => 6,
+        Type::UserData => 7,
+        Type::Thread => 8,
+    }
+}
+
+/// Strings the engine looks up often, interned once and never collected.
+pub(crate) struct Names {
+    pub name: Gc<LStr>,
+    pub tostring: Gc<LStr>,
+    pub pairs: Gc<LStr>,
+    pub metatable: Gc<LStr>,
+    pub n: Gc<LStr>,
+    pub env: Gc<LStr>,
+}
+
+impl Names {
+    fn new(heap: &Heap, strings: &mut StringTable) -> Result<Names, Error> {
+        let mut make = |s: &[u8]| -> Result<Gc<LStr>, Error> {
+            let g = strings.intern(heap, s)?;
+            heap.fix(g.header());
+            Ok(g)
+        };
+        Ok(Names {
+            name: make(b"__name")?,
+            tostring: make(b"__tostring")?,
+            pairs: make(b"__pairs")?,
+            metatable: make(b"__metatable")?,
+            n: make(b"n")?,
+            env: make(b"_ENV")?,
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! Full userdata: a Rust payload with a metatable and user values.
+//!
+//! Bindings store their kernel objects as the payload (`Box<dyn Any>`), so the type of a
+//! userdata is checked by downcasting, never by trusting a tag.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::cell::Cell;
+use core::ptr::NonNull;
+
+use crate::gc::{free_box, Gc, GcHeader, Heap};
+use crate::table::Table;
+use crate::value::Value;
+
+/// A full userdata object.
+pub struct UserData {
+    pub(crate) meta: Cell<Option<Gc<Table>>>,
+    pub(crate) user_values: Vec<Value>,
+    pub(crate) payload: Option<Box<dyn Any>>,
+    /// Bytes accounted for the payload (reported by its creator).
+    pub(crate) payload_bytes: usize,
+}
+
+impl UserData {
+    pub fn metatable(&self) -> Option<Gc<Table>> {
+        self.meta.get()
+    }
+
+    /// The payload, if it is a `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.payload.as_ref()?.downcast_ref::<T>()
+    }
+
+    /// Mutable payload access, if it is a `T`.
+    ///
+    /// # Safety
+    /// No other reference to the payload may be alive while the result is used.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn downcast_mut<T: Any>(u: Gc<UserData>) -> Option<&'static mut T> {
+        // SAFETY: the caller promises exclusivity; the object is live.
+        unsafe { u.get_mut() }.payload.as_mut()?.downcast_mut::<T>()
+    }
+
+    /// Number of user values.
+    pub fn user_value_count(&self) -> usize {
+        self.user_values.len()
+    }
+}
+
+/// Frees a dead userdata (its payload's `Drop` runs here).
+///
+/// # Safety
+/// `h` is an unreachable userdata.
+pub(crate) unsafe fn free(heap: &Heap, h: NonNull<GcHeader>) {
+    // SAFETY: per the contract.
+    let u = unsafe { Gc::<UserData>::from_header(h) };
+    heap.release(u.user_values.capacity() * core::mem::size_of::<Value>() + u.payload_bytes);
+    // SAFETY: per the contract.
+    unsafe { free_box::<UserData>(heap, h, 0) };
+}
