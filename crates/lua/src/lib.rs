@@ -7,6 +7,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod numfmt;
 pub mod opcode;
 pub mod proto;
 pub mod stack;
