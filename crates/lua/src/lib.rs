@@ -12,3 +12,10 @@ pub mod opcode;
 pub mod proto;
 pub mod stack;
 pub mod tvec;
+pub mod chunkid;
+pub(crate) mod code;
+pub(crate) mod lex;
+pub mod listing;
+pub mod parse;
+
+pub use parse::{compile, CompileError};
