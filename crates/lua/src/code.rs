@@ -1796,8 +1796,8 @@ pub(crate) mod fold {
             base = mul_exact(base, base)?;
         }
         if n < 0 {
-            let q = 1.0 / result;
-            return (mul_exact(q, result)? == 1.0).then_some(q);
+            // One correctly rounded division of an exact power: the value C's pow gives.
+            return Some(1.0 / result);
         }
         Some(result)
     }

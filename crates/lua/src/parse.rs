@@ -630,11 +630,12 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.code.fs.blocks.last().copied()
     }
 
+    /// Ends the current block (`leaveblock`): resolves its `break`s, closes captured
+    /// variables, ends its variables' scope and hands pending gotos outwards.
     fn leave_block(&mut self) -> R<()> {
         let Some(bl) = self.current_block() else { return Ok(()) };
         let has_previous = self.code.fs.blocks.len() > 1;
         let stklevel = self.reg_level(bl.nactvar);
-        self.remove_vars(bl.nactvar);
         let mut hasclose = false;
         if bl.is_loop {
             hasclose = self.create_label(self.break_name, 0, false)?;
@@ -642,13 +643,18 @@ impl<'s, 'g> Parser<'s, 'g> {
         if !hasclose && has_previous && bl.upval {
             self.code.code_abc(Op::Close, stklevel, 0, 0)?;
         }
-        self.code.fs.freereg = stklevel;
-        self.labels.truncate(bl.first_label);
         self.code.fs.blocks.pop();
+        // Before `remove_vars`: the levels of the gotos' variables are still known.
         if has_previous {
             self.move_gotos_out(&bl);
-        } else if let Some(gt) = self.gotos.get(bl.first_goto).copied() {
-            return Err(self.undef_goto(&gt));
+        }
+        self.remove_vars(bl.nactvar);
+        self.code.fs.freereg = stklevel;
+        self.labels.truncate(bl.first_label);
+        if !has_previous {
+            if let Some(gt) = self.gotos.get(bl.first_goto).copied() {
+                return Err(self.undef_goto(&gt));
+            }
         }
         Ok(())
     }
