@@ -181,7 +181,7 @@ fn limits_are_reported() {
         }
     }
     src.push_str("end end end");
-    assert_eq!(error_of(&src, "=t"), "t:558: function at line 302 has more than 255 upvalues near '\n'");
+    assert_eq!(error_of(&src, "=t"), "t:560: function at line 303 has more than 255 upvalues near 'x'");
     let mut deep = String::from("x = ");
     for i in 0..260 {
         deep.push_str(&format!("a{i} .. "));
