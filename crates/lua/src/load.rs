@@ -106,7 +106,9 @@ impl Lua {
         if !self.guard.check() {
             return Err(self.rt_error(format_args!("C stack overflow")));
         }
-        verify(&p)?;
+        if verify(&p).is_err() {
+            return Err(self.rt_error(format_args!("bad bytecode")));
+        }
         let mut constants = Vec::new();
         constants.try_reserve_exact(p.constants.len()).map_err(|_| Error::Memory)?;
         for c in p.constants.iter() {
@@ -157,7 +159,7 @@ impl Lua {
 /// Checks what the VM takes on trust: valid opcodes, register operands inside the
 /// frame, constant and prototype indices in range, jumps inside the code.
 fn verify(p: &Proto) -> LuaResult<()> {
-    let bad = || Error::Memory;
+    let bad = || Error::Lua(Value::Nil);
     let max = p.max_stack as u32;
     let ncode = p.code.len() as i64;
     if p.lines.len() != p.code.len() || p.code.is_empty() {
@@ -180,7 +182,9 @@ fn verify(p: &Proto) -> LuaResult<()> {
             Op::GetTabUp => a < max && (ins::b(i) as usize) < p.upvalues.len() && (ins::c(i) as usize) < p.constants.len(),
             Op::SetTabUp => (a as usize) < p.upvalues.len() && (ins::b(i) as usize) < p.constants.len(),
             Op::ExtraArg | Op::Return0 | Op::VarArgPrep => true,
-            _ => a < max.max(1),
+            // A register operand may name the slot just past the frame when it starts
+            // an empty range (e.g. `RETURN A 1`); `precall` keeps one spare slot.
+            _ => a <= max,
         };
         if !ok {
             return Err(bad());

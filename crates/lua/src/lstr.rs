@@ -166,11 +166,10 @@ impl StringTable {
         let bytes = new_len * core::mem::size_of::<Option<Gc<LStr>>>();
         heap.charge(bytes)?;
         let mut fresh: Vec<Option<Gc<LStr>>> = Vec::new();
-        if fresh.try_reserve_exact(new_len).is_err() {
+        if crate::tvec::TryVec::try_resize(&mut fresh, new_len, None).is_err() {
             heap.release(bytes);
             return Err(AllocError);
         }
-        fresh.resize(new_len, None);
         for head in self.buckets.iter() {
             let mut cur = *head;
             while let Some(s) = cur {

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use crate::opcode::Instruction;
 
 /// A compile-time constant.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum Constant {
     Nil,
     Bool(bool),
@@ -20,7 +20,7 @@ pub enum Constant {
 }
 
 /// Where a closure finds an upvalue when it is created.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct UpvalDesc {
     /// Variable name, for debug information.
     pub name: Vec<u8>,
@@ -42,7 +42,7 @@ pub enum VarKind {
 }
 
 /// A local variable's name and the pc range where it is active.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct LocalVar {
     pub name: Vec<u8>,
     /// First instruction where the variable is active.
@@ -52,7 +52,7 @@ pub struct LocalVar {
 }
 
 /// One compiled function.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Proto {
     /// The chunk name given to `load` (`"@file.lua"`, `"=stdin"`, or the source text).
     pub source: Vec<u8>,

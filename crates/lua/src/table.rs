@@ -21,7 +21,7 @@ use core::cell::Cell;
 use crate::gc::{Gc, Heap};
 use crate::lstr::LStr;
 use crate::number::{float_to_int, Rounding};
-use crate::tvec::AllocError;
+use crate::tvec::{AllocError, TryVec};
 use crate::value::Value;
 
 #[derive(Clone, Copy)]
@@ -477,11 +477,12 @@ impl Table {
             heap.release(new_array_bytes + new_node_bytes);
             return Err(SetError::Memory);
         }
-        new_nodes.resize(node_size, EMPTY_NODE);
+        // Capacity is reserved above, so these cannot fail.
+        let _ = new_nodes.try_resize(node_size, EMPTY_NODE);
         // Keep the array prefix that still fits; values past it move to the hash part.
         let keep = array_size.min(self.array.len());
-        new_array.extend_from_slice(self.array.get(..keep).unwrap_or(&[]));
-        new_array.resize(array_size, Value::Nil);
+        let _ = new_array.try_extend_from_slice(self.array.get(..keep).unwrap_or(&[]));
+        let _ = new_array.try_resize(array_size, Value::Nil);
         let old_array = core::mem::replace(&mut self.array, new_array);
         let old_nodes = core::mem::replace(&mut self.nodes, new_nodes);
         self.last_free = node_size;

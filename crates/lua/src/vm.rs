@@ -994,18 +994,20 @@ pub(crate) fn set_slow(lua: &mut Lua, fi: usize, mut t: Value, k: Value, v: Valu
 /// (a native), `None` if a Lua frame was pushed (its result is delivered by
 /// `finish_op`).
 pub(crate) fn call_tm(lua: &mut Lua, fi: usize, f: Value, a: Value, b: Value) -> LuaResult<Option<Value>> {
-    push_tm_call(lua, fi, &[f, a, b])
+    push_tm_call(lua, fi, None, &[f, a, b])
 }
 
 fn call_tm3(lua: &mut Lua, fi: usize, f: Value, a: Value, b: Value, c: Value) -> LuaResult<Option<Value>> {
-    push_tm_call(lua, fi, &[f, a, b, c])
+    push_tm_call(lua, fi, None, &[f, a, b, c])
 }
 
-fn push_tm_call(lua: &mut Lua, fi: usize, vals: &[Value]) -> LuaResult<Option<Value>> {
+/// Places `vals` (function and arguments) at `slot` (default: just above the frame's
+/// registers) and calls it for one result.
+fn push_tm_call(lua: &mut Lua, fi: usize, slot: Option<usize>, vals: &[Value]) -> LuaResult<Option<Value>> {
     let th = lua.th();
     let Some(frame) = th.frames.get(fi).copied() else { return Ok(None) };
     let max = frame.closure.map_or(0, |c| c.proto.max_stack as usize);
-    let slot = frame.base + max;
+    let slot = slot.unwrap_or(frame.base + max);
     th.ensure_slots(&lua.heap, slot + vals.len() + crate::thread::MIN_STACK).map_err(|o| stack_error(lua, o))?;
     let th = lua.th();
     for (j, v) in vals.iter().enumerate() {
@@ -1066,8 +1068,6 @@ pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
                 if !concat(lua, fi, remaining)? {
                     return Ok(());
                 }
-            } else if let Some(v) = Some(th.get(frame.base + a)) {
-                th.set(frame.base + a, v);
             }
         }
         Some(Op::Close | Op::Return) => {
@@ -1187,7 +1187,8 @@ pub(crate) fn concat(lua: &mut Lua, fi: usize, mut n: usize) -> LuaResult<bool> 
                 let bad = if is_stringish(&x) { y } else { x };
                 return Err(crate::debug::concat_error(lua, &bad, fi, top - if is_stringish(&x) { 1 } else { 2 }));
             }
-            match call_tm(lua, fi, mm, x, y)? {
+            // Called at the concatenation's top, as `finish_op` expects (`luaV_concat`).
+            match push_tm_call(lua, fi, Some(top), &[mm, x, y])? {
                 Some(v) => {
                     let th = lua.th();
                     th.set(top - 2, v);
