@@ -182,12 +182,12 @@ fn limits_are_reported() {
     }
     src.push_str("end end end");
     assert_eq!(error_of(&src, "=t"), "t:560: function at line 303 has more than 255 upvalues near 'x'");
-    let mut deep = String::from("x = ");
+    let mut wide = String::from("f(");
     for i in 0..260 {
-        deep.push_str(&format!("a{i} .. "));
+        wide.push_str(&format!("a{i}, "));
     }
-    deep.push('1');
-    assert_eq!(error_of(&deep, "=t"), "t:1: function or expression needs too many registers near 'a253'");
+    wide.push_str("1)");
+    assert_eq!(error_of(&wide, "=t"), "t:1: function or expression needs too many registers near 'a254'");
 }
 
 #[test]
