@@ -350,6 +350,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Declares a variable of `kind`, not yet active (`new_varkind`); returns its index
     /// in the current function.
+    #[inline(never)]
     fn new_var(&mut self, name: StrId, kind: VdKind) -> R<u32> {
         let count = self.code.actvar.len() + 1 - self.code.fs.firstlocal;
         if count > MAX_VARS {
@@ -365,6 +366,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Activates the next `nvars` declared variables, giving them registers
     /// (`adjustlocalvars`).
+    #[inline(never)]
     fn adjust_local_vars(&mut self, nvars: u32) -> R<()> {
         let mut reglevel = self.code.fs.nvarstack;
         for _ in 0..nvars {
@@ -538,6 +540,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     /// A variable reference by name (`singlevar`).
+    #[inline(never)]
     fn single_var(&mut self, var: &mut ExpDesc) -> R<()> {
         let name = self.str_checkname()?;
         self.single_var_named(name, var)
@@ -612,6 +615,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     // ---- blocks, labels and gotos ----
 
+    #[inline(never)]
     fn enter_block(&mut self, is_loop: bool) -> R<()> {
         let fs = &mut self.code.fs;
         let bl = BlockCnt {
@@ -749,6 +753,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     // ---- functions ----
 
+    #[inline(never)]
     fn open_func(&mut self, line: u32) -> R<()> {
         let fs = FuncState::new(self.chunkname, line, self.code.actvar.len(), self.labels.len())?;
         let outer = core::mem::replace(&mut self.code.fs, fs);
@@ -758,6 +763,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Ends the current function: final return, scope end, code fix-ups
     /// (`close_func`).
+    #[inline(never)]
     fn close_func(&mut self) -> R<Proto> {
         let level = self.code.fs.nvarstack;
         self.code.ret(level, 0)?;
@@ -904,6 +910,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     /// Reads the right operand of `op` and combines it with `v`.
+    #[inline(never)]
     fn binary_rest(&mut self, v: &mut ExpDesc, op: BinOpr, right: u8) -> R<Option<BinOpr>> {
         let mut v2 = ExpDesc::new(ExpKind::Void);
         let line = self.lex.line;
@@ -1088,6 +1095,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
+    #[inline(never)]
     fn close_list_field(&mut self, cc: &mut ConsControl) -> R<()> {
         if cc.v.k == ExpKind::Void {
             return Ok(());
@@ -1102,6 +1110,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
+    #[inline(never)]
     fn last_list_field(&mut self, cc: &mut ConsControl) -> R<()> {
         if cc.tostore == 0 {
             return Ok(());
@@ -1194,37 +1203,16 @@ impl<'s, 'g> Parser<'s, 'g> {
             Token::Char(b';') => self.next()?,
             Token::If => self.if_stat(line)?,
             Token::While => self.while_stat(line)?,
-            Token::Do => {
-                self.next()?;
-                self.block()?;
-                self.check_match(Token::End, Token::Do, line)?;
-            }
+            Token::Do => self.do_stat(line)?,
             Token::For => self.for_stat(line)?,
             Token::Repeat => self.repeat_stat(line)?,
             Token::Function => self.func_stat(line)?,
-            Token::Local => {
-                self.next()?;
-                if self.test_next(Token::Function)? {
-                    self.local_func()?;
-                } else {
-                    self.local_stat()?;
-                }
-            }
+            Token::Local => self.local_stat_func()?,
             Token::Global => self.global_stat_func(line)?,
-            Token::DbColon => {
-                self.next()?;
-                let name = self.str_checkname()?;
-                self.label_stat(name, line)?;
-            }
-            Token::Return => {
-                self.next()?;
-                self.ret_stat()?;
-            }
+            Token::DbColon => self.label_stat(line)?,
+            Token::Return => self.ret_stat()?,
             Token::Break => self.break_stat()?,
-            Token::Goto => {
-                self.next()?;
-                self.goto_stat()?;
-            }
+            Token::Goto => self.goto_stat()?,
             _ => self.expr_stat()?,
         }
         self.code.fs.freereg = self.code.fs.nvarstack;
@@ -1233,7 +1221,25 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
+    fn do_stat(&mut self, line: u32) -> R<()> {
+        self.next()?;
+        self.block()?;
+        self.check_match(Token::End, Token::Do, line)
+    }
+
+    #[inline(never)]
+    fn local_stat_func(&mut self) -> R<()> {
+        self.next()?;
+        if self.test_next(Token::Function)? {
+            self.local_func()
+        } else {
+            self.local_stat()
+        }
+    }
+
+    #[inline(never)]
     fn goto_stat(&mut self) -> R<()> {
+        self.next()?;
         let line = self.lex.line;
         let name = self.str_checkname()?;
         match self.find_label(name) {
@@ -1261,7 +1267,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
-    fn label_stat(&mut self, name: StrId, line: u32) -> R<()> {
+    fn label_stat(&mut self, line: u32) -> R<()> {
+        self.next()?;
+        let name = self.str_checkname()?;
         self.check_next(Token::DbColon)?;
         while self.token() == Token::Char(b';') || self.token() == Token::DbColon {
             self.statement()?;
@@ -1317,6 +1325,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     /// Reads a condition; returns its false-exit jump list.
+    #[inline(never)]
     fn cond(&mut self) -> R<i32> {
         let mut v = ExpDesc::new(ExpKind::Void);
         self.expr(&mut v)?;
@@ -1327,6 +1336,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(v.f)
     }
 
+    #[inline(never)]
     fn exp1(&mut self) -> R<()> {
         let mut e = ExpDesc::new(ExpKind::Void);
         self.expr(&mut e)?;
@@ -1371,7 +1381,9 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
-    fn for_num(&mut self, varname: StrId, line: u32) -> R<()> {
+    /// `NAME = exp, exp [, exp]`; returns the base register.
+    #[inline(never)]
+    fn for_num(&mut self, varname: StrId) -> R<u32> {
         let base = self.code.fs.freereg;
         let state = self.intern(b"(for state)")?;
         self.new_local(state)?;
@@ -1390,10 +1402,13 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.code.reserve_regs(1)?;
         }
         self.adjust_local_vars(3)?;
-        self.for_body(base, line, 1, false)
+        Ok(base)
     }
 
-    fn for_list(&mut self, index_name: StrId) -> R<()> {
+    /// `NAME {, NAME} in explist`; returns the base register, the number of declared
+    /// variables and the line of the explist.
+    #[inline(never)]
+    fn for_list(&mut self, index_name: StrId) -> R<(u32, u32, u32)> {
         let mut nvars = 5u32; // generator, state, control, closing, index_name
         let base = self.code.fs.freereg;
         let state = self.intern(b"(for state)")?;
@@ -1414,7 +1429,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.adjust_local_vars(4)?;
         self.mark_to_be_closed();
         self.code.check_stack(3)?;
-        self.for_body(base, line, nvars - 4, true)
+        Ok((base, nvars - 4, line))
     }
 
     fn mark_to_be_closed(&mut self) {
@@ -1431,8 +1446,14 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.next()?;
         let varname = self.str_checkname()?;
         match self.token() {
-            Token::Char(b'=') => self.for_num(varname, line)?,
-            Token::Char(b',') | Token::In => self.for_list(varname)?,
+            Token::Char(b'=') => {
+                let base = self.for_num(varname)?;
+                self.for_body(base, line, 1, false)?;
+            }
+            Token::Char(b',') | Token::In => {
+                let (base, nvars, exp_line) = self.for_list(varname)?;
+                self.for_body(base, exp_line, nvars, true)?;
+            }
             _ => return Err(self.syntax_error(b"'=' or 'in' expected")),
         }
         self.check_match(Token::End, Token::For, line)?;
@@ -1441,11 +1462,27 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// `[IF | ELSEIF] cond THEN block`
     fn test_then_block(&mut self, escape_list: &mut i32) -> R<()> {
+        let Some(jf) = self.test_then()? else {
+            return Ok(()); // `if cond then break end`: the jump is the whole block
+        };
+        self.stat_list()?;
+        self.leave_block()?;
+        if matches!(self.token(), Token::Else | Token::Elseif) {
+            let j = self.code.jump()?;
+            self.code.concat(escape_list, j)?;
+        }
+        self.code.patch_to_here(jf)
+    }
+
+    /// The `[IF | ELSEIF] cond THEN` part: enters the block and returns the jump over
+    /// it, or `None` when a lone `break` made up the whole block. Kept apart from
+    /// `test_then_block` so the condition's descriptor is not in the recursive frame.
+    #[inline(never)]
+    fn test_then(&mut self) -> R<Option<i32>> {
         let mut v = ExpDesc::new(ExpKind::Void);
         self.next()?;
         self.expr(&mut v)?;
         self.check_next(Token::Then)?;
-        let jf;
         if self.token() == Token::Break {
             let line = self.lex.line;
             self.code.go_if_false(&mut v)?;
@@ -1454,21 +1491,15 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.new_goto(self.break_name, line, v.t)?;
             while self.test_next(Token::Char(b';'))? {}
             if self.block_follow(false) {
-                return self.leave_block();
+                self.leave_block()?;
+                return Ok(None);
             }
-            jf = self.code.jump()?;
+            Ok(Some(self.code.jump()?))
         } else {
             self.code.go_if_true(&mut v)?;
             self.enter_block(false)?;
-            jf = v.f;
+            Ok(Some(v.f))
         }
-        self.stat_list()?;
-        self.leave_block()?;
-        if matches!(self.token(), Token::Else | Token::Elseif) {
-            let j = self.code.jump()?;
-            self.code.concat(escape_list, j)?;
-        }
-        self.code.patch_to_here(jf)
     }
 
     #[inline(never)]
@@ -1771,6 +1802,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     #[inline(never)]
     fn ret_stat(&mut self) -> R<()> {
+        self.next()?;
         let mut first = self.code.fs.nvarstack;
         let nret;
         if self.block_follow(true) || self.token() == Token::Char(b';') {
