@@ -59,7 +59,7 @@ pub fn write_g14(out: &mut impl Write, f: f64) -> fmt::Result {
     }
     let trimmed_len = digits.iter().rposition(|&d| d != b'0').map_or(1, |p| p + 1);
     let digits = digits.get(..trimmed_len).unwrap_or(&[]);
-    if exp < -4 || exp >= PRECISION {
+    if !(-4..PRECISION).contains(&exp) {
         let (first, rest) = digits.split_first().ok_or(fmt::Error)?;
         out.write_char(*first as char)?;
         if !rest.is_empty() {
@@ -433,7 +433,7 @@ mod tests {
         assert_eq!(g14(100000000000.0), "100000000000");
         assert_eq!(g14(9007199254740992.0), "9.007199254741e+15");
         assert_eq!(g14(1e308), "1e+308");
-        assert_eq!(g14(1.4142135623730951), "1.4142135623731");
+        assert_eq!(g14(core::f64::consts::SQRT_2), "1.4142135623731");
         assert_eq!(g14(0.25), "0.25");
         assert_eq!(g14(-0.5), "-0.5");
         assert_eq!(g14(1e-5), "1e-05");

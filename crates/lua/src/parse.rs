@@ -1780,11 +1780,11 @@ impl<'s, 'g> Parser<'s, 'g> {
                         *idx = extra;
                     }
                 }
-                (ExpKind::IndexInt { t, .. } | ExpKind::IndexStr { t, .. }, ExpKind::Local { ridx, .. }) => {
-                    if *t == ridx {
-                        conflict = true;
-                        *t = extra;
-                    }
+                (ExpKind::IndexInt { t, .. } | ExpKind::IndexStr { t, .. }, ExpKind::Local { ridx, .. })
+                    if *t == ridx =>
+                {
+                    conflict = true;
+                    *t = extra;
                 }
                 _ => {}
             }
