@@ -43,6 +43,7 @@ pub fn compile(source: &[u8], chunkname: &[u8], guard: &StackGuard) -> Result<Pr
     let fs = FuncState::new(chunkname, 0, 0, 0).map_err(|_| CompileError::Memory)?;
     let mut p = Parser {
         lex,
+        pending: Vec::new(),
         code: Code::new(fs),
         labels: Vec::new(),
         gotos: Vec::new(),
@@ -85,8 +86,21 @@ struct LabelDesc {
     close: bool,
 }
 
+/// An operation `subexpr` waits to finish.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// A prefix operator read on `line`.
+    Unary { op: UnOpr, line: u32 },
+    /// `left op` awaiting its right operand.
+    Binary { op: BinOpr, line: u32, left: ExpDesc },
+    /// An opening parenthesis on `line`.
+    Paren { line: u32 },
+}
+
 struct Parser<'s, 'g> {
     lex: Lexer<'s>,
+    /// Pending operations of `subexpr`, with the limit to restore after each.
+    pending: Vec<(Pending, u8)>,
     code: Code,
     /// Labels visible in the current functions (`dyd->label`).
     labels: Vec<LabelDesc>,
@@ -887,38 +901,77 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// `subexpr -> (simpleexp | unop subexpr) { binop subexpr }`, reading operators
     /// that bind tighter than `limit`; returns the first operator it did not take.
+    ///
+    /// Where lparser.c recurses for each unary operator, each right operand and each
+    /// parenthesised expression, this keeps the pending operators on `self.pending`
+    /// (on the heap), so operator chains and parentheses use no native stack per level.
+    /// The code generator sees the same calls in the same order. Every pending entry
+    /// still counts as a nesting level, as C Lua's recursion does.
     fn subexpr(&mut self, v: &mut ExpDesc, limit: u8) -> R<Option<BinOpr>> {
         self.enter_level()?;
-        if let Some(uop) = unary_op(self.token()) {
-            let line = self.lex.line;
-            self.next()?;
-            self.subexpr(v, UNARY_PRIORITY)?;
-            self.code.prefix(uop, v, line)?;
-        } else {
-            self.simple_exp(v)?;
-        }
-        let mut op = binary_op(self.token());
-        while let Some(o) = op {
-            let (left, right) = PRIORITY[o as usize]; // `o as usize` < 21 by construction of `BinOpr`
-            if left <= limit {
-                break;
+        let base = self.pending.len();
+        let mut limit = limit;
+        loop {
+            // Operand: prefix operators and opening parentheses wait on the stack.
+            loop {
+                if let Some(op) = unary_op(self.token()) {
+                    let line = self.lex.line;
+                    self.next()?;
+                    self.push_pending(Pending::Unary { op, line }, limit)?;
+                    limit = UNARY_PRIORITY;
+                } else if self.token() == Token::Char(b'(') {
+                    let line = self.lex.line;
+                    self.next()?;
+                    self.push_pending(Pending::Paren { line }, limit)?;
+                    limit = 0;
+                } else {
+                    break;
+                }
             }
-            op = self.binary_rest(v, o, right)?;
+            self.simple_exp(v)?;
+            // Operators: extend with one that binds tighter than `limit`, or finish the
+            // innermost pending operation.
+            loop {
+                let op = binary_op(self.token());
+                if let Some(o) = op {
+                    let (left, right) = PRIORITY[o as usize]; // `o as usize` < 21: one entry per `BinOpr`
+                    if left > limit {
+                        let line = self.lex.line;
+                        self.next()?;
+                        self.code.infix(o, v)?;
+                        self.push_pending(Pending::Binary { op: o, line, left: *v }, limit)?;
+                        limit = right;
+                        break;
+                    }
+                }
+                if self.pending.len() <= base {
+                    self.leave_level();
+                    return Ok(op);
+                }
+                let Some((pending, saved)) = self.pending.pop() else { return Ok(op) };
+                self.leave_level();
+                limit = saved;
+                match pending {
+                    Pending::Unary { op, line } => self.code.prefix(op, v, line)?,
+                    Pending::Binary { op, line, left } => {
+                        let mut e1 = left;
+                        self.code.posfix(op, &mut e1, v, line)?;
+                        *v = e1;
+                    }
+                    Pending::Paren { line } => {
+                        self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                        self.code.discharge_vars(v)?;
+                        self.suffixes(v, line)?;
+                    }
+                }
+            }
         }
-        self.leave_level();
-        Ok(op)
     }
 
-    /// Reads the right operand of `op` and combines it with `v`.
-    #[inline(never)]
-    fn binary_rest(&mut self, v: &mut ExpDesc, op: BinOpr, right: u8) -> R<Option<BinOpr>> {
-        let mut v2 = ExpDesc::new(ExpKind::Void);
-        let line = self.lex.line;
-        self.next()?;
-        self.code.infix(op, v)?;
-        let next = self.subexpr(&mut v2, right)?;
-        self.code.posfix(op, v, &mut v2, line)?;
-        Ok(next)
+    fn push_pending(&mut self, pending: Pending, limit: u8) -> R<()> {
+        self.enter_level()?;
+        self.pending.try_push((pending, limit))?;
+        Ok(())
     }
 
     fn simple_exp(&mut self, v: &mut ExpDesc) -> R<()> {
@@ -980,6 +1033,11 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn suffixed_exp(&mut self, v: &mut ExpDesc) -> R<()> {
         let line = self.lex.line;
         self.primary_exp(v)?;
+        self.suffixes(v, line)
+    }
+
+    /// The suffixes of a suffixed expression that started on `line`.
+    fn suffixes(&mut self, v: &mut ExpDesc, line: u32) -> R<()> {
         loop {
             match self.token() {
                 Token::Char(b'.') => self.field_sel(v)?,
