@@ -825,17 +825,26 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.stat_list()?;
         self.code.fs.f.last_line_defined = self.lex.line;
         self.check_match(Token::End, Token::Function, line)?;
+        let np = self.close_nested()?;
+        *e = ExpDesc::new(ExpKind::Reloc(self.code.code_abx(Op::Closure, 0, np)?));
+        self.code.exp2nextreg(e)
+    }
+
+    /// Closes a nested function and adds it to the enclosing one; returns its index.
+    /// Apart from `body` so the finished `Proto` does not sit in the recursive frame.
+    #[inline(never)]
+    fn close_nested(&mut self) -> R<u32> {
         let proto = self.close_func()?;
         let np = self.code.fs.f.protos.len() as u32;
         if np > opcode::MAXARG_BX {
             return Err(self.error_limit(self.top_level(), opcode::MAXARG_BX as usize, b"functions"));
         }
         self.code.fs.f.protos.try_push(proto)?;
-        *e = ExpDesc::new(ExpKind::Reloc(self.code.code_abx(Op::Closure, 0, np)?));
-        self.code.exp2nextreg(e)
+        Ok(np)
     }
 
     /// Parameters: names, then an optional `...` with an optional name (5.5).
+    #[inline(never)]
     fn par_list(&mut self) -> R<()> {
         let mut nparams = 0;
         let mut is_vararg = false;
@@ -948,26 +957,34 @@ impl<'s, 'g> Parser<'s, 'g> {
                     self.leave_level();
                     return Ok(op);
                 }
-                let Some((pending, saved)) = self.pending.pop() else { return Ok(op) };
-                self.leave_level();
-                limit = saved;
-                match pending {
-                    Pending::Unary { op, line } => self.code.prefix(op, v, line)?,
-                    Pending::Binary { op, line, left } => {
-                        let mut e1 = left;
-                        self.code.posfix(op, &mut e1, v, line)?;
-                        *v = e1;
-                    }
-                    Pending::Paren { line } => {
-                        self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
-                        self.code.discharge_vars(v)?;
-                        self.suffixes(v, line)?;
-                    }
-                }
+                limit = self.finish_pending(v)?;
             }
         }
     }
 
+    /// Completes the innermost pending operation with operand `v`; returns the limit
+    /// to resume with. Apart from `subexpr` so its temporaries stay out of that frame.
+    #[inline(never)]
+    fn finish_pending(&mut self, v: &mut ExpDesc) -> R<u8> {
+        let Some((pending, saved)) = self.pending.pop() else { return Ok(0) };
+        self.leave_level();
+        match pending {
+            Pending::Unary { op, line } => self.code.prefix(op, v, line)?,
+            Pending::Binary { op, line, left } => {
+                let mut e1 = left;
+                self.code.posfix(op, &mut e1, v, line)?;
+                *v = e1;
+            }
+            Pending::Paren { line } => {
+                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                self.code.discharge_vars(v)?;
+                self.suffixes(v, line)?;
+            }
+        }
+        Ok(saved)
+    }
+
+    #[inline(never)]
     fn push_pending(&mut self, pending: Pending, limit: u8) -> R<()> {
         self.enter_level()?;
         self.pending.try_push((pending, limit))?;
