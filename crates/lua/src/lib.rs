@@ -7,15 +7,15 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-pub mod number;
-pub mod opcode;
-pub mod proto;
-pub mod stack;
-pub mod tvec;
 pub mod chunkid;
 pub(crate) mod code;
 pub(crate) mod lex;
 pub mod listing;
+pub mod number;
+pub mod opcode;
 pub mod parse;
+pub mod proto;
+pub mod stack;
+pub mod tvec;
 
 pub use parse::{compile, CompileError};

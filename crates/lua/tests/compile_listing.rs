@@ -50,7 +50,10 @@ fn ours(path: &Path) -> Result<String, String> {
     let name = path.file_name().unwrap().to_str().unwrap();
     let chunkname = format!("@{name}");
     let proto = lua::compile(&source, chunkname.as_bytes(), &StackGuard::unlimited())
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| match e {
+            lua::CompileError::Syntax(m) => String::from_utf8_lossy(&m).into_owned(),
+            lua::CompileError::Memory => "out of memory".to_string(),
+        })?;
     let text = lua::listing::listing(&proto).map_err(|_| "listing: out of memory".to_string())?;
     Ok(normalise(&String::from_utf8_lossy(&text)))
 }
