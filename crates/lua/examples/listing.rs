@@ -12,8 +12,15 @@ fn main() {
         eprintln!("{path}: {e}");
         std::process::exit(1)
     });
-    let name = std::path::Path::new(&path).file_name().and_then(|n| n.to_str()).unwrap_or("?");
-    match lua::compile(&source, format!("@{name}").as_bytes(), &StackGuard::unlimited()) {
+    let name = std::path::Path::new(&path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("?");
+    match lua::compile(
+        &source,
+        format!("@{name}").as_bytes(),
+        &StackGuard::unlimited(),
+    ) {
         Ok(proto) => match lua::listing::listing(&proto) {
             Ok(text) => print!("{}", String::from_utf8_lossy(&text)),
             Err(_) => eprintln!("out of memory"),

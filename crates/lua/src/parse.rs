@@ -12,7 +12,8 @@
 use alloc::vec::Vec;
 
 use crate::code::{
-    BinOpr, BlockCnt, Code, ExpDesc, ExpKind, FuncState, KValue, UnOpr, VarDesc, VdKind, NO_JUMP, NO_NAME,
+    BinOpr, BlockCnt, Code, ExpDesc, ExpKind, FuncState, KValue, UnOpr, VarDesc, VdKind, NO_JUMP,
+    NO_NAME,
 };
 use crate::lex::{push_int, Error, Lexer, SemInfo, StrId, Token};
 use crate::opcode::{self, ins, Op};
@@ -92,7 +93,11 @@ enum Pending {
     /// A prefix operator read on `line`.
     Unary { op: UnOpr, line: u32 },
     /// `left op` awaiting its right operand.
-    Binary { op: BinOpr, line: u32, left: ExpDesc },
+    Binary {
+        op: BinOpr,
+        line: u32,
+        left: ExpDesc,
+    },
     /// An opening parenthesis on `line`.
     Paren { line: u32 },
 }
@@ -115,16 +120,27 @@ struct Parser<'s, 'g> {
 
 /// Left and right priorities of binary operators, in `BinOpr` order.
 const PRIORITY: [(u8, u8); 21] = [
-    (10, 10), (10, 10), // + -
-    (11, 11), (11, 11), // * %
-    (14, 13),           // ^ (right associative)
-    (11, 11), (11, 11), // / //
-    (6, 6), (4, 4), (5, 5), // & | ~
-    (7, 7), (7, 7),     // << >>
-    (9, 8),             // .. (right associative)
-    (3, 3), (3, 3), (3, 3), // == < <=
-    (3, 3), (3, 3), (3, 3), // ~= > >=
-    (2, 2), (1, 1),     // and or
+    (10, 10),
+    (10, 10), // + -
+    (11, 11),
+    (11, 11), // * %
+    (14, 13), // ^ (right associative)
+    (11, 11),
+    (11, 11), // / //
+    (6, 6),
+    (4, 4),
+    (5, 5), // & | ~
+    (7, 7),
+    (7, 7), // << >>
+    (9, 8), // .. (right associative)
+    (3, 3),
+    (3, 3),
+    (3, 3), // == < <=
+    (3, 3),
+    (3, 3),
+    (3, 3), // ~= > >=
+    (2, 2),
+    (1, 1), // and or
 ];
 
 fn binary_op(t: Token) -> Option<BinOpr> {
@@ -207,7 +223,10 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[inline(never)]
     fn error_expected(&mut self, t: Token) -> Error {
         let mut msg = Vec::new();
-        if t.push_text(&mut msg).and_then(|_| msg.try_extend_from_slice(b" expected")).is_err() {
+        if t.push_text(&mut msg)
+            .and_then(|_| msg.try_extend_from_slice(b" expected"))
+            .is_err()
+        {
             return Error::Memory;
         }
         self.lex.syntax_error(&msg)
@@ -250,7 +269,8 @@ impl<'s, 'g> Parser<'s, 'g> {
         if built.is_err() {
             return Error::Memory;
         }
-        msg.try_push(b')').map_or(Error::Memory, |_| self.lex.syntax_error(&msg))
+        msg.try_push(b')')
+            .map_or(Error::Memory, |_| self.lex.syntax_error(&msg))
     }
 
     #[cold]
@@ -279,7 +299,11 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn error_limit(&mut self, level: usize, limit: usize, what: &[u8]) -> Error {
         let line = self.fs_at(level).map_or(0, |fs| fs.f.line_defined);
         let msg = (|| {
-            let m = if line == 0 { Msg::new().s(b"main function")? } else { Msg::new().s(b"function at line ")?.n(line as i64)? };
+            let m = if line == 0 {
+                Msg::new().s(b"main function")?
+            } else {
+                Msg::new().s(b"function at line ")?.n(line as i64)?
+            };
             m.s(b" has more than ")?.n(limit as i64)?.s(b" ")?.s(what)
         })();
         match msg {
@@ -370,7 +394,13 @@ impl<'s, 'g> Parser<'s, 'g> {
         if count > MAX_VARS {
             return Err(self.error_limit(self.top_level(), MAX_VARS, b"local variables"));
         }
-        self.code.actvar.try_push(VarDesc { name, kind, ridx: 0, pidx: 0, k: KValue::Nil })?;
+        self.code.actvar.try_push(VarDesc {
+            name,
+            kind,
+            ridx: 0,
+            pidx: 0,
+            k: KValue::Nil,
+        })?;
         Ok(count as u32 - 1)
     }
 
@@ -446,7 +476,10 @@ impl<'s, 'g> Parser<'s, 'g> {
                 return Some(if vd.kind == VdKind::CompileTimeConst {
                     ExpKind::Const(at as u32)
                 } else {
-                    ExpKind::Local { ridx: vd.ridx, vidx: i as u16 }
+                    ExpKind::Local {
+                        ridx: vd.ridx,
+                        vidx: i as u16,
+                    }
                 });
             }
         }
@@ -491,7 +524,10 @@ impl<'s, 'g> Parser<'s, 'g> {
                     _ => break (level, k),
                 }
             }
-            if let Some(idx) = self.fs_at(level).and_then(|fs| fs.upval_names.iter().position(|&n| n == name)) {
+            if let Some(idx) = self
+                .fs_at(level)
+                .and_then(|fs| fs.upval_names.iter().position(|&n| n == name))
+            {
                 break (level, ExpKind::Upval(idx as u32));
             }
             if level == 0 {
@@ -541,7 +577,9 @@ impl<'s, 'g> Parser<'s, 'g> {
         let env = match self.resolve(self.env_name)? {
             Ok(k) => k,
             Err(_) => {
-                let msg = Msg::new().s(b"_ENV is global when accessing variable ").and_then(|m| self.quoted(m, name));
+                let msg = Msg::new()
+                    .s(b"_ENV is global when accessing variable ")
+                    .and_then(|m| self.quoted(m, name));
                 return Err(self.sem_error(msg));
             }
         };
@@ -565,12 +603,19 @@ impl<'s, 'g> Parser<'s, 'g> {
             Ok(k) => *var = ExpDesc::new(k),
             Err(gdecl) => {
                 if gdecl == -2 {
-                    let msg = Msg::new().s(b"variable ").and_then(|m| self.quoted(m, name)).and_then(|m| m.s(b" not declared"));
+                    let msg = Msg::new()
+                        .s(b"variable ")
+                        .and_then(|m| self.quoted(m, name))
+                        .and_then(|m| m.s(b" not declared"));
                     return Err(self.sem_error(msg));
                 }
                 self.build_global(name, var)?;
                 let ro = gdecl >= 0
-                    && self.code.actvar.get(gdecl as usize).is_some_and(|v| v.kind == VdKind::GlobalConst);
+                    && self
+                        .code
+                        .actvar
+                        .get(gdecl as usize)
+                        .is_some_and(|v| v.kind == VdKind::GlobalConst);
                 set_global_name(var, name, ro);
             }
         }
@@ -588,7 +633,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             ExpKind::Upval(u) => {
                 let fs = &self.code.fs;
                 match fs.f.upvalues.get(u as usize) {
-                    Some(d) if d.kind != VarKind::Regular => fs.upval_names.get(u as usize).copied(),
+                    Some(d) if d.kind != VarKind::Regular => {
+                        fs.upval_names.get(u as usize).copied()
+                    }
                     _ => None,
                 }
             }
@@ -598,7 +645,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             _ => None,
         };
         if let Some(name) = name {
-            let msg = Msg::new().s(b"attempt to assign to const variable ").and_then(|m| self.quoted(m, name));
+            let msg = Msg::new()
+                .s(b"attempt to assign to const variable ")
+                .and_then(|m| self.quoted(m, name));
             return Err(self.sem_error(msg));
         }
         Ok(())
@@ -651,7 +700,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// Ends the current block (`leaveblock`): resolves its `break`s, closes captured
     /// variables, ends its variables' scope and hands pending gotos outwards.
     fn leave_block(&mut self) -> R<()> {
-        let Some(bl) = self.current_block() else { return Ok(()) };
+        let Some(bl) = self.current_block() else {
+            return Ok(());
+        };
         let has_previous = self.code.fs.blocks.len() > 1;
         let stklevel = self.reg_level(bl.nactvar);
         let mut hasclose = false;
@@ -681,7 +732,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn move_gotos_out(&mut self, bl: &BlockCnt) {
         let outside = self.reg_level(bl.nactvar);
         for i in bl.first_goto..self.gotos.len() {
-            let Some(gt) = self.gotos.get(i).copied() else { break };
+            let Some(gt) = self.gotos.get(i).copied() else {
+                break;
+            };
             let close = self.reg_level(gt.nactvar) > outside && bl.upval;
             if let Some(g) = self.gotos.get_mut(i) {
                 g.close |= close;
@@ -694,7 +747,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[inline(never)]
     fn undef_goto(&mut self, gt: &LabelDesc) -> Error {
         let msg = if gt.name == self.break_name {
-            Msg::new().s(b"break outside a loop at line ").and_then(|m| m.n(gt.line as i64))
+            Msg::new()
+                .s(b"break outside a loop at line ")
+                .and_then(|m| m.n(gt.line as i64))
         } else {
             Msg::new()
                 .s(b"no visible label ")
@@ -706,20 +761,34 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     fn find_label(&self, name: StrId) -> Option<LabelDesc> {
-        self.labels.get(self.code.fs.firstlabel..)?.iter().find(|l| l.name == name).copied()
+        self.labels
+            .get(self.code.fs.firstlabel..)?
+            .iter()
+            .find(|l| l.name == name)
+            .copied()
     }
 
     fn new_goto(&mut self, name: StrId, line: u32, pc: i32) -> R<()> {
         let nactvar = self.code.fs.nactvar;
-        self.gotos.try_push(LabelDesc { name, pc: pc as usize, line, nactvar, close: false })?;
+        self.gotos.try_push(LabelDesc {
+            name,
+            pc: pc as usize,
+            line,
+            nactvar,
+            close: false,
+        })?;
         Ok(())
     }
 
     /// Resolves pending goto `g` to `label` (`solvegoto`).
     fn solve_goto(&mut self, g: usize, label: &LabelDesc) -> R<()> {
-        let Some(gt) = self.gotos.get(g).copied() else { return Ok(()) };
+        let Some(gt) = self.gotos.get(g).copied() else {
+            return Ok(());
+        };
         if gt.nactvar < label.nactvar {
-            let varname = self.var_desc(&self.code.fs, gt.nactvar).map_or(0, |v| v.name);
+            let varname = self
+                .var_desc(&self.code.fs, gt.nactvar)
+                .map_or(0, |v| v.name);
             let msg = Msg::new()
                 .s(b"<goto ")
                 .and_then(|m| m.s(self.code.strings.get(gt.name)))
@@ -754,8 +823,18 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// block, so block locals are already out of scope.
     fn create_label(&mut self, name: StrId, line: u32, last: bool) -> R<bool> {
         let pc = self.code.get_label();
-        let nactvar = if last { self.current_block().map_or(0, |b| b.nactvar) } else { self.code.fs.nactvar };
-        let lb = LabelDesc { name, pc, line, nactvar, close: false };
+        let nactvar = if last {
+            self.current_block().map_or(0, |b| b.nactvar)
+        } else {
+            self.code.fs.nactvar
+        };
+        let lb = LabelDesc {
+            name,
+            pc,
+            line,
+            nactvar,
+            close: false,
+        };
         self.labels.try_push(lb)?;
         if self.solve_gotos(&lb)? {
             let level = self.code.fs.nvarstack;
@@ -769,7 +848,12 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     #[inline(never)]
     fn open_func(&mut self, line: u32) -> R<()> {
-        let fs = FuncState::new(self.chunkname, line, self.code.actvar.len(), self.labels.len())?;
+        let fs = FuncState::new(
+            self.chunkname,
+            line,
+            self.code.actvar.len(),
+            self.labels.len(),
+        )?;
         let outer = core::mem::replace(&mut self.code.fs, fs);
         self.code.outer.try_push(outer)?;
         self.enter_block(false)
@@ -801,7 +885,12 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.break_name = self.intern(b"break")?;
         self.enter_block(false)?;
         self.set_vararg(0)?;
-        let env = UpvalDesc { name: crate::tvec::try_copy_of(b"_ENV")?, in_stack: true, index: 0, kind: VarKind::Regular };
+        let env = UpvalDesc {
+            name: crate::tvec::try_copy_of(b"_ENV")?,
+            in_stack: true,
+            index: 0,
+            kind: VarKind::Regular,
+        };
         self.code.fs.f.upvalues.try_push(env)?;
         self.code.fs.upval_names.try_push(self.env_name)?;
         self.next()?;
@@ -837,7 +926,11 @@ impl<'s, 'g> Parser<'s, 'g> {
         let proto = self.close_func()?;
         let np = self.code.fs.f.protos.len() as u32;
         if np > opcode::MAXARG_BX {
-            return Err(self.error_limit(self.top_level(), opcode::MAXARG_BX as usize, b"functions"));
+            return Err(self.error_limit(
+                self.top_level(),
+                opcode::MAXARG_BX as usize,
+                b"functions",
+            ));
         }
         self.code.fs.f.protos.try_push(proto)?;
         Ok(np)
@@ -948,7 +1041,14 @@ impl<'s, 'g> Parser<'s, 'g> {
                         let line = self.lex.line;
                         self.next()?;
                         self.code.infix(o, v)?;
-                        self.push_pending(Pending::Binary { op: o, line, left: *v }, limit)?;
+                        self.push_pending(
+                            Pending::Binary {
+                                op: o,
+                                line,
+                                left: *v,
+                            },
+                            limit,
+                        )?;
                         limit = right;
                         break;
                     }
@@ -966,7 +1066,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// to resume with. Apart from `subexpr` so its temporaries stay out of that frame.
     #[inline(never)]
     fn finish_pending(&mut self, v: &mut ExpDesc) -> R<u8> {
-        let Some((pending, saved)) = self.pending.pop() else { return Ok(0) };
+        let Some((pending, saved)) = self.pending.pop() else {
+            return Ok(0);
+        };
         self.leave_level();
         match pending {
             Pending::Unary { op, line } => self.code.prefix(op, v, line)?,
@@ -1137,7 +1239,12 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
             self.code.fs.freereg as i32 - (base as i32 + 1)
         };
-        *f = ExpDesc::new(ExpKind::Call(self.code.code_abc(Op::Call, base, (nparams + 1) as u32, 2)?));
+        *f = ExpDesc::new(ExpKind::Call(self.code.code_abc(
+            Op::Call,
+            base,
+            (nparams + 1) as u32,
+            2,
+        )?));
         self.code.fix_line(line);
         self.code.fs.freereg = base + 1;
         Ok(())
@@ -1152,7 +1259,13 @@ impl<'s, 'g> Parser<'s, 'g> {
         let treg = self.code.fs.freereg;
         *t = ExpDesc::new(ExpKind::NonReloc(treg));
         self.code.reserve_regs(1)?;
-        let mut cc = ConsControl { v: ExpDesc::new(ExpKind::Void), treg, nh: 0, na: 0, tostore: 0 };
+        let mut cc = ConsControl {
+            v: ExpDesc::new(ExpKind::Void),
+            treg,
+            nh: 0,
+            na: 0,
+            tostore: 0,
+        };
         self.check_next(Token::Char(b'{'))?;
         loop {
             if self.token() == Token::Char(b'}') {
@@ -1621,7 +1734,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             b"const" => Ok(VdKind::Const),
             b"close" => Ok(VdKind::ToClose),
             _ => {
-                let msg = Msg::new().s(b"unknown attribute ").and_then(|m| self.quoted(m, attr));
+                let msg = Msg::new()
+                    .s(b"unknown attribute ")
+                    .and_then(|m| self.quoted(m, attr));
                 Err(self.sem_error(msg))
             }
         }
@@ -1639,7 +1754,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             vidx = self.new_var(name, kind)?;
             if kind == VdKind::ToClose {
                 if toclose.is_some() {
-                    return Err(self.sem_error(Msg::new().s(b"multiple to-be-closed variables in local list")));
+                    return Err(self.sem_error(
+                        Msg::new().s(b"multiple to-be-closed variables in local list"),
+                    ));
                 }
                 toclose = Some(self.code.fs.nactvar + nvars);
             }
@@ -1649,10 +1766,18 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
         }
         let mut e = ExpDesc::new(ExpKind::Void);
-        let nexps = if self.test_next(Token::Char(b'='))? { self.exp_list(&mut e)? } else { 0 };
+        let nexps = if self.test_next(Token::Char(b'='))? {
+            self.exp_list(&mut e)?
+        } else {
+            0
+        };
         let at = self.code.fs.firstlocal + vidx as usize;
         let last_kind = self.code.actvar.get(at).map(|v| v.kind);
-        let konst = if nvars == nexps && last_kind == Some(VdKind::Const) { self.code.exp2const(&e) } else { None };
+        let konst = if nvars == nexps && last_kind == Some(VdKind::Const) {
+            self.code.exp2const(&e)
+        } else {
+            None
+        };
         if let Some(k) = konst {
             if let Some(vd) = self.code.actvar.get_mut(at) {
                 vd.kind = VdKind::CompileTimeConst;
@@ -1676,7 +1801,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// refused.
     fn global_attribute(&mut self, default: VdKind) -> R<VdKind> {
         match self.var_attribute(default)? {
-            VdKind::ToClose => Err(self.sem_error(Msg::new().s(b"global variables cannot be to-be-closed"))),
+            VdKind::ToClose => {
+                Err(self.sem_error(Msg::new().s(b"global variables cannot be to-be-closed")))
+            }
             VdKind::Const => Ok(VdKind::GlobalConst),
             other => Ok(other),
         }
@@ -1799,7 +1926,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// one C frame per target).
     fn rest_assign(&mut self, mut lhs: Vec<ExpDesc>) -> R<()> {
         loop {
-            let Some(last) = lhs.last().copied() else { return Ok(()) };
+            let Some(last) = lhs.last().copied() else {
+                return Ok(());
+            };
             if !last.is_var() {
                 return Err(self.syntax_error(b"syntax error"));
             }
@@ -1842,7 +1971,12 @@ impl<'s, 'g> Parser<'s, 'g> {
             match (&mut lh.k, v.k) {
                 (ExpKind::IndexUp { t, idx, ro, name }, ExpKind::Upval(u)) if *t as u32 == u => {
                     conflict = true;
-                    lh.k = ExpKind::IndexStr { t: extra, idx: *idx, ro: *ro, name: *name };
+                    lh.k = ExpKind::IndexStr {
+                        t: extra,
+                        idx: *idx,
+                        ro: *ro,
+                        name: *name,
+                    };
                 }
                 (ExpKind::IndexUp { .. }, _) => {}
                 (ExpKind::Indexed { t, idx, .. }, ExpKind::Local { ridx, .. }) => {
@@ -1855,9 +1989,10 @@ impl<'s, 'g> Parser<'s, 'g> {
                         *idx = extra;
                     }
                 }
-                (ExpKind::IndexInt { t, .. } | ExpKind::IndexStr { t, .. }, ExpKind::Local { ridx, .. })
-                    if *t == ridx =>
-                {
+                (
+                    ExpKind::IndexInt { t, .. } | ExpKind::IndexStr { t, .. },
+                    ExpKind::Local { ridx, .. },
+                ) if *t == ridx => {
                     conflict = true;
                     *t = extra;
                 }
@@ -1866,7 +2001,9 @@ impl<'s, 'g> Parser<'s, 'g> {
         }
         if conflict {
             match v.k {
-                ExpKind::Local { ridx, .. } => self.code.code_abc(Op::Move, extra as u32, ridx as u32, 0)?,
+                ExpKind::Local { ridx, .. } => {
+                    self.code.code_abc(Op::Move, extra as u32, ridx as u32, 0)?
+                }
                 ExpKind::Upval(u) => self.code.code_abc(Op::GetUpval, extra as u32, u, 0)?,
                 _ => 0,
             };
@@ -1927,7 +2064,9 @@ struct ConsControl {
 /// Records the global name (and read-only flag) in an `_ENV[name]` access.
 fn set_global_name(var: &mut ExpDesc, gname: StrId, read_only: bool) {
     match &mut var.k {
-        ExpKind::Indexed { ro, name, .. } | ExpKind::IndexUp { ro, name, .. } | ExpKind::IndexStr { ro, name, .. } => {
+        ExpKind::Indexed { ro, name, .. }
+        | ExpKind::IndexUp { ro, name, .. }
+        | ExpKind::IndexStr { ro, name, .. } => {
             *ro = read_only;
             *name = gname;
         }

@@ -13,7 +13,11 @@ fn nested(kind: &str, n: usize) -> String {
     match kind {
         "parentheses" => format!("return {}1{}", "(".repeat(n), ")".repeat(n)),
         "tables" => format!("return {}{}", "{".repeat(n), "}".repeat(n)),
-        "functions" => format!("return {}1{}", "function() return ".repeat(n), " end".repeat(n)),
+        "functions" => format!(
+            "return {}1{}",
+            "function() return ".repeat(n),
+            " end".repeat(n)
+        ),
         "if_blocks" => format!("{}x = 1{}", "if x then ".repeat(n), " end".repeat(n)),
         "while_blocks" => format!("{}x = 1{}", "while x do ".repeat(n), " end".repeat(n)),
         "unary_minus" => format!("return {}x", "- ".repeat(n)),
@@ -25,8 +29,15 @@ fn nested(kind: &str, n: usize) -> String {
 }
 
 const KINDS: [&str; 9] = [
-    "parentheses", "tables", "functions", "if_blocks", "while_blocks", "unary_minus",
-    "binary_right_assoc", "field_chain", "call_chain",
+    "parentheses",
+    "tables",
+    "functions",
+    "if_blocks",
+    "while_blocks",
+    "unary_minus",
+    "binary_right_assoc",
+    "field_chain",
+    "call_chain",
 ];
 
 #[inline(never)]
@@ -42,7 +53,10 @@ fn compiles_within(source: &str, budget: usize) -> Result<(), Vec<u8>> {
 /// Smallest budget (to 8 bytes) that compiles `source`.
 fn min_budget(source: &str) -> usize {
     let (mut lo, mut hi) = (0usize, 1 << 20);
-    assert!(compiles_within(source, hi).is_ok(), "does not compile at all: {source:.40}");
+    assert!(
+        compiles_within(source, hi).is_ok(),
+        "does not compile at all: {source:.40}"
+    );
     while hi - lo > 8 {
         let mid = (lo + hi) / 2;
         if compiles_within(source, mid).is_ok() {
@@ -59,15 +73,31 @@ fn nesting_below_the_level_limit_compiles() {
     for kind in KINDS {
         let depth = if kind == "functions" { 98 } else { 197 };
         let source = nested(kind, depth);
-        assert_eq!(compiles_within(&source, 1 << 20), Ok(()), "{kind} at depth {depth}");
+        assert_eq!(
+            compiles_within(&source, 1 << 20),
+            Ok(()),
+            "{kind} at depth {depth}"
+        );
     }
 }
 
 #[test]
 fn nesting_past_the_level_limit_is_a_stack_overflow_error() {
-    for kind in ["parentheses", "tables", "functions", "if_blocks", "while_blocks", "unary_minus", "binary_right_assoc"] {
+    for kind in [
+        "parentheses",
+        "tables",
+        "functions",
+        "if_blocks",
+        "while_blocks",
+        "unary_minus",
+        "binary_right_assoc",
+    ] {
         let err = compiles_within(&nested(kind, 300), 1 << 20).unwrap_err();
-        assert_eq!(String::from_utf8_lossy(&err), "depth:1: C stack overflow", "{kind}");
+        assert_eq!(
+            String::from_utf8_lossy(&err),
+            "depth:1: C stack overflow",
+            "{kind}"
+        );
     }
 }
 
@@ -76,21 +106,34 @@ fn small_stack_budget_fails_cleanly() {
     for kind in KINDS {
         // Must return an error (or succeed for the iterative chains), never crash.
         match compiles_within(&nested(kind, 300), 6 * 1024) {
-            Ok(()) => assert!(kind.ends_with("chain"), "{kind} compiled 300 levels in 6 KiB"),
-            Err(m) => assert!(String::from_utf8_lossy(&m).ends_with("C stack overflow"), "{kind}"),
+            Ok(()) => assert!(
+                kind.ends_with("chain"),
+                "{kind} compiled 300 levels in 6 KiB"
+            ),
+            Err(m) => assert!(
+                String::from_utf8_lossy(&m).ends_with("C stack overflow"),
+                "{kind}"
+            ),
         }
     }
 }
 
 #[test]
-#[cfg_attr(debug_assertions, ignore = "frame sizes are only meaningful in release builds")]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "frame sizes are only meaningful in release builds"
+)]
 fn stack_bytes_per_nesting_level() {
     let mut report = String::new();
     let mut worst_required = 0;
     for kind in KINDS {
         // Nested functions count two levels each (statement and expression), so at most
         // 99 of them fit under the level limit.
-        let (lo, hi) = if kind == "functions" { (25, 50) } else { (50, 100) };
+        let (lo, hi) = if kind == "functions" {
+            (25, 50)
+        } else {
+            (50, 100)
+        };
         let b_lo = min_budget(&nested(kind, lo));
         let b_hi = min_budget(&nested(kind, hi));
         let per_level = (b_hi as f64 - b_lo as f64) / (hi - lo) as f64;
@@ -111,10 +154,21 @@ fn stack_bytes_per_nesting_level() {
         // Expressions are parsed with an explicit heap stack and must meet DESIGN.md's
         // 100 levels in 10 KiB; statements, constructors and function bodies still
         // recurse and are only reported (see the figures printed above).
-        if ["parentheses", "unary_minus", "binary_right_assoc", "field_chain", "call_chain"].contains(&kind) {
+        if [
+            "parentheses",
+            "unary_minus",
+            "binary_right_assoc",
+            "field_chain",
+            "call_chain",
+        ]
+        .contains(&kind)
+        {
             worst_required = worst_required.max(b100);
         }
     }
     eprintln!("{report}");
-    assert!(worst_required <= 10 * 1024, "an expression form needs more than 10 KiB for 100 levels:\n{report}");
+    assert!(
+        worst_required <= 10 * 1024,
+        "an expression form needs more than 10 KiB for 100 levels:\n{report}"
+    );
 }

@@ -75,7 +75,10 @@ fn short_string_escapes() {
         (r#""\65\066\0670""#, b"ABC0"),
         (r#""\0\255""#, b"\0\xff"),
         (r#""\x41\x7a\xFF""#, b"Az\xff"),
-        (r#""\u{41}\u{20AC}\u{7FFFFFFF}""#, b"A\xe2\x82\xac\xfd\xbf\xbf\xbf\xbf\xbf"),
+        (
+            r#""\u{41}\u{20AC}\u{7FFFFFFF}""#,
+            b"A\xe2\x82\xac\xfd\xbf\xbf\xbf\xbf\xbf",
+        ),
         (r#""\u{0}""#, b"\0"),
         ("\"a\\z   \n\t  b\"", b"ab"),
         ("\"a\\\nb\"", b"a\nb"),
@@ -107,20 +110,37 @@ fn lines_are_counted_with_any_newline_convention() {
     assert_eq!(error_of("\n\r\n\r@"), "t:3: unexpected symbol near '@'");
     assert_eq!(error_of("\r\r@"), "t:3: unexpected symbol near '@'");
     assert_eq!(error_of("\n\n\r\r@"), "t:4: unexpected symbol near '@'"); // "\n\r" is one
-    assert_eq!(error_of("x = [[\r\n\r\n]] @"), "t:3: unexpected symbol near '@'");
-    assert_eq!(error_of("--[[\n\n\n]] @"), "t:4: unexpected symbol near '@'");
-    assert_eq!(error_of("x = 'a\\\r\nb' @"), "t:2: unexpected symbol near '@'");
+    assert_eq!(
+        error_of("x = [[\r\n\r\n]] @"),
+        "t:3: unexpected symbol near '@'"
+    );
+    assert_eq!(
+        error_of("--[[\n\n\n]] @"),
+        "t:4: unexpected symbol near '@'"
+    );
+    assert_eq!(
+        error_of("x = 'a\\\r\nb' @"),
+        "t:2: unexpected symbol near '@'"
+    );
 }
 
 #[test]
 fn line_numbers_reach_the_code() {
-    let p = lua::compile(b"local a = 1\r\n\r\nlocal b = 2\n", b"=t", &StackGuard::unlimited()).unwrap();
+    let p = lua::compile(
+        b"local a = 1\r\n\r\nlocal b = 2\n",
+        b"=t",
+        &StackGuard::unlimited(),
+    )
+    .unwrap();
     assert_eq!(p.lines, [1, 1, 3, 3]);
 }
 
 #[test]
 fn reserved_words_and_symbols_are_tokens() {
-    assert_eq!(error_of("x = 1 // 2 .. 3 ~= 4 >= 5 <= 6 == 7 << 8 >> 9 :: y"), "t:1: '::' expected near <eof>");
+    assert_eq!(
+        error_of("x = 1 // 2 .. 3 ~= 4 >= 5 <= 6 == 7 << 8 >> 9 :: y"),
+        "t:1: '::' expected near <eof>"
+    );
     assert_eq!(error_of("x = goto"), "t:1: unexpected symbol near 'goto'");
     assert_eq!(error_of("x = ... ..."), "t:1: unexpected symbol near '...'");
     assert_eq!(error_of("x = a ~ ~b"), "OK");
