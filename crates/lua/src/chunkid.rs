@@ -26,7 +26,11 @@ pub fn push_chunk_id(out: &mut Vec<u8>, source: &[u8]) -> Result<(), AllocError>
     let start = out.len();
     match source.split_first() {
         Some((b'=', name)) => {
-            let keep = if source.len() <= ID_SIZE { name.len() } else { ID_SIZE - 1 };
+            let keep = if source.len() <= ID_SIZE {
+                name.len()
+            } else {
+                ID_SIZE - 1
+            };
             out.try_extend_from_slice(name.get(..keep).unwrap_or(name))?;
         }
         Some((b'@', name)) => {
@@ -61,7 +65,10 @@ pub fn push_chunk_id(out: &mut Vec<u8>, source: &[u8]) -> Result<(), AllocError>
             out.try_extend_from_slice(SUFFIX)?;
         }
     }
-    if let Some(z) = out.get(start..).and_then(|s| s.iter().position(|&c| c == 0)) {
+    if let Some(z) = out
+        .get(start..)
+        .and_then(|s| s.iter().position(|&c| c == 0))
+    {
         out.truncate(start + z);
     }
     Ok(())

@@ -111,19 +111,40 @@ pub(crate) enum ExpKind {
     /// Value in a fixed register.
     NonReloc(u32),
     /// Local variable: its register and its index among the function's active variables.
-    Local { ridx: u8, vidx: u16 },
+    Local {
+        ridx: u8,
+        vidx: u16,
+    },
     /// Upvalue `i`.
     Upval(u32),
     /// Compile-time constant: absolute index in the active-variable list.
     Const(u32),
     /// `R[t][R[idx]]`; `name` is the global's name when this is a global access.
-    Indexed { t: u8, idx: u8, ro: bool, name: StrId },
+    Indexed {
+        t: u8,
+        idx: u8,
+        ro: bool,
+        name: StrId,
+    },
     /// `UpValue[t][K[idx]]`.
-    IndexUp { t: u8, idx: u8, ro: bool, name: StrId },
+    IndexUp {
+        t: u8,
+        idx: u8,
+        ro: bool,
+        name: StrId,
+    },
     /// `R[t][idx]`.
-    IndexInt { t: u8, idx: u8 },
+    IndexInt {
+        t: u8,
+        idx: u8,
+    },
     /// `R[t][K[idx]]`.
-    IndexStr { t: u8, idx: u8, ro: bool, name: StrId },
+    IndexStr {
+        t: u8,
+        idx: u8,
+        ro: bool,
+        name: StrId,
+    },
     /// A test/comparison; the value is the pc of its jump.
     Jmp(u32),
     /// Instruction at pc whose A (destination) is still open.
@@ -144,7 +165,11 @@ pub(crate) struct ExpDesc {
 
 impl ExpDesc {
     pub(crate) const fn new(k: ExpKind) -> Self {
-        ExpDesc { k, t: NO_JUMP, f: NO_JUMP }
+        ExpDesc {
+            k,
+            t: NO_JUMP,
+            f: NO_JUMP,
+        }
     }
 
     fn has_jumps(&self) -> bool {
@@ -171,7 +196,10 @@ impl ExpDesc {
     pub(crate) fn is_indexed(&self) -> bool {
         matches!(
             self.k,
-            ExpKind::Indexed { .. } | ExpKind::IndexUp { .. } | ExpKind::IndexInt { .. } | ExpKind::IndexStr { .. }
+            ExpKind::Indexed { .. }
+                | ExpKind::IndexUp { .. }
+                | ExpKind::IndexInt { .. }
+                | ExpKind::IndexStr { .. }
         )
     }
 
@@ -190,7 +218,9 @@ impl ExpDesc {
     /// The pc of the instruction behind a `Reloc`/`Call`/`Vararg`/`Jmp` descriptor.
     fn pc(&self) -> usize {
         match self.k {
-            ExpKind::Reloc(pc) | ExpKind::Call(pc) | ExpKind::Vararg(pc) | ExpKind::Jmp(pc) => pc as usize,
+            ExpKind::Reloc(pc) | ExpKind::Call(pc) | ExpKind::Vararg(pc) | ExpKind::Jmp(pc) => {
+                pc as usize
+            }
             _ => usize::MAX,
         }
     }
@@ -200,8 +230,27 @@ impl ExpDesc {
 /// opcode and metamethod order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum BinOpr {
-    Add, Sub, Mul, Mod, Pow, Div, IDiv, BAnd, BOr, BXor, Shl, Shr,
-    Concat, Eq, Lt, Le, Ne, Gt, Ge, And, Or,
+    Add,
+    Sub,
+    Mul,
+    Mod,
+    Pow,
+    Div,
+    IDiv,
+    BAnd,
+    BOr,
+    BXor,
+    Shl,
+    Shr,
+    Concat,
+    Eq,
+    Lt,
+    Le,
+    Ne,
+    Gt,
+    Ge,
+    And,
+    Or,
 }
 
 impl BinOpr {
@@ -262,7 +311,12 @@ pub(crate) struct FuncState {
 }
 
 impl FuncState {
-    pub(crate) fn new(source: &[u8], line: u32, firstlocal: usize, firstlabel: usize) -> Result<Self, AllocError> {
+    pub(crate) fn new(
+        source: &[u8],
+        line: u32,
+        firstlocal: usize,
+        firstlabel: usize,
+    ) -> Result<Self, AllocError> {
         let f = Proto {
             source: tvec::try_copy_of(source)?,
             line_defined: line,
@@ -414,7 +468,19 @@ fn int2sc(i: i64) -> u32 {
 fn is_test_op(op: Option<Op>) -> bool {
     matches!(
         op,
-        Some(Op::Eq | Op::Lt | Op::Le | Op::EqK | Op::EqI | Op::LtI | Op::LeI | Op::GtI | Op::GeI | Op::Test | Op::TestSet)
+        Some(
+            Op::Eq
+                | Op::Lt
+                | Op::Le
+                | Op::EqK
+                | Op::EqI
+                | Op::LtI
+                | Op::LeI
+                | Op::GtI
+                | Op::GeI
+                | Op::Test
+                | Op::TestSet
+        )
     )
 }
 
@@ -526,7 +592,9 @@ impl Code {
 
     fn fix_jump(&mut self, pc: usize, dest: usize) -> CResult<()> {
         let offset = dest as i64 - (pc as i64 + 1);
-        if !(-(opcode::OFFSET_SJ as i64) <= offset && offset <= opcode::MAXARG_SJ as i64 - opcode::OFFSET_SJ as i64) {
+        if !(-(opcode::OFFSET_SJ as i64) <= offset
+            && offset <= opcode::MAXARG_SJ as i64 - opcode::OFFSET_SJ as i64)
+        {
             return Err(err_near(Limit::ControlTooLong));
         }
         let i = ins::set_sj(self.fs.get(pc), offset as i32);
@@ -620,7 +688,13 @@ impl Code {
         }
     }
 
-    fn patch_list_aux(&mut self, mut list: i32, vtarget: usize, reg: u32, dtarget: usize) -> CResult<()> {
+    fn patch_list_aux(
+        &mut self,
+        mut list: i32,
+        vtarget: usize,
+        reg: u32,
+        dtarget: usize,
+    ) -> CResult<()> {
         let mut steps = self.fs.pc();
         while list != NO_JUMP && steps > 0 {
             let next = self.get_jump(list as usize);
@@ -964,7 +1038,11 @@ impl Code {
             let mut p_f = usize::MAX;
             let mut p_t = usize::MAX;
             if self.need_value(e.t) || self.need_value(e.f) {
-                let fj = if matches!(e.k, ExpKind::Jmp(_)) { NO_JUMP } else { self.jump()? };
+                let fj = if matches!(e.k, ExpKind::Jmp(_)) {
+                    NO_JUMP
+                } else {
+                    self.jump()?
+                };
                 p_f = self.code_loadbool(reg, Op::LFalseSkip)?;
                 p_t = self.code_loadbool(reg, Op::LoadTrue)?;
                 self.patch_to_here(fj)?;
@@ -1082,10 +1160,16 @@ impl Code {
                 let e = self.exp2anyreg(ex)?;
                 self.code_abc(Op::SetUpval, e, u, 0)?;
             }
-            ExpKind::IndexUp { t, idx, .. } => self.code_abrk(Op::SetTabUp, t as u32, idx as u32, ex)?,
+            ExpKind::IndexUp { t, idx, .. } => {
+                self.code_abrk(Op::SetTabUp, t as u32, idx as u32, ex)?
+            }
             ExpKind::IndexInt { t, idx } => self.code_abrk(Op::SetI, t as u32, idx as u32, ex)?,
-            ExpKind::IndexStr { t, idx, .. } => self.code_abrk(Op::SetField, t as u32, idx as u32, ex)?,
-            ExpKind::Indexed { t, idx, .. } => self.code_abrk(Op::SetTable, t as u32, idx as u32, ex)?,
+            ExpKind::IndexStr { t, idx, .. } => {
+                self.code_abrk(Op::SetField, t as u32, idx as u32, ex)?
+            }
+            ExpKind::Indexed { t, idx, .. } => {
+                self.code_abrk(Op::SetTable, t as u32, idx as u32, ex)?
+            }
             _ => {}
         }
         self.free_exp(ex);
@@ -1131,7 +1215,11 @@ impl Code {
                 self.negate_condition(e);
                 pc as i32
             }
-            ExpKind::K(_) | ExpKind::KFlt(_) | ExpKind::KInt(_) | ExpKind::KStr(_) | ExpKind::True => NO_JUMP,
+            ExpKind::K(_)
+            | ExpKind::KFlt(_)
+            | ExpKind::KInt(_)
+            | ExpKind::KStr(_)
+            | ExpKind::True => NO_JUMP,
             _ => self.jump_on_cond(e, false)?,
         };
         let mut f = e.f;
@@ -1161,9 +1249,11 @@ impl Code {
     fn code_not(&mut self, e: &mut ExpDesc) -> CResult<()> {
         match e.k {
             ExpKind::Nil | ExpKind::False => e.k = ExpKind::True,
-            ExpKind::K(_) | ExpKind::KFlt(_) | ExpKind::KInt(_) | ExpKind::KStr(_) | ExpKind::True => {
-                e.k = ExpKind::False
-            }
+            ExpKind::K(_)
+            | ExpKind::KFlt(_)
+            | ExpKind::KInt(_)
+            | ExpKind::KStr(_)
+            | ExpKind::True => e.k = ExpKind::False,
             ExpKind::Jmp(_) => self.negate_condition(e),
             ExpKind::Reloc(_) | ExpKind::NonReloc(_) => {
                 self.discharge2anyreg(e)?;
@@ -1194,7 +1284,12 @@ impl Code {
             self.exp2anyreg(t)?;
         }
         if let ExpKind::Upval(u) = t.k {
-            t.k = ExpKind::IndexUp { t: u as u8, idx: Self::info(k) as u8, ro: false, name };
+            t.k = ExpKind::IndexUp {
+                t: u as u8,
+                idx: Self::info(k) as u8,
+                ro: false,
+                name,
+            };
             return Ok(());
         }
         let treg = match t.k {
@@ -1203,17 +1298,35 @@ impl Code {
             _ => 0,
         } as u8;
         if self.is_kstr(k) {
-            t.k = ExpKind::IndexStr { t: treg, idx: Self::info(k) as u8, ro: false, name };
+            t.k = ExpKind::IndexStr {
+                t: treg,
+                idx: Self::info(k) as u8,
+                ro: false,
+                name,
+            };
         } else if let (ExpKind::KInt(i), false) = (k.k, k.has_jumps()) {
             if (0..=opcode::MAXARG_C as i64).contains(&i) {
-                t.k = ExpKind::IndexInt { t: treg, idx: i as u8 };
+                t.k = ExpKind::IndexInt {
+                    t: treg,
+                    idx: i as u8,
+                };
                 return Ok(());
             }
             let r = self.exp2anyreg(k)?;
-            t.k = ExpKind::Indexed { t: treg, idx: r as u8, ro: false, name };
+            t.k = ExpKind::Indexed {
+                t: treg,
+                idx: r as u8,
+                ro: false,
+                name,
+            };
         } else {
             let r = self.exp2anyreg(k)?;
-            t.k = ExpKind::Indexed { t: treg, idx: r as u8, ro: false, name };
+            t.k = ExpKind::Indexed {
+                t: treg,
+                idx: r as u8,
+                ro: false,
+                name,
+            };
         }
         Ok(())
     }
@@ -1273,12 +1386,35 @@ impl Code {
         Ok(())
     }
 
-    fn code_binexpval(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc, line: u32) -> CResult<()> {
+    fn code_binexpval(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        line: u32,
+    ) -> CResult<()> {
         let v2 = self.exp2anyreg(e2)?;
-        self.finish_binexpval(e1, e2, opr.arith_op(Op::Add), v2, false, line, Op::MmBin, opr.event())
+        self.finish_binexpval(
+            e1,
+            e2,
+            opr.arith_op(Op::Add),
+            v2,
+            false,
+            line,
+            Op::MmBin,
+            opr.event(),
+        )
     }
 
-    fn code_bini(&mut self, op: Op, e1: &mut ExpDesc, e2: &ExpDesc, flip: bool, line: u32, event: TagMethod) -> CResult<()> {
+    fn code_bini(
+        &mut self,
+        op: Op,
+        e1: &mut ExpDesc,
+        e2: &ExpDesc,
+        flip: bool,
+        line: u32,
+        event: TagMethod,
+    ) -> CResult<()> {
         let v2 = match e2.k {
             ExpKind::KInt(i) => int2sc(i),
             _ => 0,
@@ -1286,14 +1422,39 @@ impl Code {
         self.finish_binexpval(e1, e2, op, v2, flip, line, Op::MmBinI, event)
     }
 
-    fn code_bink(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &ExpDesc, flip: bool, line: u32) -> CResult<()> {
+    fn code_bink(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &ExpDesc,
+        flip: bool,
+        line: u32,
+    ) -> CResult<()> {
         let v2 = Self::info(e2);
-        self.finish_binexpval(e1, e2, opr.arith_op(Op::AddK), v2, flip, line, Op::MmBinK, opr.event())
+        self.finish_binexpval(
+            e1,
+            e2,
+            opr.arith_op(Op::AddK),
+            v2,
+            flip,
+            line,
+            Op::MmBinK,
+            opr.event(),
+        )
     }
 
     /// Codes `e1 op -i` with an immediate when `e2` is a small integer constant.
-    fn finish_binexpneg(&mut self, e1: &mut ExpDesc, e2: &ExpDesc, op: Op, line: u32, event: TagMethod) -> CResult<bool> {
-        let ExpKind::KInt(i2) = e2.k else { return Ok(false) };
+    fn finish_binexpneg(
+        &mut self,
+        e1: &mut ExpDesc,
+        e2: &ExpDesc,
+        op: Op,
+        line: u32,
+        event: TagMethod,
+    ) -> CResult<bool> {
+        let ExpKind::KInt(i2) = e2.k else {
+            return Ok(false);
+        };
         if e2.has_jumps() || !(fits_c(i2) && fits_c(i2.wrapping_neg())) {
             return Ok(false);
         }
@@ -1305,14 +1466,28 @@ impl Code {
         Ok(true)
     }
 
-    fn code_bin_nok(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc, flip: bool, line: u32) -> CResult<()> {
+    fn code_bin_nok(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        flip: bool,
+        line: u32,
+    ) -> CResult<()> {
         if flip {
             core::mem::swap(e1, e2);
         }
         self.code_binexpval(opr, e1, e2, line)
     }
 
-    fn code_arith(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc, flip: bool, line: u32) -> CResult<()> {
+    fn code_arith(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        flip: bool,
+        line: u32,
+    ) -> CResult<()> {
         if e2.numeral().is_some() && self.exp2k(e2)? {
             self.code_bink(opr, e1, e2, flip, line)
         } else {
@@ -1320,7 +1495,13 @@ impl Code {
         }
     }
 
-    fn code_commutative(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc, line: u32) -> CResult<()> {
+    fn code_commutative(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        line: u32,
+    ) -> CResult<()> {
         let mut flip = false;
         if e1.numeral().is_some() {
             core::mem::swap(e1, e2);
@@ -1333,7 +1514,13 @@ impl Code {
         }
     }
 
-    fn code_bitwise(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc, line: u32) -> CResult<()> {
+    fn code_bitwise(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        line: u32,
+    ) -> CResult<()> {
         let mut flip = false;
         if matches!(e1.k, ExpKind::KInt(_)) {
             core::mem::swap(e1, e2);
@@ -1409,11 +1596,19 @@ impl Code {
         self.discharge_vars(e)?;
         match op {
             UnOpr::Minus | UnOpr::BNot => {
-                let fop = if op == UnOpr::Minus { FoldOp::Unm } else { FoldOp::BNot };
+                let fop = if op == UnOpr::Minus {
+                    FoldOp::Unm
+                } else {
+                    FoldOp::BNot
+                };
                 if Self::const_folding(fop, e, &ZERO) {
                     return Ok(());
                 }
-                let opc = if op == UnOpr::Minus { Op::Unm } else { Op::BNot };
+                let opc = if op == UnOpr::Minus {
+                    Op::Unm
+                } else {
+                    Op::BNot
+                };
                 self.code_unexpval(opc, e, line)
             }
             UnOpr::Len => self.code_unexpval(Op::Len, e, line),
@@ -1463,7 +1658,13 @@ impl Code {
     }
 
     /// Finishes a binary operation (`luaK_posfix`).
-    pub(crate) fn posfix(&mut self, opr: BinOpr, e1: &mut ExpDesc, e2: &mut ExpDesc, line: u32) -> CResult<()> {
+    pub(crate) fn posfix(
+        &mut self,
+        opr: BinOpr,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        line: u32,
+    ) -> CResult<()> {
         self.discharge_vars(e2)?;
         if opr.is_foldable() && Self::const_folding(FoldOp::Bin(opr), e1, e2) {
             return Ok(());
@@ -1491,7 +1692,9 @@ impl Code {
                     self.code_arith(opr, e1, e2, false, line)?;
                 }
             }
-            BinOpr::Div | BinOpr::IDiv | BinOpr::Mod | BinOpr::Pow => self.code_arith(opr, e1, e2, false, line)?,
+            BinOpr::Div | BinOpr::IDiv | BinOpr::Mod | BinOpr::Pow => {
+                self.code_arith(opr, e1, e2, false, line)?
+            }
             BinOpr::BAnd | BinOpr::BOr | BinOpr::BXor => self.code_bitwise(opr, e1, e2, line)?,
             BinOpr::Shl => {
                 if Self::is_sc_int(e1) {
@@ -1522,7 +1725,12 @@ impl Code {
     }
 
     /// Emits the `ERRNNIL` check of `global x = e`: `var` is the global's access.
-    pub(crate) fn check_global(&mut self, var: &mut ExpDesc, name: StrId, line: u32) -> CResult<()> {
+    pub(crate) fn check_global(
+        &mut self,
+        var: &mut ExpDesc,
+        name: StrId,
+        line: u32,
+    ) -> CResult<()> {
         let k = self.string_k(name)?;
         if k > opcode::MAXARG_BX {
             return Err(err_near(Limit::TooManyConstants));
@@ -1542,7 +1750,8 @@ impl Code {
         let rb = if hsize != 0 { ceil_log2(hsize) + 1 } else { 0 };
         let extra = asize / (opcode::MAXARG_C + 1);
         let rc = asize % (opcode::MAXARG_C + 1);
-        self.fs.set(pc, ins::abck(Op::NewTable, ra, rb, rc, extra > 0));
+        self.fs
+            .set(pc, ins::abck(Op::NewTable, ra, rb, rc, extra > 0));
         self.fs.set(pc + 1, ins::ax_(Op::ExtraArg, extra));
     }
 
@@ -1553,7 +1762,13 @@ impl Code {
             self.code_abc(Op::SetList, base, tostore, nelems)?;
         } else {
             let extra = nelems / (opcode::MAXARG_C + 1);
-            self.code_abck(Op::SetList, base, tostore, nelems % (opcode::MAXARG_C + 1), true)?;
+            self.code_abck(
+                Op::SetList,
+                base,
+                tostore,
+                nelems % (opcode::MAXARG_C + 1),
+                true,
+            )?;
             self.code_extraarg(extra)?;
         }
         self.fs.freereg = base + 1;
@@ -1673,7 +1888,11 @@ pub(crate) mod fold {
             return Some(m.wrapping_neg());
         }
         let q = m / n;
-        Some(if (m % n != 0) && ((m ^ n) < 0) { q - 1 } else { q })
+        Some(if (m % n != 0) && ((m ^ n) < 0) {
+            q - 1
+        } else {
+            q
+        })
     }
 
     fn int_mod(m: i64, n: i64) -> Option<i64> {

@@ -64,7 +64,9 @@ pub(crate) struct Strings {
 }
 
 fn hash_bytes(s: &[u8]) -> u32 {
-    s.iter().fold(0x811c_9dc5u32, |h, &c| (h ^ c as u32).wrapping_mul(0x0100_0193))
+    s.iter().fold(0x811c_9dc5u32, |h, &c| {
+        (h ^ c as u32).wrapping_mul(0x0100_0193)
+    })
 }
 
 impl Strings {
@@ -121,26 +123,99 @@ impl Strings {
 /// Tokens. Reserved words come first, in the order of [`RESERVED`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Token {
-    And, Break, Do, Else, Elseif, End, False, For, Function, Global, Goto, If, In,
-    Local, Nil, Not, Or, Repeat, Return, Then, True, Until, While,
-    IDiv, Concat, Dots, Eq, Ge, Le, Ne, Shl, Shr, DbColon,
-    Eof, Float, Int, Name, String,
+    And,
+    Break,
+    Do,
+    Else,
+    Elseif,
+    End,
+    False,
+    For,
+    Function,
+    Global,
+    Goto,
+    If,
+    In,
+    Local,
+    Nil,
+    Not,
+    Or,
+    Repeat,
+    Return,
+    Then,
+    True,
+    Until,
+    While,
+    IDiv,
+    Concat,
+    Dots,
+    Eq,
+    Ge,
+    Le,
+    Ne,
+    Shl,
+    Shr,
+    DbColon,
+    Eof,
+    Float,
+    Int,
+    Name,
+    String,
     /// Any other single character (`+`, `{`, `@`, ...).
     Char(u8),
 }
 
 /// Reserved words, in `Token` order.
 const RESERVED: [&[u8]; 23] = [
-    b"and", b"break", b"do", b"else", b"elseif", b"end", b"false", b"for", b"function",
-    b"global", b"goto", b"if", b"in", b"local", b"nil", b"not", b"or", b"repeat",
-    b"return", b"then", b"true", b"until", b"while",
+    b"and",
+    b"break",
+    b"do",
+    b"else",
+    b"elseif",
+    b"end",
+    b"false",
+    b"for",
+    b"function",
+    b"global",
+    b"goto",
+    b"if",
+    b"in",
+    b"local",
+    b"nil",
+    b"not",
+    b"or",
+    b"repeat",
+    b"return",
+    b"then",
+    b"true",
+    b"until",
+    b"while",
 ];
 
 const RESERVED_TOKENS: [Token; 23] = [
-    Token::And, Token::Break, Token::Do, Token::Else, Token::Elseif, Token::End,
-    Token::False, Token::For, Token::Function, Token::Global, Token::Goto, Token::If,
-    Token::In, Token::Local, Token::Nil, Token::Not, Token::Or, Token::Repeat,
-    Token::Return, Token::Then, Token::True, Token::Until, Token::While,
+    Token::And,
+    Token::Break,
+    Token::Do,
+    Token::Else,
+    Token::Elseif,
+    Token::End,
+    Token::False,
+    Token::For,
+    Token::Function,
+    Token::Global,
+    Token::Goto,
+    Token::If,
+    Token::In,
+    Token::Local,
+    Token::Nil,
+    Token::Not,
+    Token::Or,
+    Token::Repeat,
+    Token::Return,
+    Token::Then,
+    Token::True,
+    Token::Until,
+    Token::While,
 ];
 
 impl Token {
@@ -439,7 +514,11 @@ impl<'s> Lexer<'s> {
                 }
                 b'=' => {
                     self.advance();
-                    return Ok(if self.check_next1(b'=') { Token::Eq } else { Token::Char(b'=') });
+                    return Ok(if self.check_next1(b'=') {
+                        Token::Eq
+                    } else {
+                        Token::Char(b'=')
+                    });
                 }
                 b'<' => {
                     self.advance();
@@ -463,11 +542,19 @@ impl<'s> Lexer<'s> {
                 }
                 b'/' => {
                     self.advance();
-                    return Ok(if self.check_next1(b'/') { Token::IDiv } else { Token::Char(b'/') });
+                    return Ok(if self.check_next1(b'/') {
+                        Token::IDiv
+                    } else {
+                        Token::Char(b'/')
+                    });
                 }
                 b'~' => {
                     self.advance();
-                    return Ok(if self.check_next1(b'=') { Token::Ne } else { Token::Char(b'~') });
+                    return Ok(if self.check_next1(b'=') {
+                        Token::Ne
+                    } else {
+                        Token::Char(b'~')
+                    });
                 }
                 b':' => {
                     self.advance();
@@ -484,7 +571,11 @@ impl<'s> Lexer<'s> {
                 b'.' => {
                     self.save_and_next()?;
                     if self.check_next1(b'.') {
-                        return Ok(if self.check_next1(b'.') { Token::Dots } else { Token::Concat });
+                        return Ok(if self.check_next1(b'.') {
+                            Token::Dots
+                        } else {
+                            Token::Concat
+                        });
                     } else if !is_digit(self.current) {
                         return Ok(Token::Char(b'.'));
                     }
@@ -649,7 +740,8 @@ impl<'s> Lexer<'s> {
                 *b = ((!mfb << 1) | x) as u8;
             }
         }
-        self.buf.try_extend_from_slice(bytes.get(8 - n..).unwrap_or(&[]))?;
+        self.buf
+            .try_extend_from_slice(bytes.get(8 - n..).unwrap_or(&[]))?;
         Ok(())
     }
 

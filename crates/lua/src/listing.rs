@@ -17,7 +17,9 @@ struct Out(Vec<u8>);
 
 impl Write for Out {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.try_extend_from_slice(s.as_bytes()).map_err(|_| fmt::Error)
+        self.0
+            .try_extend_from_slice(s.as_bytes())
+            .map_err(|_| fmt::Error)
     }
 }
 
@@ -46,12 +48,18 @@ pub fn write_g14(out: &mut impl Write, f: f64) -> fmt::Result {
     if f.is_infinite() {
         return out.write_str(if f < 0.0 { "-inf" } else { "inf" });
     }
-    let mut s = Small { buf: [0; 40], len: 0 };
+    let mut s = Small {
+        buf: [0; 40],
+        len: 0,
+    };
     write!(s, "{:.*e}", (PRECISION - 1) as usize, f)?;
     let text = s.buf.get(..s.len).ok_or(fmt::Error)?;
     let epos = text.iter().position(|&c| c == b'e').ok_or(fmt::Error)?;
     let (mant, exp) = text.split_at(epos);
-    let exp: i32 = core::str::from_utf8(exp.get(1..).unwrap_or(b"0")).ok().and_then(|e| e.parse().ok()).ok_or(fmt::Error)?;
+    let exp: i32 = core::str::from_utf8(exp.get(1..).unwrap_or(b"0"))
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .ok_or(fmt::Error)?;
     let negative = mant.first() == Some(&b'-');
     let digits: Vec<u8> = mant.iter().copied().filter(u8::is_ascii_digit).collect();
     if negative {
@@ -59,7 +67,7 @@ pub fn write_g14(out: &mut impl Write, f: f64) -> fmt::Result {
     }
     let trimmed_len = digits.iter().rposition(|&d| d != b'0').map_or(1, |p| p + 1);
     let digits = digits.get(..trimmed_len).unwrap_or(&[]);
-    if exp < -4 || exp >= PRECISION {
+    if !(-4..PRECISION).contains(&exp) {
         let (first, rest) = digits.split_first().ok_or(fmt::Error)?;
         out.write_char(*first as char)?;
         if !rest.is_empty() {
@@ -115,7 +123,10 @@ fn write_constant(out: &mut Out, p: &Proto, i: usize) -> fmt::Result {
         Some(Constant::Nil) => out.write_str("nil"),
         Some(Constant::Bool(b)) => out.write_str(if *b { "true" } else { "false" }),
         Some(Constant::Float(f)) => {
-            let mut s = Small { buf: [0; 40], len: 0 };
+            let mut s = Small {
+                buf: [0; 40],
+                len: 0,
+            };
             write_g14(&mut s, *f)?;
             let text = s.buf.get(..s.len).unwrap_or(&[]);
             out.write_str(core::str::from_utf8(text).map_err(|_| fmt::Error)?)?;
@@ -175,7 +186,11 @@ fn write_header(out: &mut Out, p: &Proto) -> fmt::Result {
     writeln!(
         out,
         "{} <{}:{},{}> ({} instruction{} at 0x{:x})",
-        if p.line_defined == 0 { "main" } else { "function" },
+        if p.line_defined == 0 {
+            "main"
+        } else {
+            "function"
+        },
         source,
         p.line_defined,
         p.last_line_defined,
@@ -216,7 +231,15 @@ fn write_instruction(out: &mut Out, p: &Proto, pc: usize, i: Instruction) -> fmt
     };
     write!(out, "{:<9}\t", op.name())?;
     match op {
-        Op::Move | Op::LoadNil | Op::GetUpval | Op::SetUpval | Op::Unm | Op::BNot | Op::Not | Op::Len | Op::Concat => {
+        Op::Move
+        | Op::LoadNil
+        | Op::GetUpval
+        | Op::SetUpval
+        | Op::Unm
+        | Op::BNot
+        | Op::Not
+        | Op::Len
+        | Op::Concat => {
             write!(out, "{} {}", a, b)?;
             match op {
                 Op::LoadNil => write!(out, "\t; {} out", b + 1)?,
@@ -233,9 +256,13 @@ fn write_instruction(out: &mut Out, p: &Proto, pc: usize, i: Instruction) -> fmt
             write!(out, "{}\t; ", a)?;
             write_constant(out, p, next_ax() as usize)?;
         }
-        Op::LoadFalse | Op::LFalseSkip | Op::LoadTrue | Op::Close | Op::Tbc | Op::Return1 | Op::VarArgPrep => {
-            write!(out, "{}", a)?
-        }
+        Op::LoadFalse
+        | Op::LFalseSkip
+        | Op::LoadTrue
+        | Op::Close
+        | Op::Tbc
+        | Op::Return1
+        | Op::VarArgPrep => write!(out, "{}", a)?,
         Op::GetTabUp => {
             write!(out, "{} {} {}\t; {} ", a, b, c, upvalue_name(p, b))?;
             write_constant(out, p, c as usize)?;
@@ -273,13 +300,31 @@ fn write_instruction(out: &mut Out, p: &Proto, pc: usize, i: Instruction) -> fmt
             write!(out, "{} {} {}\t; {}", a, b, c, c + extra)?;
         }
         Op::AddI | Op::ShrI | Op::ShlI => write!(out, "{} {} {}", a, b, sc)?,
-        Op::AddK | Op::SubK | Op::MulK | Op::ModK | Op::PowK | Op::DivK | Op::IDivK | Op::BAndK | Op::BOrK | Op::BXorK => {
+        Op::AddK
+        | Op::SubK
+        | Op::MulK
+        | Op::ModK
+        | Op::PowK
+        | Op::DivK
+        | Op::IDivK
+        | Op::BAndK
+        | Op::BOrK
+        | Op::BXorK => {
             write!(out, "{} {} {}\t; ", a, b, c)?;
             write_constant(out, p, c as usize)?;
         }
-        Op::Add | Op::Sub | Op::Mul | Op::Mod | Op::Pow | Op::Div | Op::IDiv | Op::BAnd | Op::BOr | Op::BXor | Op::Shl | Op::Shr => {
-            write!(out, "{} {} {}", a, b, c)?
-        }
+        Op::Add
+        | Op::Sub
+        | Op::Mul
+        | Op::Mod
+        | Op::Pow
+        | Op::Div
+        | Op::IDiv
+        | Op::BAnd
+        | Op::BOr
+        | Op::BXor
+        | Op::Shl
+        | Op::Shr => write!(out, "{} {} {}", a, b, c)?,
         Op::MmBin => write!(out, "{} {} {}\t; {}", a, b, c, event_name(c))?,
         Op::MmBinI => {
             write!(out, "{} {} {} {}\t; {}", a, sb, c, k as u8, event_name(c))?;
@@ -329,7 +374,9 @@ fn write_instruction(out: &mut Out, p: &Proto, pc: usize, i: Instruction) -> fmt
             }
         }
         Op::Return0 => {}
-        Op::ForLoop | Op::TForLoop => write!(out, "{} {}\t; to {}", a, bx, pc as i64 - bx as i64 + 2)?,
+        Op::ForLoop | Op::TForLoop => {
+            write!(out, "{} {}\t; to {}", a, bx, pc as i64 - bx as i64 + 2)?
+        }
         Op::ForPrep => write!(out, "{} {}\t; exit to {}", a, bx, pc as i64 + bx as i64 + 3)?,
         Op::TForPrep => write!(out, "{} {}\t; to {}", a, bx, pc as i64 + bx as i64 + 2)?,
         Op::TForCall => write!(out, "{} {}", a, c)?,
@@ -340,7 +387,13 @@ fn write_instruction(out: &mut Out, p: &Proto, pc: usize, i: Instruction) -> fmt
             }
         }
         Op::Closure => {
-            write!(out, "{} {}\t; 0x{:x}", a, bx, p.protos.get(bx as usize).map_or(0, address))?;
+            write!(
+                out,
+                "{} {}\t; 0x{:x}",
+                a,
+                bx,
+                p.protos.get(bx as usize).map_or(0, address)
+            )?;
         }
         Op::VarArg => {
             write!(out, "{} {}\t; ", a, c)?;
@@ -379,7 +432,12 @@ fn write_function(out: &mut Out, p: &Proto) -> fmt::Result {
         write_instruction(out, p, pc, i)?;
         out.write_char('\n')?;
     }
-    writeln!(out, "constants ({}) for 0x{:x}:", p.constants.len(), address(p))?;
+    writeln!(
+        out,
+        "constants ({}) for 0x{:x}:",
+        p.constants.len(),
+        address(p)
+    )?;
     for (i, c) in p.constants.iter().enumerate() {
         write!(out, "\t{}\t{}\t", i, type_char(Some(c)))?;
         write_constant(out, p, i)?;
@@ -388,11 +446,30 @@ fn write_function(out: &mut Out, p: &Proto) -> fmt::Result {
     writeln!(out, "locals ({}) for 0x{:x}:", p.locals.len(), address(p))?;
     for (i, l) in p.locals.iter().enumerate() {
         let name = core::str::from_utf8(&l.name).unwrap_or("?");
-        writeln!(out, "\t{}\t{}\t{}\t{}", i, name, l.start_pc + 1, l.end_pc + 1)?;
+        writeln!(
+            out,
+            "\t{}\t{}\t{}\t{}",
+            i,
+            name,
+            l.start_pc + 1,
+            l.end_pc + 1
+        )?;
     }
-    writeln!(out, "upvalues ({}) for 0x{:x}:", p.upvalues.len(), address(p))?;
+    writeln!(
+        out,
+        "upvalues ({}) for 0x{:x}:",
+        p.upvalues.len(),
+        address(p)
+    )?;
     for (i, u) in p.upvalues.iter().enumerate() {
-        writeln!(out, "\t{}\t{}\t{}\t{}", i, upvalue_name(p, i as u32), u.in_stack as u8, u.index)?;
+        writeln!(
+            out,
+            "\t{}\t{}\t{}\t{}",
+            i,
+            upvalue_name(p, i as u32),
+            u.in_stack as u8,
+            u.index
+        )?;
     }
     Ok(())
 }
@@ -433,7 +510,7 @@ mod tests {
         assert_eq!(g14(100000000000.0), "100000000000");
         assert_eq!(g14(9007199254740992.0), "9.007199254741e+15");
         assert_eq!(g14(1e308), "1e+308");
-        assert_eq!(g14(1.4142135623730951), "1.4142135623731");
+        assert_eq!(g14(core::f64::consts::SQRT_2), "1.4142135623731");
         assert_eq!(g14(0.25), "0.25");
         assert_eq!(g14(-0.5), "-0.5");
         assert_eq!(g14(1e-5), "1e-05");

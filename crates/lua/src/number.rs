@@ -246,6 +246,7 @@ pub fn float_to_int(f: f64, mode: Rounding) -> Option<i64> {
 
 /// `floor` without libm: exact for every f64.
 #[inline]
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // the negation is what lets NaN through
 pub fn floor(f: f64) -> f64 {
     // Values at or above 2^52 in magnitude (and NaN/inf) are already integral.
     if !(f.abs() < 4_503_599_627_370_496.0) {

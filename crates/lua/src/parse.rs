@@ -12,7 +12,8 @@
 use alloc::vec::Vec;
 
 use crate::code::{
-    BinOpr, BlockCnt, Code, ExpDesc, ExpKind, FuncState, KValue, UnOpr, VarDesc, VdKind, NO_JUMP, NO_NAME,
+    BinOpr, BlockCnt, Code, ExpDesc, ExpKind, FuncState, KValue, UnOpr, VarDesc, VdKind, NO_JUMP,
+    NO_NAME,
 };
 use crate::lex::{push_int, Error, Lexer, SemInfo, StrId, Token};
 use crate::opcode::{self, ins, Op};
@@ -43,6 +44,7 @@ pub fn compile(source: &[u8], chunkname: &[u8], guard: &StackGuard) -> Result<Pr
     let fs = FuncState::new(chunkname, 0, 0, 0).map_err(|_| CompileError::Memory)?;
     let mut p = Parser {
         lex,
+        pending: Vec::new(),
         code: Code::new(fs),
         labels: Vec::new(),
         gotos: Vec::new(),
@@ -85,8 +87,25 @@ struct LabelDesc {
     close: bool,
 }
 
+/// An operation `subexpr` waits to finish.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// A prefix operator read on `line`.
+    Unary { op: UnOpr, line: u32 },
+    /// `left op` awaiting its right operand.
+    Binary {
+        op: BinOpr,
+        line: u32,
+        left: ExpDesc,
+    },
+    /// An opening parenthesis on `line`.
+    Paren { line: u32 },
+}
+
 struct Parser<'s, 'g> {
     lex: Lexer<'s>,
+    /// Pending operations of `subexpr`, with the limit to restore after each.
+    pending: Vec<(Pending, u8)>,
     code: Code,
     /// Labels visible in the current functions (`dyd->label`).
     labels: Vec<LabelDesc>,
@@ -101,16 +120,27 @@ struct Parser<'s, 'g> {
 
 /// Left and right priorities of binary operators, in `BinOpr` order.
 const PRIORITY: [(u8, u8); 21] = [
-    (10, 10), (10, 10), // + -
-    (11, 11), (11, 11), // * %
-    (14, 13),           // ^ (right associative)
-    (11, 11), (11, 11), // / //
-    (6, 6), (4, 4), (5, 5), // & | ~
-    (7, 7), (7, 7),     // << >>
-    (9, 8),             // .. (right associative)
-    (3, 3), (3, 3), (3, 3), // == < <=
-    (3, 3), (3, 3), (3, 3), // ~= > >=
-    (2, 2), (1, 1),     // and or
+    (10, 10),
+    (10, 10), // + -
+    (11, 11),
+    (11, 11), // * %
+    (14, 13), // ^ (right associative)
+    (11, 11),
+    (11, 11), // / //
+    (6, 6),
+    (4, 4),
+    (5, 5), // & | ~
+    (7, 7),
+    (7, 7), // << >>
+    (9, 8), // .. (right associative)
+    (3, 3),
+    (3, 3),
+    (3, 3), // == < <=
+    (3, 3),
+    (3, 3),
+    (3, 3), // ~= > >=
+    (2, 2),
+    (1, 1), // and or
 ];
 
 fn binary_op(t: Token) -> Option<BinOpr> {
@@ -193,7 +223,10 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[inline(never)]
     fn error_expected(&mut self, t: Token) -> Error {
         let mut msg = Vec::new();
-        if t.push_text(&mut msg).and_then(|_| msg.try_extend_from_slice(b" expected")).is_err() {
+        if t.push_text(&mut msg)
+            .and_then(|_| msg.try_extend_from_slice(b" expected"))
+            .is_err()
+        {
             return Error::Memory;
         }
         self.lex.syntax_error(&msg)
@@ -236,7 +269,8 @@ impl<'s, 'g> Parser<'s, 'g> {
         if built.is_err() {
             return Error::Memory;
         }
-        msg.try_push(b')').map_or(Error::Memory, |_| self.lex.syntax_error(&msg))
+        msg.try_push(b')')
+            .map_or(Error::Memory, |_| self.lex.syntax_error(&msg))
     }
 
     #[cold]
@@ -265,7 +299,11 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn error_limit(&mut self, level: usize, limit: usize, what: &[u8]) -> Error {
         let line = self.fs_at(level).map_or(0, |fs| fs.f.line_defined);
         let msg = (|| {
-            let m = if line == 0 { Msg::new().s(b"main function")? } else { Msg::new().s(b"function at line ")?.n(line as i64)? };
+            let m = if line == 0 {
+                Msg::new().s(b"main function")?
+            } else {
+                Msg::new().s(b"function at line ")?.n(line as i64)?
+            };
             m.s(b" has more than ")?.n(limit as i64)?.s(b" ")?.s(what)
         })();
         match msg {
@@ -350,12 +388,19 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Declares a variable of `kind`, not yet active (`new_varkind`); returns its index
     /// in the current function.
+    #[inline(never)]
     fn new_var(&mut self, name: StrId, kind: VdKind) -> R<u32> {
         let count = self.code.actvar.len() + 1 - self.code.fs.firstlocal;
         if count > MAX_VARS {
             return Err(self.error_limit(self.top_level(), MAX_VARS, b"local variables"));
         }
-        self.code.actvar.try_push(VarDesc { name, kind, ridx: 0, pidx: 0, k: KValue::Nil })?;
+        self.code.actvar.try_push(VarDesc {
+            name,
+            kind,
+            ridx: 0,
+            pidx: 0,
+            k: KValue::Nil,
+        })?;
         Ok(count as u32 - 1)
     }
 
@@ -365,6 +410,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Activates the next `nvars` declared variables, giving them registers
     /// (`adjustlocalvars`).
+    #[inline(never)]
     fn adjust_local_vars(&mut self, nvars: u32) -> R<()> {
         let mut reglevel = self.code.fs.nvarstack;
         for _ in 0..nvars {
@@ -430,7 +476,10 @@ impl<'s, 'g> Parser<'s, 'g> {
                 return Some(if vd.kind == VdKind::CompileTimeConst {
                     ExpKind::Const(at as u32)
                 } else {
-                    ExpKind::Local { ridx: vd.ridx, vidx: i as u16 }
+                    ExpKind::Local {
+                        ridx: vd.ridx,
+                        vidx: i as u16,
+                    }
                 });
             }
         }
@@ -475,7 +524,10 @@ impl<'s, 'g> Parser<'s, 'g> {
                     _ => break (level, k),
                 }
             }
-            if let Some(idx) = self.fs_at(level).and_then(|fs| fs.upval_names.iter().position(|&n| n == name)) {
+            if let Some(idx) = self
+                .fs_at(level)
+                .and_then(|fs| fs.upval_names.iter().position(|&n| n == name))
+            {
                 break (level, ExpKind::Upval(idx as u32));
             }
             if level == 0 {
@@ -525,7 +577,9 @@ impl<'s, 'g> Parser<'s, 'g> {
         let env = match self.resolve(self.env_name)? {
             Ok(k) => k,
             Err(_) => {
-                let msg = Msg::new().s(b"_ENV is global when accessing variable ").and_then(|m| self.quoted(m, name));
+                let msg = Msg::new()
+                    .s(b"_ENV is global when accessing variable ")
+                    .and_then(|m| self.quoted(m, name));
                 return Err(self.sem_error(msg));
             }
         };
@@ -538,6 +592,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     /// A variable reference by name (`singlevar`).
+    #[inline(never)]
     fn single_var(&mut self, var: &mut ExpDesc) -> R<()> {
         let name = self.str_checkname()?;
         self.single_var_named(name, var)
@@ -548,12 +603,19 @@ impl<'s, 'g> Parser<'s, 'g> {
             Ok(k) => *var = ExpDesc::new(k),
             Err(gdecl) => {
                 if gdecl == -2 {
-                    let msg = Msg::new().s(b"variable ").and_then(|m| self.quoted(m, name)).and_then(|m| m.s(b" not declared"));
+                    let msg = Msg::new()
+                        .s(b"variable ")
+                        .and_then(|m| self.quoted(m, name))
+                        .and_then(|m| m.s(b" not declared"));
                     return Err(self.sem_error(msg));
                 }
                 self.build_global(name, var)?;
                 let ro = gdecl >= 0
-                    && self.code.actvar.get(gdecl as usize).is_some_and(|v| v.kind == VdKind::GlobalConst);
+                    && self
+                        .code
+                        .actvar
+                        .get(gdecl as usize)
+                        .is_some_and(|v| v.kind == VdKind::GlobalConst);
                 set_global_name(var, name, ro);
             }
         }
@@ -571,7 +633,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             ExpKind::Upval(u) => {
                 let fs = &self.code.fs;
                 match fs.f.upvalues.get(u as usize) {
-                    Some(d) if d.kind != VarKind::Regular => fs.upval_names.get(u as usize).copied(),
+                    Some(d) if d.kind != VarKind::Regular => {
+                        fs.upval_names.get(u as usize).copied()
+                    }
                     _ => None,
                 }
             }
@@ -581,7 +645,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             _ => None,
         };
         if let Some(name) = name {
-            let msg = Msg::new().s(b"attempt to assign to const variable ").and_then(|m| self.quoted(m, name));
+            let msg = Msg::new()
+                .s(b"attempt to assign to const variable ")
+                .and_then(|m| self.quoted(m, name));
             return Err(self.sem_error(msg));
         }
         Ok(())
@@ -612,6 +678,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     // ---- blocks, labels and gotos ----
 
+    #[inline(never)]
     fn enter_block(&mut self, is_loop: bool) -> R<()> {
         let fs = &mut self.code.fs;
         let bl = BlockCnt {
@@ -633,7 +700,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// Ends the current block (`leaveblock`): resolves its `break`s, closes captured
     /// variables, ends its variables' scope and hands pending gotos outwards.
     fn leave_block(&mut self) -> R<()> {
-        let Some(bl) = self.current_block() else { return Ok(()) };
+        let Some(bl) = self.current_block() else {
+            return Ok(());
+        };
         let has_previous = self.code.fs.blocks.len() > 1;
         let stklevel = self.reg_level(bl.nactvar);
         let mut hasclose = false;
@@ -663,7 +732,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn move_gotos_out(&mut self, bl: &BlockCnt) {
         let outside = self.reg_level(bl.nactvar);
         for i in bl.first_goto..self.gotos.len() {
-            let Some(gt) = self.gotos.get(i).copied() else { break };
+            let Some(gt) = self.gotos.get(i).copied() else {
+                break;
+            };
             let close = self.reg_level(gt.nactvar) > outside && bl.upval;
             if let Some(g) = self.gotos.get_mut(i) {
                 g.close |= close;
@@ -676,7 +747,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[inline(never)]
     fn undef_goto(&mut self, gt: &LabelDesc) -> Error {
         let msg = if gt.name == self.break_name {
-            Msg::new().s(b"break outside a loop at line ").and_then(|m| m.n(gt.line as i64))
+            Msg::new()
+                .s(b"break outside a loop at line ")
+                .and_then(|m| m.n(gt.line as i64))
         } else {
             Msg::new()
                 .s(b"no visible label ")
@@ -688,20 +761,34 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     fn find_label(&self, name: StrId) -> Option<LabelDesc> {
-        self.labels.get(self.code.fs.firstlabel..)?.iter().find(|l| l.name == name).copied()
+        self.labels
+            .get(self.code.fs.firstlabel..)?
+            .iter()
+            .find(|l| l.name == name)
+            .copied()
     }
 
     fn new_goto(&mut self, name: StrId, line: u32, pc: i32) -> R<()> {
         let nactvar = self.code.fs.nactvar;
-        self.gotos.try_push(LabelDesc { name, pc: pc as usize, line, nactvar, close: false })?;
+        self.gotos.try_push(LabelDesc {
+            name,
+            pc: pc as usize,
+            line,
+            nactvar,
+            close: false,
+        })?;
         Ok(())
     }
 
     /// Resolves pending goto `g` to `label` (`solvegoto`).
     fn solve_goto(&mut self, g: usize, label: &LabelDesc) -> R<()> {
-        let Some(gt) = self.gotos.get(g).copied() else { return Ok(()) };
+        let Some(gt) = self.gotos.get(g).copied() else {
+            return Ok(());
+        };
         if gt.nactvar < label.nactvar {
-            let varname = self.var_desc(&self.code.fs, gt.nactvar).map_or(0, |v| v.name);
+            let varname = self
+                .var_desc(&self.code.fs, gt.nactvar)
+                .map_or(0, |v| v.name);
             let msg = Msg::new()
                 .s(b"<goto ")
                 .and_then(|m| m.s(self.code.strings.get(gt.name)))
@@ -736,8 +823,18 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// block, so block locals are already out of scope.
     fn create_label(&mut self, name: StrId, line: u32, last: bool) -> R<bool> {
         let pc = self.code.get_label();
-        let nactvar = if last { self.current_block().map_or(0, |b| b.nactvar) } else { self.code.fs.nactvar };
-        let lb = LabelDesc { name, pc, line, nactvar, close: false };
+        let nactvar = if last {
+            self.current_block().map_or(0, |b| b.nactvar)
+        } else {
+            self.code.fs.nactvar
+        };
+        let lb = LabelDesc {
+            name,
+            pc,
+            line,
+            nactvar,
+            close: false,
+        };
         self.labels.try_push(lb)?;
         if self.solve_gotos(&lb)? {
             let level = self.code.fs.nvarstack;
@@ -749,8 +846,14 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     // ---- functions ----
 
+    #[inline(never)]
     fn open_func(&mut self, line: u32) -> R<()> {
-        let fs = FuncState::new(self.chunkname, line, self.code.actvar.len(), self.labels.len())?;
+        let fs = FuncState::new(
+            self.chunkname,
+            line,
+            self.code.actvar.len(),
+            self.labels.len(),
+        )?;
         let outer = core::mem::replace(&mut self.code.fs, fs);
         self.code.outer.try_push(outer)?;
         self.enter_block(false)
@@ -758,6 +861,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// Ends the current function: final return, scope end, code fix-ups
     /// (`close_func`).
+    #[inline(never)]
     fn close_func(&mut self) -> R<Proto> {
         let level = self.code.fs.nvarstack;
         self.code.ret(level, 0)?;
@@ -781,7 +885,12 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.break_name = self.intern(b"break")?;
         self.enter_block(false)?;
         self.set_vararg(0)?;
-        let env = UpvalDesc { name: crate::tvec::try_copy_of(b"_ENV")?, in_stack: true, index: 0, kind: VarKind::Regular };
+        let env = UpvalDesc {
+            name: crate::tvec::try_copy_of(b"_ENV")?,
+            in_stack: true,
+            index: 0,
+            kind: VarKind::Regular,
+        };
         self.code.fs.f.upvalues.try_push(env)?;
         self.code.fs.upval_names.try_push(self.env_name)?;
         self.next()?;
@@ -805,17 +914,30 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.stat_list()?;
         self.code.fs.f.last_line_defined = self.lex.line;
         self.check_match(Token::End, Token::Function, line)?;
-        let proto = self.close_func()?;
-        let np = self.code.fs.f.protos.len() as u32;
-        if np > opcode::MAXARG_BX {
-            return Err(self.error_limit(self.top_level(), opcode::MAXARG_BX as usize, b"functions"));
-        }
-        self.code.fs.f.protos.try_push(proto)?;
+        let np = self.close_nested()?;
         *e = ExpDesc::new(ExpKind::Reloc(self.code.code_abx(Op::Closure, 0, np)?));
         self.code.exp2nextreg(e)
     }
 
+    /// Closes a nested function and adds it to the enclosing one; returns its index.
+    /// Apart from `body` so the finished `Proto` does not sit in the recursive frame.
+    #[inline(never)]
+    fn close_nested(&mut self) -> R<u32> {
+        let proto = self.close_func()?;
+        let np = self.code.fs.f.protos.len() as u32;
+        if np > opcode::MAXARG_BX {
+            return Err(self.error_limit(
+                self.top_level(),
+                opcode::MAXARG_BX as usize,
+                b"functions",
+            ));
+        }
+        self.code.fs.f.protos.try_push(proto)?;
+        Ok(np)
+    }
+
     /// Parameters: names, then an optional `...` with an optional name (5.5).
+    #[inline(never)]
     fn par_list(&mut self) -> R<()> {
         let mut nparams = 0;
         let mut is_vararg = false;
@@ -881,37 +1003,94 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// `subexpr -> (simpleexp | unop subexpr) { binop subexpr }`, reading operators
     /// that bind tighter than `limit`; returns the first operator it did not take.
+    ///
+    /// Where lparser.c recurses for each unary operator, each right operand and each
+    /// parenthesised expression, this keeps the pending operators on `self.pending`
+    /// (on the heap), so operator chains and parentheses use no native stack per level.
+    /// The code generator sees the same calls in the same order. Every pending entry
+    /// still counts as a nesting level, as C Lua's recursion does.
     fn subexpr(&mut self, v: &mut ExpDesc, limit: u8) -> R<Option<BinOpr>> {
         self.enter_level()?;
-        if let Some(uop) = unary_op(self.token()) {
-            let line = self.lex.line;
-            self.next()?;
-            self.subexpr(v, UNARY_PRIORITY)?;
-            self.code.prefix(uop, v, line)?;
-        } else {
-            self.simple_exp(v)?;
-        }
-        let mut op = binary_op(self.token());
-        while let Some(o) = op {
-            let (left, right) = PRIORITY[o as usize]; // `o as usize` < 21 by construction of `BinOpr`
-            if left <= limit {
-                break;
+        let base = self.pending.len();
+        let mut limit = limit;
+        loop {
+            // Operand: prefix operators and opening parentheses wait on the stack.
+            loop {
+                if let Some(op) = unary_op(self.token()) {
+                    let line = self.lex.line;
+                    self.next()?;
+                    self.push_pending(Pending::Unary { op, line }, limit)?;
+                    limit = UNARY_PRIORITY;
+                } else if self.token() == Token::Char(b'(') {
+                    let line = self.lex.line;
+                    self.next()?;
+                    self.push_pending(Pending::Paren { line }, limit)?;
+                    limit = 0;
+                } else {
+                    break;
+                }
             }
-            op = self.binary_rest(v, o, right)?;
+            self.simple_exp(v)?;
+            // Operators: extend with one that binds tighter than `limit`, or finish the
+            // innermost pending operation.
+            loop {
+                let op = binary_op(self.token());
+                if let Some(o) = op {
+                    let (left, right) = PRIORITY[o as usize]; // `o as usize` < 21: one entry per `BinOpr`
+                    if left > limit {
+                        let line = self.lex.line;
+                        self.next()?;
+                        self.code.infix(o, v)?;
+                        self.push_pending(
+                            Pending::Binary {
+                                op: o,
+                                line,
+                                left: *v,
+                            },
+                            limit,
+                        )?;
+                        limit = right;
+                        break;
+                    }
+                }
+                if self.pending.len() <= base {
+                    self.leave_level();
+                    return Ok(op);
+                }
+                limit = self.finish_pending(v)?;
+            }
         }
-        self.leave_level();
-        Ok(op)
     }
 
-    /// Reads the right operand of `op` and combines it with `v`.
-    fn binary_rest(&mut self, v: &mut ExpDesc, op: BinOpr, right: u8) -> R<Option<BinOpr>> {
-        let mut v2 = ExpDesc::new(ExpKind::Void);
-        let line = self.lex.line;
-        self.next()?;
-        self.code.infix(op, v)?;
-        let next = self.subexpr(&mut v2, right)?;
-        self.code.posfix(op, v, &mut v2, line)?;
-        Ok(next)
+    /// Completes the innermost pending operation with operand `v`; returns the limit
+    /// to resume with. Apart from `subexpr` so its temporaries stay out of that frame.
+    #[inline(never)]
+    fn finish_pending(&mut self, v: &mut ExpDesc) -> R<u8> {
+        let Some((pending, saved)) = self.pending.pop() else {
+            return Ok(0);
+        };
+        self.leave_level();
+        match pending {
+            Pending::Unary { op, line } => self.code.prefix(op, v, line)?,
+            Pending::Binary { op, line, left } => {
+                let mut e1 = left;
+                self.code.posfix(op, &mut e1, v, line)?;
+                *v = e1;
+            }
+            Pending::Paren { line } => {
+                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                self.code.discharge_vars(v)?;
+                self.suffixes(v, line)?;
+            }
+        }
+        Ok(saved)
+    }
+
+    #[inline(never)]
+    fn push_pending(&mut self, pending: Pending, limit: u8) -> R<()> {
+        self.enter_level()?;
+        self.pending.try_push((pending, limit))?;
+        Ok(())
     }
 
     fn simple_exp(&mut self, v: &mut ExpDesc) -> R<()> {
@@ -973,6 +1152,11 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn suffixed_exp(&mut self, v: &mut ExpDesc) -> R<()> {
         let line = self.lex.line;
         self.primary_exp(v)?;
+        self.suffixes(v, line)
+    }
+
+    /// The suffixes of a suffixed expression that started on `line`.
+    fn suffixes(&mut self, v: &mut ExpDesc, line: u32) -> R<()> {
         loop {
             match self.token() {
                 Token::Char(b'.') => self.field_sel(v)?,
@@ -1055,7 +1239,12 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
             self.code.fs.freereg as i32 - (base as i32 + 1)
         };
-        *f = ExpDesc::new(ExpKind::Call(self.code.code_abc(Op::Call, base, (nparams + 1) as u32, 2)?));
+        *f = ExpDesc::new(ExpKind::Call(self.code.code_abc(
+            Op::Call,
+            base,
+            (nparams + 1) as u32,
+            2,
+        )?));
         self.code.fix_line(line);
         self.code.fs.freereg = base + 1;
         Ok(())
@@ -1070,7 +1259,13 @@ impl<'s, 'g> Parser<'s, 'g> {
         let treg = self.code.fs.freereg;
         *t = ExpDesc::new(ExpKind::NonReloc(treg));
         self.code.reserve_regs(1)?;
-        let mut cc = ConsControl { v: ExpDesc::new(ExpKind::Void), treg, nh: 0, na: 0, tostore: 0 };
+        let mut cc = ConsControl {
+            v: ExpDesc::new(ExpKind::Void),
+            treg,
+            nh: 0,
+            na: 0,
+            tostore: 0,
+        };
         self.check_next(Token::Char(b'{'))?;
         loop {
             if self.token() == Token::Char(b'}') {
@@ -1088,6 +1283,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
+    #[inline(never)]
     fn close_list_field(&mut self, cc: &mut ConsControl) -> R<()> {
         if cc.v.k == ExpKind::Void {
             return Ok(());
@@ -1102,6 +1298,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
+    #[inline(never)]
     fn last_list_field(&mut self, cc: &mut ConsControl) -> R<()> {
         if cc.tostore == 0 {
             return Ok(());
@@ -1194,37 +1391,16 @@ impl<'s, 'g> Parser<'s, 'g> {
             Token::Char(b';') => self.next()?,
             Token::If => self.if_stat(line)?,
             Token::While => self.while_stat(line)?,
-            Token::Do => {
-                self.next()?;
-                self.block()?;
-                self.check_match(Token::End, Token::Do, line)?;
-            }
+            Token::Do => self.do_stat(line)?,
             Token::For => self.for_stat(line)?,
             Token::Repeat => self.repeat_stat(line)?,
             Token::Function => self.func_stat(line)?,
-            Token::Local => {
-                self.next()?;
-                if self.test_next(Token::Function)? {
-                    self.local_func()?;
-                } else {
-                    self.local_stat()?;
-                }
-            }
+            Token::Local => self.local_stat_func()?,
             Token::Global => self.global_stat_func(line)?,
-            Token::DbColon => {
-                self.next()?;
-                let name = self.str_checkname()?;
-                self.label_stat(name, line)?;
-            }
-            Token::Return => {
-                self.next()?;
-                self.ret_stat()?;
-            }
+            Token::DbColon => self.label_stat(line)?,
+            Token::Return => self.ret_stat()?,
             Token::Break => self.break_stat()?,
-            Token::Goto => {
-                self.next()?;
-                self.goto_stat()?;
-            }
+            Token::Goto => self.goto_stat()?,
             _ => self.expr_stat()?,
         }
         self.code.fs.freereg = self.code.fs.nvarstack;
@@ -1233,7 +1409,25 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
+    fn do_stat(&mut self, line: u32) -> R<()> {
+        self.next()?;
+        self.block()?;
+        self.check_match(Token::End, Token::Do, line)
+    }
+
+    #[inline(never)]
+    fn local_stat_func(&mut self) -> R<()> {
+        self.next()?;
+        if self.test_next(Token::Function)? {
+            self.local_func()
+        } else {
+            self.local_stat()
+        }
+    }
+
+    #[inline(never)]
     fn goto_stat(&mut self) -> R<()> {
+        self.next()?;
         let line = self.lex.line;
         let name = self.str_checkname()?;
         match self.find_label(name) {
@@ -1261,7 +1455,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
-    fn label_stat(&mut self, name: StrId, line: u32) -> R<()> {
+    fn label_stat(&mut self, line: u32) -> R<()> {
+        self.next()?;
+        let name = self.str_checkname()?;
         self.check_next(Token::DbColon)?;
         while self.token() == Token::Char(b';') || self.token() == Token::DbColon {
             self.statement()?;
@@ -1317,6 +1513,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     /// Reads a condition; returns its false-exit jump list.
+    #[inline(never)]
     fn cond(&mut self) -> R<i32> {
         let mut v = ExpDesc::new(ExpKind::Void);
         self.expr(&mut v)?;
@@ -1327,6 +1524,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(v.f)
     }
 
+    #[inline(never)]
     fn exp1(&mut self) -> R<()> {
         let mut e = ExpDesc::new(ExpKind::Void);
         self.expr(&mut e)?;
@@ -1371,7 +1569,9 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
-    fn for_num(&mut self, varname: StrId, line: u32) -> R<()> {
+    /// `NAME = exp, exp [, exp]`; returns the base register.
+    #[inline(never)]
+    fn for_num(&mut self, varname: StrId) -> R<u32> {
         let base = self.code.fs.freereg;
         let state = self.intern(b"(for state)")?;
         self.new_local(state)?;
@@ -1390,10 +1590,13 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.code.reserve_regs(1)?;
         }
         self.adjust_local_vars(3)?;
-        self.for_body(base, line, 1, false)
+        Ok(base)
     }
 
-    fn for_list(&mut self, index_name: StrId) -> R<()> {
+    /// `NAME {, NAME} in explist`; returns the base register, the number of declared
+    /// variables and the line of the explist.
+    #[inline(never)]
+    fn for_list(&mut self, index_name: StrId) -> R<(u32, u32, u32)> {
         let mut nvars = 5u32; // generator, state, control, closing, index_name
         let base = self.code.fs.freereg;
         let state = self.intern(b"(for state)")?;
@@ -1414,7 +1617,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.adjust_local_vars(4)?;
         self.mark_to_be_closed();
         self.code.check_stack(3)?;
-        self.for_body(base, line, nvars - 4, true)
+        Ok((base, nvars - 4, line))
     }
 
     fn mark_to_be_closed(&mut self) {
@@ -1431,8 +1634,14 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.next()?;
         let varname = self.str_checkname()?;
         match self.token() {
-            Token::Char(b'=') => self.for_num(varname, line)?,
-            Token::Char(b',') | Token::In => self.for_list(varname)?,
+            Token::Char(b'=') => {
+                let base = self.for_num(varname)?;
+                self.for_body(base, line, 1, false)?;
+            }
+            Token::Char(b',') | Token::In => {
+                let (base, nvars, exp_line) = self.for_list(varname)?;
+                self.for_body(base, exp_line, nvars, true)?;
+            }
             _ => return Err(self.syntax_error(b"'=' or 'in' expected")),
         }
         self.check_match(Token::End, Token::For, line)?;
@@ -1441,11 +1650,27 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// `[IF | ELSEIF] cond THEN block`
     fn test_then_block(&mut self, escape_list: &mut i32) -> R<()> {
+        let Some(jf) = self.test_then()? else {
+            return Ok(()); // `if cond then break end`: the jump is the whole block
+        };
+        self.stat_list()?;
+        self.leave_block()?;
+        if matches!(self.token(), Token::Else | Token::Elseif) {
+            let j = self.code.jump()?;
+            self.code.concat(escape_list, j)?;
+        }
+        self.code.patch_to_here(jf)
+    }
+
+    /// The `[IF | ELSEIF] cond THEN` part: enters the block and returns the jump over
+    /// it, or `None` when a lone `break` made up the whole block. Kept apart from
+    /// `test_then_block` so the condition's descriptor is not in the recursive frame.
+    #[inline(never)]
+    fn test_then(&mut self) -> R<Option<i32>> {
         let mut v = ExpDesc::new(ExpKind::Void);
         self.next()?;
         self.expr(&mut v)?;
         self.check_next(Token::Then)?;
-        let jf;
         if self.token() == Token::Break {
             let line = self.lex.line;
             self.code.go_if_false(&mut v)?;
@@ -1454,21 +1679,15 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.new_goto(self.break_name, line, v.t)?;
             while self.test_next(Token::Char(b';'))? {}
             if self.block_follow(false) {
-                return self.leave_block();
+                self.leave_block()?;
+                return Ok(None);
             }
-            jf = self.code.jump()?;
+            Ok(Some(self.code.jump()?))
         } else {
             self.code.go_if_true(&mut v)?;
             self.enter_block(false)?;
-            jf = v.f;
+            Ok(Some(v.f))
         }
-        self.stat_list()?;
-        self.leave_block()?;
-        if matches!(self.token(), Token::Else | Token::Elseif) {
-            let j = self.code.jump()?;
-            self.code.concat(escape_list, j)?;
-        }
-        self.code.patch_to_here(jf)
     }
 
     #[inline(never)]
@@ -1515,7 +1734,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             b"const" => Ok(VdKind::Const),
             b"close" => Ok(VdKind::ToClose),
             _ => {
-                let msg = Msg::new().s(b"unknown attribute ").and_then(|m| self.quoted(m, attr));
+                let msg = Msg::new()
+                    .s(b"unknown attribute ")
+                    .and_then(|m| self.quoted(m, attr));
                 Err(self.sem_error(msg))
             }
         }
@@ -1533,7 +1754,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             vidx = self.new_var(name, kind)?;
             if kind == VdKind::ToClose {
                 if toclose.is_some() {
-                    return Err(self.sem_error(Msg::new().s(b"multiple to-be-closed variables in local list")));
+                    return Err(self.sem_error(
+                        Msg::new().s(b"multiple to-be-closed variables in local list"),
+                    ));
                 }
                 toclose = Some(self.code.fs.nactvar + nvars);
             }
@@ -1543,10 +1766,18 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
         }
         let mut e = ExpDesc::new(ExpKind::Void);
-        let nexps = if self.test_next(Token::Char(b'='))? { self.exp_list(&mut e)? } else { 0 };
+        let nexps = if self.test_next(Token::Char(b'='))? {
+            self.exp_list(&mut e)?
+        } else {
+            0
+        };
         let at = self.code.fs.firstlocal + vidx as usize;
         let last_kind = self.code.actvar.get(at).map(|v| v.kind);
-        let konst = if nvars == nexps && last_kind == Some(VdKind::Const) { self.code.exp2const(&e) } else { None };
+        let konst = if nvars == nexps && last_kind == Some(VdKind::Const) {
+            self.code.exp2const(&e)
+        } else {
+            None
+        };
         if let Some(k) = konst {
             if let Some(vd) = self.code.actvar.get_mut(at) {
                 vd.kind = VdKind::CompileTimeConst;
@@ -1570,7 +1801,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// refused.
     fn global_attribute(&mut self, default: VdKind) -> R<VdKind> {
         match self.var_attribute(default)? {
-            VdKind::ToClose => Err(self.sem_error(Msg::new().s(b"global variables cannot be to-be-closed"))),
+            VdKind::ToClose => {
+                Err(self.sem_error(Msg::new().s(b"global variables cannot be to-be-closed")))
+            }
             VdKind::Const => Ok(VdKind::GlobalConst),
             other => Ok(other),
         }
@@ -1693,7 +1926,9 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// one C frame per target).
     fn rest_assign(&mut self, mut lhs: Vec<ExpDesc>) -> R<()> {
         loop {
-            let Some(last) = lhs.last().copied() else { return Ok(()) };
+            let Some(last) = lhs.last().copied() else {
+                return Ok(());
+            };
             if !last.is_var() {
                 return Err(self.syntax_error(b"syntax error"));
             }
@@ -1736,7 +1971,12 @@ impl<'s, 'g> Parser<'s, 'g> {
             match (&mut lh.k, v.k) {
                 (ExpKind::IndexUp { t, idx, ro, name }, ExpKind::Upval(u)) if *t as u32 == u => {
                     conflict = true;
-                    lh.k = ExpKind::IndexStr { t: extra, idx: *idx, ro: *ro, name: *name };
+                    lh.k = ExpKind::IndexStr {
+                        t: extra,
+                        idx: *idx,
+                        ro: *ro,
+                        name: *name,
+                    };
                 }
                 (ExpKind::IndexUp { .. }, _) => {}
                 (ExpKind::Indexed { t, idx, .. }, ExpKind::Local { ridx, .. }) => {
@@ -1749,18 +1989,21 @@ impl<'s, 'g> Parser<'s, 'g> {
                         *idx = extra;
                     }
                 }
-                (ExpKind::IndexInt { t, .. } | ExpKind::IndexStr { t, .. }, ExpKind::Local { ridx, .. }) => {
-                    if *t == ridx {
-                        conflict = true;
-                        *t = extra;
-                    }
+                (
+                    ExpKind::IndexInt { t, .. } | ExpKind::IndexStr { t, .. },
+                    ExpKind::Local { ridx, .. },
+                ) if *t == ridx => {
+                    conflict = true;
+                    *t = extra;
                 }
                 _ => {}
             }
         }
         if conflict {
             match v.k {
-                ExpKind::Local { ridx, .. } => self.code.code_abc(Op::Move, extra as u32, ridx as u32, 0)?,
+                ExpKind::Local { ridx, .. } => {
+                    self.code.code_abc(Op::Move, extra as u32, ridx as u32, 0)?
+                }
                 ExpKind::Upval(u) => self.code.code_abc(Op::GetUpval, extra as u32, u, 0)?,
                 _ => 0,
             };
@@ -1771,6 +2014,7 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     #[inline(never)]
     fn ret_stat(&mut self) -> R<()> {
+        self.next()?;
         let mut first = self.code.fs.nvarstack;
         let nret;
         if self.block_follow(true) || self.token() == Token::Char(b';') {
@@ -1820,7 +2064,9 @@ struct ConsControl {
 /// Records the global name (and read-only flag) in an `_ENV[name]` access.
 fn set_global_name(var: &mut ExpDesc, gname: StrId, read_only: bool) {
     match &mut var.k {
-        ExpKind::Indexed { ro, name, .. } | ExpKind::IndexUp { ro, name, .. } | ExpKind::IndexStr { ro, name, .. } => {
+        ExpKind::Indexed { ro, name, .. }
+        | ExpKind::IndexUp { ro, name, .. }
+        | ExpKind::IndexStr { ro, name, .. } => {
             *ro = read_only;
             *name = gname;
         }

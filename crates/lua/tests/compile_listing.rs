@@ -49,8 +49,12 @@ fn ours(path: &Path) -> Result<String, String> {
     let source = std::fs::read(path).map_err(|e| e.to_string())?;
     let name = path.file_name().unwrap().to_str().unwrap();
     let chunkname = format!("@{name}");
-    let proto = lua::compile(&source, chunkname.as_bytes(), &StackGuard::unlimited())
-        .map_err(|e| format!("{e:?}"))?;
+    let proto = lua::compile(&source, chunkname.as_bytes(), &StackGuard::unlimited()).map_err(
+        |e| match e {
+            lua::CompileError::Syntax(m) => String::from_utf8_lossy(&m).into_owned(),
+            lua::CompileError::Memory => "out of memory".to_string(),
+        },
+    )?;
     let text = lua::listing::listing(&proto).map_err(|_| "listing: out of memory".to_string())?;
     Ok(normalise(&String::from_utf8_lossy(&text)))
 }
@@ -58,9 +62,18 @@ fn ours(path: &Path) -> Result<String, String> {
 fn theirs(path: &Path) -> Option<String> {
     let dir = path.parent().unwrap();
     let name = path.file_name().unwrap();
-    let out = Command::new("luac5.4").current_dir(dir).args(["-l", "-l", "-p"]).arg(name).output().ok()?;
+    let out = Command::new("luac5.4")
+        .current_dir(dir)
+        .args(["-l", "-l", "-p"])
+        .arg(name)
+        .output()
+        .ok()?;
     if !out.status.success() {
-        panic!("luac5.4 rejected {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        panic!(
+            "luac5.4 rejected {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Some(normalise(&String::from_utf8_lossy(&out.stdout)))
 }
@@ -71,7 +84,11 @@ fn first_difference(a: &str, b: &str) -> String {
             return format!("line {}:\n  ours:   {la}\n  luac:   {lb}", n + 1);
         }
     }
-    format!("lengths differ: ours {} lines, luac {} lines", a.lines().count(), b.lines().count())
+    format!(
+        "lengths differ: ours {} lines, luac {} lines",
+        a.lines().count(),
+        b.lines().count()
+    )
 }
 
 #[test]
@@ -102,5 +119,10 @@ fn corpus_listings_match_luac54() {
         }
     }
     eprintln!("{matched}/{} corpus files match luac5.4", files.len());
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
