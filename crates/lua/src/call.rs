@@ -290,6 +290,11 @@ impl Lua {
                 let slot = th.frames.get(idx).map_or(0, |f| f.pc);
                 self.close_frames_above(idx + 1, slot, Some(e));
                 self.th().top = slot;
+                if matches!(e, Error::Memory) {
+                    // The frames that held the garbage are gone: reclaim it now, so the
+                    // handler runs with memory to spare (an emergency collection).
+                    crate::collect::full(self);
+                }
                 return self.continue_native(Err(e)).map(|_| ());
             }
             if self.current == entry_thread {

@@ -26,6 +26,8 @@ impl Lua {
                 th.set(func + 1 + i, *a);
             }
             th.top = func + 1 + args.len();
+            // The function and arguments are on the stack now: a safe point.
+            lua.relieve_pressure(&[]);
             let r = lua.call_nested(func, MULTRET);
             let th = lua.th();
             let mut out = Vec::new();
@@ -41,6 +43,9 @@ impl Lua {
                 th.set(i, Value::Nil);
             }
             th.top = func;
+            if matches!(r, Err(Error::Memory)) && lua.nested == 0 {
+                crate::collect::full(lua);
+            }
             r.map(|_| out)
         })
     }
@@ -77,6 +82,32 @@ impl Lua {
             self.guard = StackGuard::with_budget(self.stack_budget);
         }
         body(self)
+    }
+
+    /// Collects garbage when the state is close to its memory limit. Only safe where every
+    /// live value is reachable from the roots or listed in `keep` (values the host holds
+    /// in Rust locals are not roots: keep them in the registry across calls).
+    pub(crate) fn relieve_pressure(&mut self, keep: &[Value]) {
+        let limit = self.heap.limit();
+        if limit == 0 || self.heap.bytes() <= limit / 4 * 3 {
+            return;
+        }
+        let th = self.th();
+        let top = th.top;
+        if th.ensure(&self.heap, keep.len()).is_err() {
+            return;
+        }
+        let th = self.th();
+        for (i, v) in keep.iter().enumerate() {
+            th.set(top + i, *v);
+        }
+        th.top = top + keep.len();
+        crate::collect::full(self);
+        let th = self.th();
+        for i in top..th.top {
+            th.set(i, Value::Nil);
+        }
+        th.top = top;
     }
 
     /// Sets the native stack guard explicitly (the kernel computes the real floor).

@@ -41,61 +41,10 @@ impl Write for Small {
 
 /// Writes `f` as C's `printf("%.14g")` does.
 pub fn write_g14(out: &mut impl Write, f: f64) -> fmt::Result {
-    const PRECISION: i32 = 14;
-    if f.is_nan() {
-        return out.write_str(if f.is_sign_negative() { "-nan" } else { "nan" });
-    }
-    if f.is_infinite() {
-        return out.write_str(if f < 0.0 { "-inf" } else { "inf" });
-    }
-    let mut s = Small {
-        buf: [0; 40],
-        len: 0,
-    };
-    write!(s, "{:.*e}", (PRECISION - 1) as usize, f)?;
-    let text = s.buf.get(..s.len).ok_or(fmt::Error)?;
-    let epos = text.iter().position(|&c| c == b'e').ok_or(fmt::Error)?;
-    let (mant, exp) = text.split_at(epos);
-    let exp: i32 = core::str::from_utf8(exp.get(1..).unwrap_or(b"0"))
-        .ok()
-        .and_then(|e| e.parse().ok())
-        .ok_or(fmt::Error)?;
-    let negative = mant.first() == Some(&b'-');
-    let digits: Vec<u8> = mant.iter().copied().filter(u8::is_ascii_digit).collect();
-    if negative {
-        out.write_char('-')?;
-    }
-    let trimmed_len = digits.iter().rposition(|&d| d != b'0').map_or(1, |p| p + 1);
-    let digits = digits.get(..trimmed_len).unwrap_or(&[]);
-    if !(-4..PRECISION).contains(&exp) {
-        let (first, rest) = digits.split_first().ok_or(fmt::Error)?;
-        out.write_char(*first as char)?;
-        if !rest.is_empty() {
-            out.write_char('.')?;
-            for &d in rest {
-                out.write_char(d as char)?;
-            }
-        }
-        write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
-    } else if exp < 0 {
-        out.write_str("0.")?;
-        for _ in 0..(-exp - 1) {
-            out.write_char('0')?;
-        }
-        for &d in digits {
-            out.write_char(d as char)?;
-        }
-        Ok(())
-    } else {
-        let int_len = exp as usize + 1;
-        for i in 0..int_len.max(digits.len()) {
-            if i == int_len {
-                out.write_char('.')?;
-            }
-            out.write_char(*digits.get(i).unwrap_or(&b'0') as char)?;
-        }
-        Ok(())
-    }
+    let spec = crate::numfmt::Spec { precision: Some(14), conv: b'g', ..crate::numfmt::Spec::default() };
+    let mut text = Vec::new();
+    crate::numfmt::fmt_spec_float(&mut text, &spec, f).map_err(|_| fmt::Error)?;
+    out.write_str(core::str::from_utf8(&text).map_err(|_| fmt::Error)?)
 }
 
 fn write_string(out: &mut Out, s: &[u8]) -> fmt::Result {

@@ -53,6 +53,10 @@ impl Lua {
         if mode == Mode::Binary {
             return Err(self.load_error(chunkname, "attempt to load a text chunk (mode is 'b')"));
         }
+        if self.nested == 0 {
+            // Called from the host: a safe point, with `env` the only value in flight.
+            self.relieve_pressure(env.as_slice());
+        }
         let proto = match crate::parse::compile(source, chunkname, &self.guard) {
             Ok(p) => p,
             Err(crate::parse::CompileError::Memory) => return Err(Error::Memory),

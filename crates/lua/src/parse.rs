@@ -22,7 +22,7 @@ use crate::stack::StackGuard;
 use crate::tvec::{AllocError, TryVec};
 
 /// Why a chunk did not compile.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum CompileError {
     /// A syntax error; the full message, e.g. `t.lua:3: 'end' expected near <eof>`.
     Syntax(Vec<u8>),
