@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch-kernel.sh <6.12|6.1> [--env]
+# fetch-kernel.sh <6.12|6.1>
 #
 # Finds the newest Debian 12 kernel of a series that has a complete set of packages (headers,
 # headers-common, kbuild, unsigned image, all one version), downloads them with `apt-get download`
@@ -7,7 +7,7 @@
 # the host. Versions are resolved from apt's lists at run time: security updates replace them.
 #
 # Prints KVER=, KDIR= and VMLINUZ= lines (shell- and make-readable) and records them in
-# $LUNATIK_CACHE/<series>.env. A second run with the same packages only re-resolves (about 1 s).
+# $LUNATIK_CACHE/<series>.env. A second run with the same packages only re-resolves (about 2 s).
 # If apt cannot resolve anything (no network, no lists) the last recorded set is used.
 set -euo pipefail
 
