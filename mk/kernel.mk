@@ -50,12 +50,11 @@ kernel-check: kernel-toolchain
 kernel-rs: kernel-toolchain
 	$(KERNEL_CARGO) build $(KERNEL_CARGO_ARGS)
 	@mkdir -p $(dir $(KERNEL_RS_OBJ))
-	ld -r --gc-sections $(addprefix -u ,$(KERNEL_RS_EXPORTS)) -o $(KERNEL_RS_OBJ).tmp $(KERNEL_RS_LIB)
-	objcopy -R .llvmbc -R .llvmcmd $$(readelf -sW $(KERNEL_RS_OBJ).tmp | \
-	  awk '$$4 == "FILE" && $$8 ~ /^compiler_builtins/ { print "--strip-symbol=" $$8 }') \
-	  $(KERNEL_RS_OBJ).tmp
-	@if cmp -s $(KERNEL_RS_OBJ).tmp $(KERNEL_RS_OBJ); then rm $(KERNEL_RS_OBJ).tmp; \
-	  else mv $(KERNEL_RS_OBJ).tmp $(KERNEL_RS_OBJ); fi
+	@tmp=$(KERNEL_RS_OBJ).$$$$; set -e; \
+	ld -r --gc-sections $(addprefix -u ,$(KERNEL_RS_EXPORTS)) -o $$tmp $(KERNEL_RS_LIB); \
+	objcopy -R .llvmbc -R .llvmcmd $$(readelf -sW $$tmp | \
+	  awk '$$4 == "FILE" && $$8 ~ /^compiler_builtins/ { print "--strip-symbol=" $$8 }') $$tmp; \
+	if cmp -s $$tmp $(KERNEL_RS_OBJ); then rm $$tmp; else mv $$tmp $(KERNEL_RS_OBJ); fi
 
 # Kbuild runs in a directory per kernel release that links to kmod/'s sources, so modules for
 # several kernels can coexist. Any objtool or modpost warning, any SSE/AVX instruction and

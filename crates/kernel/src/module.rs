@@ -7,6 +7,7 @@ use rust_alloc::boxed::Box;
 use crate::alloc::{live_allocations, try_box};
 use crate::control::{Control, Registration};
 use crate::error::Result;
+use crate::stack;
 
 /// Everything the module owns.
 ///
@@ -38,8 +39,9 @@ pub unsafe extern "C" fn lunatik_rs_init(module: *mut *mut c_void) -> i32 {
             // SAFETY: `module` is writable by the contract; `lunatik_rs_exit` takes it back.
             unsafe { *module = Box::into_raw(state).cast() };
             pr_info!(
-                "loaded: /dev/lunatik ready, engine with {} opcodes",
-                lua::opcode::OP_NAMES.len()
+                "loaded: /dev/lunatik ready, engine with {} opcodes, {} bytes of stack left",
+                lua::opcode::OP_NAMES.len(),
+                stack::left().unwrap_or(0)
             );
             0
         }
