@@ -53,6 +53,10 @@ resolve() { # sets abi, ver, pkgs; returns 1 if no complete set exists
   return 1
 }
 
+debfile() { # debfile <pkg>: the file apt-get download made for <pkg>=$ver, empty if none
+  (cd "$cache/debs" && ls "${1}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1)
+}
+
 envfile=$cache/$series.env
 if ! resolve; then
   log "no $series packages in apt's lists; running apt-get update"
