@@ -45,6 +45,7 @@ size_t lk_mutex_size(void);
 void lk_mutex_init(struct mutex *lock);
 void lk_mutex_destroy(struct mutex *lock);
 void lk_mutex_lock(struct mutex *lock);
+int lk_mutex_lock_interruptible(struct mutex *lock);
 void lk_mutex_unlock(struct mutex *lock);
 size_t lk_spinlock_size(void);
 void lk_spin_lock_init(spinlock_t *lock);

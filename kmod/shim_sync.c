@@ -35,6 +35,11 @@ void lk_mutex_lock(struct mutex *lock)
 	mutex_lock(lock);
 }
 
+int lk_mutex_lock_interruptible(struct mutex *lock)
+{
+	return mutex_lock_interruptible(lock);
+}
+
 void lk_mutex_unlock(struct mutex *lock)
 {
 	mutex_unlock(lock);

@@ -68,14 +68,14 @@ impl Control {
     ///
     /// # Errors
     /// `EFBIG` for a request over [`MAX_REQUEST_BYTES`], `EFAULT` for an unreadable buffer,
-    /// `ENOMEM`. A failing chunk is not an error here: its reply starts with `-`.
+    /// `EINTR` if a signal came while waiting for another request to finish, `ENOMEM`. A failing chunk is not an error here: its reply starts with `-`.
     pub(crate) fn write(&self, file: &OpenFile, src: UserPtr, len: usize) -> Result<usize> {
         if len > MAX_REQUEST_BYTES {
             return Err(Error::EFBIG);
         }
         let request = user::read_all(src, len)?;
         let reply = {
-            let _evaluation = self.evaluation.lock();
+            let _evaluation = self.evaluation.lock_interruptible()?;
             evaluate(&request)?
         };
         let mut slot = file.reply.lock();

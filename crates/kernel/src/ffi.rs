@@ -55,6 +55,7 @@ extern "C" {
     pub(crate) fn lk_mutex_init(lock: *mut Mutex);
     pub(crate) fn lk_mutex_destroy(lock: *mut Mutex);
     pub(crate) fn lk_mutex_lock(lock: *mut Mutex);
+    pub(crate) fn lk_mutex_lock_interruptible(lock: *mut Mutex) -> c_int;
     pub(crate) fn lk_mutex_unlock(lock: *mut Mutex);
     pub(crate) fn lk_spinlock_size() -> usize;
     pub(crate) fn lk_spin_lock_init(lock: *mut SpinLock);

@@ -21,7 +21,7 @@ use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
 use crate::alloc::{alloc_c_object, free_c_object};
-use crate::error::Result;
+use crate::error::{to_result, Result};
 use crate::ffi;
 
 /// Makes a guard `!Send` and `!Sync`.
@@ -69,6 +69,19 @@ impl<T> Mutex<T> {
             lock: self,
             _not_send: PhantomData,
         }
+    }
+
+    /// Waits for the mutex unless a signal arrives first.
+    ///
+    /// # Errors
+    /// `EINTR` if a signal interrupted the wait; the mutex is not held then.
+    pub fn lock_interruptible(&self) -> Result<MutexGuard<'_, T>> {
+        // SAFETY: as in `lock`; on failure the mutex was not taken and no guard exists.
+        to_result(unsafe { ffi::lk_mutex_lock_interruptible(self.raw.as_ptr()) })?;
+        Ok(MutexGuard {
+            lock: self,
+            _not_send: PhantomData,
+        })
     }
 }
 
