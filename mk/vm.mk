@@ -3,13 +3,14 @@
 #
 #   make vm-test [KERNEL=6.12|6.1] [SUITES=dir]   one kernel (default 6.12, tests/kernel)
 #   make vm-test-6.12 / vm-test-6.1               what `make test` runs
+#   make vm-check-log-test                        tests of the log judge (check-log.sh)
 
 KERNEL ?= 6.12
 SUITES ?= tests/kernel
 # Extra files for the guest's root (e.g. a static `lunatik` CLI in <dir>/bin/); empty: none.
 VM_EXTRA ?=
 
-.PHONY: vm-test vm-test-6.12 vm-test-6.1
+.PHONY: vm-test vm-test-6.12 vm-test-6.1 vm-check-log-test
 
 # The kernel's headers are only known once fetch-kernel.sh has run, so the module is built
 # by a sub-make with its KDIR, in build/kmod/<KVER>/.
@@ -28,4 +29,8 @@ vm-test-6.12:
 vm-test-6.1:
 	@$(MAKE) --no-print-directory vm-test KERNEL=6.1
 
-TEST_TARGETS += vm-test-6.12 vm-test-6.1
+# The log judge itself: accepts a clean run, rejects each kind of failure (no VM needed).
+vm-check-log-test:
+	@tools/vm/test-check-log.sh
+
+TEST_TARGETS += vm-check-log-test vm-test-6.12 vm-test-6.1
