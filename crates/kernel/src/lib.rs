@@ -1,0 +1,23 @@
+//! The kernel half of lunatik-rs: a `no_std` staticlib linked into `lunatik.ko` with the C
+//! shim in `kmod/`. The shim owns everything that must be C (module init, file operations,
+//! inline kernel functions); this crate owns all decisions. See README.md.
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc as rust_alloc;
+
+// First: the logging macros are visible only to the modules declared after it.
+#[macro_use]
+pub mod print;
+
+pub mod alloc;
+mod control;
+pub mod error;
+mod ffi;
+mod module;
+mod panic;
+pub mod stack;
+pub mod sync;
+mod user;
+
+pub use error::{Error, Result};

@@ -1,0 +1,74 @@
+//! Module load and unload: the state that lives as long as `lunatik.ko`.
+
+use core::ffi::{c_long, c_void};
+
+use rust_alloc::boxed::Box;
+
+use crate::alloc::{live_allocations, try_box};
+use crate::control::{Control, Registration};
+use crate::error::Result;
+use crate::stack;
+
+/// Everything the module owns.
+///
+/// Field order is drop order: the device goes before the state its file operations use.
+struct Module {
+    _registration: Registration,
+    _control: Box<Control>,
+}
+
+fn load() -> Result<Box<Module>> {
+    let control = try_box(Control::new()?)?;
+    // SAFETY: `control` is boxed, so it does not move, and `Module` drops the registration
+    // before the box.
+    let registration = unsafe { Registration::new(&control)? };
+    try_box(Module {
+        _registration: registration,
+        _control: control,
+    })
+}
+
+/// Module init: loads the module state into `*module`; returns 0 or a negative errno.
+///
+/// # Safety
+/// `module` is writable; on success the caller passes `*module` to `lunatik_rs_exit` once.
+#[no_mangle]
+pub unsafe extern "C" fn lunatik_rs_init(module: *mut *mut c_void) -> i32 {
+    match load() {
+        Ok(state) => {
+            // SAFETY: `module` is writable by the contract; `lunatik_rs_exit` takes it back.
+            unsafe { *module = Box::into_raw(state).cast() };
+            pr_info!(
+                "loaded: /dev/lunatik ready, engine with {} opcodes, {} bytes of stack left",
+                lua::opcode::OP_NAMES.len(),
+                stack::left().unwrap_or(0)
+            );
+            0
+        }
+        Err(err) => {
+            pr_err!("load failed: {}", err);
+            err.to_errno()
+        }
+    }
+}
+
+/// Module exit: frees the module state and logs the allocations still live (0 unless
+/// something leaked).
+///
+/// # Safety
+/// `module` came from a successful `lunatik_rs_init` and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn lunatik_rs_exit(module: *mut c_void) {
+    // SAFETY: `module` is the box `lunatik_rs_init` leaked, freed exactly once.
+    drop(unsafe { Box::from_raw(module.cast::<Module>()) });
+    match live_allocations() {
+        0 => pr_info!("unload: 0 live allocations"),
+        leaked => pr_warn!("unload: {} live allocations", leaked),
+    }
+}
+
+/// Allocations made through the global allocator and not yet freed.
+#[no_mangle]
+pub extern "C" fn lunatik_rs_live_allocations() -> c_long {
+    live_allocations() as c_long
+}

@@ -1,0 +1,69 @@
+//! The floor for the engine's stack guard (`lua::stack::StackGuard::with_floor`).
+//!
+//! The engine raises a Lua error once the stack pointer drops below the floor. The floor
+//! honours two limits (numbers from shared/reference/stack-budget.md):
+//! - the budget of the entry kind, counted from the stack pointer at entry, which leaves the
+//!   kernel code that called us the room it was measured to need;
+//! - [`CALLEE_RESERVE`] bytes above the real bottom of the stack we run on, when the shim can
+//!   tell it (the task stack always; the IRQ stack on 6.12, not on 6.1).
+
+use crate::ffi;
+
+/// Stack kept free below the floor for the kernel functions the engine calls (kmalloc,
+/// printk and snprintf use under 2 KiB on both kernels), plus slack.
+pub const CALLEE_RESERVE: usize = 3 * 1024;
+
+/// Where a runtime was entered from; each kind has its own stack budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// Our own kthread or workqueue item.
+    OwnThread,
+    /// A read(2)/write(2) on our own device.
+    Syscall,
+    /// A hook in other kernel code, in process context.
+    ProcessHook,
+    /// Softirq (netfilter in the receive path, timers).
+    Softirq,
+    /// Hardirq, and kprobes through int3.
+    Hardirq,
+}
+
+impl Entry {
+    /// The most stack the engine may use below the entry point.
+    pub const fn budget(self) -> usize {
+        match self {
+            Entry::OwnThread => 12 * 1024,
+            Entry::Syscall => 10 * 1024,
+            Entry::ProcessHook => 8 * 1024,
+            Entry::Softirq => 6 * 1024,
+            Entry::Hardirq => 1536,
+        }
+    }
+}
+
+/// The current stack pointer, approximately: the address of a local.
+#[inline(always)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    core::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// The lowest address the engine may use when entered here for `entry`.
+pub fn floor(entry: Entry) -> usize {
+    let by_budget = stack_pointer().saturating_sub(entry.budget());
+    // SAFETY: `lk_stack_bottom` only reads the stack pointer, `current` and a per-CPU value.
+    let bottom = unsafe { ffi::lk_stack_bottom() } as usize;
+    if bottom == 0 {
+        by_budget
+    } else {
+        by_budget.max(bottom.saturating_add(CALLEE_RESERVE))
+    }
+}
+
+/// Bytes between the stack pointer and the real bottom of the current stack, if the shim
+/// can tell where the bottom is.
+pub fn left() -> Option<usize> {
+    // SAFETY: as in `floor`.
+    let bottom = unsafe { ffi::lk_stack_bottom() } as usize;
+    (bottom != 0).then(|| stack_pointer().saturating_sub(bottom))
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shim_module.c: module entry and exit, and the read-only live_allocations
+ * parameter (/sys/module/lunatik/parameters/live_allocations).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "lunatik_rs.h"
+
+static void *lk_module;
+
+static int lk_live_allocations_get(char *buffer,
+				   const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%ld\n", lunatik_rs_live_allocations());
+}
+
+static const struct kernel_param_ops lk_live_allocations_ops = {
+	.get = lk_live_allocations_get,
+};
+module_param_cb(live_allocations, &lk_live_allocations_ops, NULL, 0444);
+MODULE_PARM_DESC(live_allocations,
+		 "Allocations made by the Rust side and not yet freed");
+
+static int __init lk_init(void)
+{
+	return lunatik_rs_init(&lk_module);
+}
+
+static void __exit lk_exit(void)
+{
+	lunatik_rs_exit(lk_module);
+}
+
+module_init(lk_init);
+module_exit(lk_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Lua scripting in the kernel (lunatik-rs)");

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# build-initramfs.sh <lunatik.ko> <suites dir> <out.cpio.gz> [extra root dir]
+#
+# A busybox-static initramfs: /init (this directory's init), /lib/modules/lunatik.ko,
+# /lib/modules/lua/ (the repository's lua/ directory, if any), /tests/<suite>/ (every
+# directory of <suites dir> that holds a `run` script), and the contents of [extra root dir]
+# if given (e.g. a static `lunatik` CLI in bin/).
+set -euo pipefail
+ko=$1 suites=$2 out=$3 extra=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+busybox=$(command -v busybox || true)
+for b in /bin/busybox /usr/bin/busybox; do [ -x "$b" ] && busybox=$b && break; done
+# The guest has no libc: the busybox must be static (package busybox-static).
+if [ -z "$busybox" ] || readelf -lW "$busybox" | grep -q INTERP; then
+    echo "build-initramfs: a static busybox is needed (apt-get install busybox-static)" >&2
+    exit 1
+fi
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/lunatik-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules,tests}
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+cp "$here/init" "$root/init"
+cp "$ko" "$root/lib/modules/lunatik.ko"
+[ -d "$repo/lua" ] && cp -r "$repo/lua" "$root/lib/modules/lua"
+for run in "$suites"/*/run; do
+    [ -f "$run" ] || continue
+    cp -r "$(dirname "$run")" "$root/tests/"
+done
+[ -n "$extra" ] && cp -r "$extra"/. "$root/"
+# The kernel opens /dev/console for init before devtmpfs is mounted; without the node (no
+# mknod as non-root) init's output starts only after it mounts devtmpfs.
+if [ "$(id -u)" = 0 ]; then mknod -m 600 "$root/dev/console" c 5 1; fi
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"

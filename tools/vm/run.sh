@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# run.sh --vmlinuz <bzImage> --ko <lunatik.ko> [--suites <dir>] [--out <dir>] [--extra <dir>]
+#
+# Boots the kernel under QEMU (TCG: no KVM here) with an initramfs holding lunatik.ko and the
+# KTAP suites, saves the serial console to <out>/serial.log and judges it with check-log.sh.
+# Environment: VM_TIMEOUT (seconds for the whole boot, default 300), VM_SUITE_TIMEOUT (per
+# suite, default 120), VM_SMP (default 2), VM_MEM (default 512M).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --vmlinuz) vmlinuz=$2 ;;
+    --ko) ko=$2 ;;
+    --suites) suites=$2 ;;
+    --out) out=$2 ;;
+    --extra) extra=$2 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+[ -f "$vmlinuz" ] && [ -f "$ko" ] && [ -d "$suites" ] || {
+    echo "run.sh: need --vmlinuz <file> --ko <file> and an existing --suites dir" >&2; exit 2; }
+
+mkdir -p "$out"
+initrd=$out/initramfs.cpio.gz log=$out/serial.log
+"$here/build-initramfs.sh" "$ko" "$suites" "$initrd" "$extra"
+
+echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites"
+start=$(date +%s)
+qemu_rc=0
+timeout --foreground "${VM_TIMEOUT:-300}" qemu-system-x86_64 \
+    -accel tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
+    -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init lunatik.suite_timeout=${VM_SUITE_TIMEOUT:-120}" \
+    </dev/null >"$log" 2>&1 || qemu_rc=$?
+echo "vm-test: qemu exited with $qemu_rc after $(($(date +%s) - start)) s; log in $log"
+[ "$qemu_rc" = 124 ] && echo "vm-test: timed out after ${VM_TIMEOUT:-300} s"
+
+# Show the test output (without the kernel log dump) before the verdict.
+tr -d '\r' <"$log" | sed -n '/^lunatik-vm: dmesg begin$/,/^lunatik-vm: dmesg end$/!p' |
+    grep -E '^ *(KTAP|1\.\.|ok |not ok |#)|^lunatik-vm:|^\[' || true
+"$here/check-log.sh" "$log"
