@@ -47,6 +47,7 @@ pub mod tostr;
 // Libraries.
 pub(crate) mod lib_base;
 pub(crate) mod lib_coroutine;
+pub mod lib_package;
 
 // Support.
 pub mod stack;

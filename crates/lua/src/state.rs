@@ -168,6 +168,7 @@ impl Lua {
         lua.set_field(registry, b"_LOADED", Value::Table(loaded))?;
         crate::lib_base::open(&mut lua)?;
         crate::lib_coroutine::open(&mut lua)?;
+        crate::lib_package::open(&mut lua)?;
         Ok(lua)
     }
 
@@ -336,6 +337,11 @@ impl Lua {
     pub fn set_fuel_slice(&mut self, slice: i64) {
         self.fuel_slice = slice;
         self.fuel = slice;
+    }
+
+    /// Turns `warn` output on or off (`warn("@on")`).
+    pub fn set_warnings(&mut self, on: bool) {
+        self.warn_on = on;
     }
 
     /// The host hooks.
