@@ -41,7 +41,7 @@ pub(crate) fn push_where(lua: &Lua, level: usize, buf: &mut Buf) {
     let Some(f) = frame_at(lua, level) else { return };
     let (Some(cl), Some(line)) = (f.closure, current_line(&f)) else { return };
     let mut id = Vec::new();
-    if crate::chunkid::chunk_id(cl.proto.source.as_bytes(), &mut id).is_err() {
+    if crate::chunkid::push_chunk_id(&mut id, cl.proto.source.as_bytes()).is_err() {
         buf.failed = true;
         return;
     }
@@ -348,7 +348,7 @@ pub fn traceback(lua: &Lua, level: usize, buf: &mut Buf) {
         match f.closure {
             Some(cl) => {
                 let mut id = Vec::new();
-                let _ = crate::chunkid::chunk_id(cl.proto.source.as_bytes(), &mut id);
+                let _ = crate::chunkid::push_chunk_id(&mut id, cl.proto.source.as_bytes());
                 let line = current_line(f).unwrap_or(0);
                 let _ = write!(buf, "{}:{}: in ", Bytes(&id), line);
                 describe_function(lua, frames, idx, &cl.proto, buf);
@@ -391,7 +391,7 @@ fn describe_function(lua: &Lua, frames: &[Frame], idx: usize, p: &Gc<FnProto>, b
         }
         None => {
             let mut id = Vec::new();
-            let _ = crate::chunkid::chunk_id(p.source.as_bytes(), &mut id);
+            let _ = crate::chunkid::push_chunk_id(&mut id, p.source.as_bytes());
             let _ = write!(buf, "function <{}:{}>", Bytes(&id), p.line_defined);
         }
     }

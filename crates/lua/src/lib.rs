@@ -9,6 +9,9 @@ extern crate std;
 
 // Front end: source to plain prototypes.
 pub mod chunkid;
+pub(crate) mod code;
+pub(crate) mod lex;
+pub mod listing;
 pub mod opcode;
 pub mod parse;
 pub mod proto;
@@ -56,5 +59,6 @@ pub mod tvec;
 pub use api::{Ctx, NativeFn, Ret};
 pub use error::{Error, LuaResult};
 pub use load::Mode;
+pub use parse::{compile, CompileError};
 pub use state::{Config, FuelAction, Host, Lua, NoHost};
 pub use value::{Type, Value};

@@ -76,7 +76,7 @@ impl Lua {
 
     fn load_error(&mut self, chunkname: &[u8], msg: &str) -> Error {
         let mut id = Vec::new();
-        if crate::chunkid::chunk_id(chunkname, &mut id).is_err() {
+        if crate::chunkid::push_chunk_id(&mut id, chunkname).is_err() {
             return Error::Memory;
         }
         match self.format_value(format_args!("{}: {}", crate::api::Bytes(&id), msg)) {

@@ -59,3 +59,33 @@ pub(crate) unsafe fn free(heap: &Heap, h: NonNull<GcHeader>) {
     // SAFETY: per the contract.
     unsafe { free_box::<UserData>(heap, h, 0) };
 }
+
+impl crate::state::Lua {
+    /// Creates a full userdata holding `value`, with `nuser` user values (nil).
+    pub fn new_userdata<T: Any>(&mut self, value: T, nuser: usize) -> crate::error::LuaResult<Gc<UserData>> {
+        let payload: Box<dyn Any> = crate::tvec::try_box(value)?;
+        let mut user_values = Vec::new();
+        crate::tvec::TryVec::try_resize(&mut user_values, nuser, Value::Nil)?;
+        let payload_bytes = core::mem::size_of::<T>();
+        self.heap.charge(payload_bytes + nuser * core::mem::size_of::<Value>())?;
+        Ok(self.heap.alloc_box(
+            crate::gc::Kind::UserData,
+            UserData { meta: Cell::new(None), user_values, payload: Some(payload), payload_bytes },
+            0,
+        )?)
+    }
+
+    /// Sets a userdata's metatable (registering it for `__gc` if present).
+    pub fn set_userdata_metatable(&mut self, u: Gc<UserData>, mt: Option<Gc<Table>>) {
+        u.meta.set(mt);
+        if let Some(m) = mt {
+            crate::collect::barrier_forward(self, u.as_header_ptr(), &Value::Table(m));
+        }
+        crate::collect::check_finalizer(self, &Value::UserData(u), mt);
+    }
+
+    /// Registers a native function as a value.
+    pub fn native(&self, f: crate::api::NativeFn) -> Value {
+        Value::NativeFn(f)
+    }
+}

@@ -1,0 +1,11 @@
+local a = 5.5 % -math.huge
+local b = 5.5 % -1/0
+local c = -5.5 % 1e308
+local d = 2^10 + 3^-1 + 2^-3
+local e = 2^-2
+local f = 7 // 0.0
+local g = -7 % 0.0
+local h = 1 << 63
+local i = 1.5 & 1
+local j = 3 | 1.0
+local k = "10" + 1
