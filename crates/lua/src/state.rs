@@ -169,6 +169,10 @@ impl Lua {
         crate::lib_base::open(&mut lua)?;
         crate::lib_coroutine::open(&mut lua)?;
         crate::lib_package::open(&mut lua)?;
+        crate::lib_string::open(&mut lua)?;
+        crate::lib_table::open(&mut lua)?;
+        crate::lib_math::open(&mut lua)?;
+        crate::lib_utf8::open(&mut lua)?;
         Ok(lua)
     }
 
