@@ -218,8 +218,8 @@ impl Lua {
         match Table::set(t, &self.heap, self.seed, k, v) {
             Ok(()) => Ok(()),
             Err(table::SetError::Memory) => Err(Error::Memory),
-            Err(table::SetError::NilKey) => Err(self.rt_error(format_args!("index is nil"))),
-            Err(table::SetError::NanKey) => Err(self.rt_error(format_args!("index is NaN"))),
+            Err(table::SetError::NilKey) => Err(self.rt_error(format_args!("table index is nil"))),
+            Err(table::SetError::NanKey) => Err(self.rt_error(format_args!("table index is NaN"))),
         }
     }
 
