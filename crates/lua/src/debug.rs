@@ -25,7 +25,7 @@ pub enum Operand {
 }
 
 /// The frame `level` levels below the top (0: top).
-fn frame_at(lua: &Lua, level: usize) -> Option<Frame> {
+pub(crate) fn frame_at(lua: &Lua, level: usize) -> Option<Frame> {
     let frames = &lua.th().frames;
     frames.len().checked_sub(level + 1).and_then(|i| frames.get(i)).copied()
 }
@@ -98,7 +98,7 @@ fn global_func_name(lua: &Lua, f: &Value) -> Option<Vec<u8>> {
 }
 
 /// The kind and name of the function called by the instruction before `f.pc`.
-fn call_site_name(f: &Frame) -> Option<(&'static str, Vec<u8>)> {
+pub(crate) fn call_site_name(f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     let cl = f.closure?;
     let p = &cl.proto;
     let pc = f.pc.checked_sub(1)?;

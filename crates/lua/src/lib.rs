@@ -47,6 +47,7 @@ pub mod tostr;
 // Libraries.
 pub(crate) mod lib_base;
 pub(crate) mod lib_coroutine;
+pub(crate) mod lib_debug;
 pub mod lib_package;
 pub(crate) mod lib_math;
 pub(crate) mod lib_string;

@@ -243,7 +243,9 @@ pub(crate) fn traceback_handler(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 }
 
 fn xpcall(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    cx.check_any(2)?;
+    if !cx.arg(2).is_function() {
+        return Err(cx.type_error(2, "function"));
+    }
     // Stack: f, handler, args... -> call f(args...) with the handler remembered.
     let handler_slot = cx.arg_slot(2);
     let n = cx.nargs();

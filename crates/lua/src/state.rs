@@ -98,6 +98,10 @@ pub struct Lua {
     pub(crate) warn_buf: Vec<u8>,
     /// True while finalizers run (no nested finalizer runs).
     pub(crate) in_finalizer: bool,
+    /// `debug.sethook` state.
+    pub(crate) hooks: crate::lib_debug::Hooks,
+    /// True when the VM must take its slow per-instruction path (budget or hooks).
+    pub(crate) trap: bool,
     /// Random state for `math.random` (xoshiro256**).
     pub(crate) rng: [u64; 4],
 }
@@ -155,6 +159,8 @@ impl Lua {
             warn_on: false,
             warn_buf: Vec::new(),
             in_finalizer: false,
+            hooks: crate::lib_debug::Hooks::default(),
+            trap: config.fuel_slice > 0,
             rng: [0; 4],
         })?;
         lua.rng = crate::rng::seed_state(seed64, 0);
@@ -169,6 +175,7 @@ impl Lua {
         crate::lib_base::open(&mut lua)?;
         crate::lib_coroutine::open(&mut lua)?;
         crate::lib_package::open(&mut lua)?;
+        crate::lib_debug::open(&mut lua)?;
         crate::lib_string::open(&mut lua)?;
         crate::lib_table::open(&mut lua)?;
         crate::lib_math::open(&mut lua)?;
@@ -341,6 +348,12 @@ impl Lua {
     pub fn set_fuel_slice(&mut self, slice: i64) {
         self.fuel_slice = slice;
         self.fuel = slice;
+        self.update_trap();
+    }
+
+    /// Recomputes whether the VM needs its per-instruction slow path.
+    pub(crate) fn update_trap(&mut self) {
+        self.trap = self.fuel_slice > 0 || self.hooks.func.is_some();
     }
 
     /// Turns `warn` output on or off (`warn("@on")`).

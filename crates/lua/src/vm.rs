@@ -120,13 +120,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             // SAFETY: `pc` stays inside the code (module docs).
             let i = unsafe { *code.get_unchecked(pc) };
             pc += 1;
-            if lua.fuel_slice > 0 {
-                lua.fuel -= 1;
-                if lua.fuel <= 0 {
-                    save_pc!();
-                    out_of_fuel(lua)?;
-                    refresh_base!();
-                }
+            if lua.trap {
+                save_pc!();
+                trap(lua, pc - 1)?;
+                refresh_base!();
             }
             let a = ins::a(i);
             // SAFETY: `load` verified every opcode byte is a valid `Op`.
@@ -844,6 +841,22 @@ fn int_operand(v: &Value) -> Option<i64> {
         Value::Float(f) => crate::number::float_to_int(f, crate::number::Rounding::Exact),
         _ => None,
     }
+}
+
+/// The per-instruction slow path: instruction budget and debug hooks.
+#[cold]
+#[inline(never)]
+fn trap(lua: &mut Lua, pc: usize) -> LuaResult<()> {
+    if lua.fuel_slice > 0 {
+        lua.fuel -= 1;
+        if lua.fuel <= 0 {
+            out_of_fuel(lua)?;
+        }
+    }
+    if lua.hooks.func.is_some() {
+        crate::lib_debug::run_hooks(lua, pc)?;
+    }
+    Ok(())
 }
 
 #[cold]
