@@ -316,8 +316,9 @@ pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
 /// Error for arithmetic or bitwise operands that are not numbers.
 pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: Operand, oy: Operand) -> Error {
     if op.is_bitwise() {
-        let xn = crate::arith::to_number(x);
-        let yn = crate::arith::to_number(y);
+        let is_num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+        let xn = is_num(x).then_some(());
+        let yn = is_num(y).then_some(());
         if xn.is_some() && yn.is_some() {
             // The operand that is a float without integer value (`luaG_tointerror`).
             let o = if crate::arith::to_integer(x).is_none() { ox } else { oy };
@@ -333,7 +334,7 @@ pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: 
         let (bad, o) = if xn.is_none() { (x, ox) } else { (y, oy) };
         return typed_error(lua, bad, "perform bitwise operation on", o);
     }
-    let (bad, o) = if crate::arith::to_number(x).is_none() { (x, ox) } else { (y, oy) };
+    let (bad, o) = if !matches!(x, Value::Int(_) | Value::Float(_)) { (x, ox) } else { (y, oy) };
     typed_error(lua, bad, "perform arithmetic on", o)
 }
 

@@ -177,6 +177,7 @@ impl Lua {
         crate::lib_package::open(&mut lua)?;
         crate::lib_debug::open(&mut lua)?;
         crate::lib_string::open(&mut lua)?;
+        crate::lib_strarith::open(&mut lua)?;
         crate::lib_table::open(&mut lua)?;
         crate::lib_math::open(&mut lua)?;
         crate::lib_utf8::open(&mut lua)?;

@@ -1124,11 +1124,14 @@ pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
 
 fn arith_slow(lua: &mut Lua, fi: usize, tm: TagMethod, x: Value, y: Value, ox: Operand, oy: Operand) -> LuaResult<Option<Value>> {
     let op = ArithOp::from_tag_method(tm).unwrap_or(ArithOp::Add);
-    match arith::arith(op, &x, &y) {
-        Ok(v) => return Ok(Some(v)),
-        Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to divide by zero"))),
-        Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%0'"))),
-        Err(_) => {}
+    // Strings are not converted here: the string metatable's metamethods do that.
+    if !matches!(x, Value::Str(_)) && !matches!(y, Value::Str(_)) {
+        match arith::arith(op, &x, &y) {
+            Ok(v) => return Ok(Some(v)),
+            Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to divide by zero"))),
+            Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%0'"))),
+            Err(_) => {}
+        }
     }
     let mut mm = lua.metamethod(&x, tm);
     if mm.is_nil() {
