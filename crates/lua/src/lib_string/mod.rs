@@ -130,8 +130,10 @@ fn sub(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn byte(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let s = cx.check_str(1)?;
     let l = s.len();
-    let pi = start_pos(cx.opt_int(2, 1)?, l);
-    let pose = end_pos(cx.opt_int(3, pi as i64)?, l);
+    let raw_pi = cx.opt_int(2, 1)?;
+    // `j` defaults to `i` as given, before `i` is adjusted: `byte(s, 0)` is empty.
+    let pose = end_pos(cx.opt_int(3, raw_pi)?, l);
+    let pi = start_pos(raw_pi, l);
     if pi > pose {
         return Ok(Ret::Values(0));
     }
