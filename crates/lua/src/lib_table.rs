@@ -265,6 +265,7 @@ fn concat(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     while i < last {
         add_field(cx, &mut out, t, i)?;
         out.try_extend_from_slice(sep)?;
+        crate::lib_string::check_room(cx.lua, out.len())?;
         i += 1;
     }
     if i == last {

@@ -7,6 +7,8 @@ use stdlib_common::{check_calls, check_sources, A::*, CallRow, SrcRow};
 
 const MAX: i64 = i64::MAX;
 const MIN: i64 = i64::MIN;
+/// 2^63, the first float past `maxinteger`.
+const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 
 #[test]
 fn rounding_keeps_integers_when_they_fit() {
@@ -16,12 +18,12 @@ fn rounding_keeps_integers_when_they_fit() {
         ("floor_integer", "math.floor", &[I(MIN)], Ok("-9223372036854775808")),
         ("floor_negative_zero", "math.floor", &[F(-0.0)], Ok("0")),
         ("floor_too_big", "math.floor", &[F(1e100)], Ok("1e+100")),
-        ("floor_of_two_to_63", "math.floor", &[F(9.223372036854775808e18)], Ok("9.2233720368547758e+18")),
+        ("floor_of_two_to_63", "math.floor", &[F(TWO_63)], Ok("9.2233720368547758e+18")),
         ("floor_numeric_string", "math.floor", &[S(b"3.5")], Ok("3")),
         ("floor_infinity", "math.floor", &[F(f64::INFINITY)], Ok("inf")),
         ("ceil_float", "math.ceil", &[F(3.2)], Ok("4")),
         ("ceil_negative_half", "math.ceil", &[F(-0.5)], Ok("0")),
-        ("ceil_min", "math.ceil", &[F(-9.223372036854775808e18)], Ok("-9223372036854775808")),
+        ("ceil_min", "math.ceil", &[F(-TWO_63)], Ok("-9223372036854775808")),
         ("modf_positive", "math.modf", &[F(3.5)], Ok("3, 0.5")),
         ("modf_negative", "math.modf", &[F(-3.5)], Ok("-3, -0.5")),
         ("modf_integer", "math.modf", &[I(5)], Ok("5, 0.0")),
@@ -61,7 +63,7 @@ fn conversions_and_comparisons() {
         ("tointeger_fraction", "math.tointeger", &[F(3.5)], Ok("nil")),
         ("tointeger_string", "math.tointeger", &[S(b"8")], Ok("8")),
         ("tointeger_other", "math.tointeger", &[S(b"x")], Ok("nil")),
-        ("tointeger_two_to_63", "math.tointeger", &[F(9.223372036854775808e18)], Ok("nil")),
+        ("tointeger_two_to_63", "math.tointeger", &[F(TWO_63)], Ok("nil")),
         ("tointeger_nothing", "math.tointeger", &[], Err("bad argument #1 to '?' (value expected)")),
         ("type_integer", "math.type", &[I(1)], Ok("\"integer\"")),
         ("type_float", "math.type", &[F(1.0)], Ok("\"float\"")),

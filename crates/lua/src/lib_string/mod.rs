@@ -77,6 +77,21 @@ pub(crate) fn charge_fuel(lua: &mut Lua, units: i64) -> LuaResult<()> {
     Ok(())
 }
 
+/// Fails with a memory error if a buffer of `len` bytes would not fit in the runtime's
+/// memory limit. Result buffers are plain vectors, outside the heap's accounting until
+/// the result is interned; checking them against the limit as they grow keeps a script
+/// from using far more than its limit transiently.
+///
+/// # Errors
+/// `Error::Memory` when `len` more bytes would pass the limit.
+pub(crate) fn check_room(lua: &Lua, len: usize) -> LuaResult<()> {
+    let limit = lua.heap.limit();
+    if limit != 0 && lua.heap.bytes().saturating_add(len) > limit {
+        return Err(Error::Memory);
+    }
+    Ok(())
+}
+
 /// A start position (`posrelatI`): negative counts from the end, and anything before
 /// the start clips to 1.
 pub(crate) fn start_pos(pos: i64, len: usize) -> usize {
@@ -203,6 +218,7 @@ fn rep(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return ret_bytes(cx, b"");
     }
     let total = n * s.len() + (n - 1) * sep.len();
+    check_room(cx.lua, total)?;
     let mut out = try_with_capacity(total)?;
     for i in 0..n {
         if i > 0 {
@@ -441,6 +457,7 @@ fn gsub(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             Some(e) if Some(e) != last => {
                 n += 1;
                 add_value(cx, &mut out, &m, repl, at, e)?;
+                check_room(cx.lua, out.len())?;
                 at = e;
                 last = Some(e);
             }

@@ -209,6 +209,7 @@ pub(super) fn pack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let mut arg = 1;
     while !f.is_done() {
         let item = f.item(cx, out.len())?;
+        super::check_room(cx.lua, out.len().saturating_add(item.pad).saturating_add(item.size))?;
         out.try_resize(out.len() + item.pad, PAD)?;
         arg += 1;
         let size = item.size;
