@@ -390,6 +390,9 @@ fn add_s(lua: &mut Lua, out: &mut Vec<u8>, m: &Matcher<'_>, repl: &[u8], s: usiz
         match code {
             Some(b'%') => out.try_push(b'%')?,
             Some(b'0') => out.try_extend_from_slice(m.src.get(s..e).unwrap_or(&[]))?,
+            Some(d) if d.is_ascii_digit() && usize::from(d - b'1') >= m.level.max(1) => {
+                return Err(lua.error_at_level(1, format_args!("invalid capture index %{} in replacement string", d - b'0')));
+            }
             Some(d) if d.is_ascii_digit() => match m.get_capture(lua, usize::from(d - b'1'), s, e)? {
                 CapValue::Bytes(b) => out.try_extend_from_slice(b)?,
                 CapValue::Position(p) => crate::numfmt::fmt_int(out, p)?,
