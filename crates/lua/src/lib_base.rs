@@ -91,7 +91,7 @@ pub fn plain_to_string(lua: &mut Lua, v: Value) -> LuaResult<Value> {
         other => {
             let tn = lua.type_name_of(&other);
             let mut b = Buf::default();
-            let _ = write!(b, "{}: 0x{:014x}", Bytes(tn.as_bytes()), other.identity());
+            let _ = write!(b, "{}: 0x{:x}", Bytes(tn.as_bytes()), other.identity());
             if b.failed {
                 return Err(Error::Memory);
             }

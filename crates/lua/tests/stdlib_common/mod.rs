@@ -92,7 +92,10 @@ pub fn check_calls(rows: &[CallRow]) {
     let mut failures = Vec::new();
     for (name, path, args, want) in rows {
         let got = call(&mut lua, path, args);
-        let want = want.map(str::to_owned).map_err(str::to_owned);
+        // Called from the host, a function is named as `pushglobalfuncname` finds it
+        // in `package.loaded` (e.g. 'math.sqrt'), as PUC Lua does.
+        let named = |e: &str| e.replace("to '?'", &format!("to '{path}'"));
+        let want = want.map(str::to_owned).map_err(named);
         if got != want {
             failures.push(format!("{name}: {path}{args:?}\n   got  {got:?}\n   want {want:?}"));
         }
@@ -109,7 +112,10 @@ pub fn check_sources(rows: &[SrcRow]) {
     let mut failures = Vec::new();
     for (name, src, want) in rows {
         let got = eval(&mut lua, src);
-        let want = want.map(str::to_owned).map_err(str::to_owned);
+        // Called from the host, a function is named as `pushglobalfuncname` finds it
+        // in `package.loaded` (e.g. 'math.sqrt'), as PUC Lua does.
+        let named = |e: &str| e.replace("to '?'", &format!("to '{path}'"));
+        let want = want.map(str::to_owned).map_err(named);
         if got != want {
             failures.push(format!("{name}: {src}\n   got  {got:?}\n   want {want:?}"));
         }
