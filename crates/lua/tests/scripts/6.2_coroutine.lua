@@ -13,8 +13,9 @@ do
   local co = coroutine.create(function() end)
   assert(type(co) == "thread", "create returns a thread")
   assert(coroutine.status(co) == "suspended", "a new coroutine is suspended")
-  local co2 = coroutine.create(print)
-  assert(coroutine.resume(co2, ""), "a native function can be a coroutine body")
+  local co2 = coroutine.create(type)
+  local ok, t = coroutine.resume(co2, 1)
+  assert(ok and t == "number" and coroutine.status(co2) == "dead", "a native function can be a coroutine body")
   err(function() coroutine.create(1) end, "bad argument #1 to 'create' (function expected, got number)", "create with a number")
   err(function() coroutine.create() end, "bad argument #1 to 'create' (function expected, got no value)", "create with nothing")
 end
