@@ -1,6 +1,6 @@
 -- Binary trees: allocate and walk many short-lived trees (allocator and GC).
 -- Usage: binary_trees.lua [maxdepth]; prints node counts.
-local maxdepth = tonumber(arg and arg[1]) or 13
+local maxdepth = tonumber(arg and arg[1]) or 14
 local mindepth = 4
 if mindepth + 2 > maxdepth then maxdepth = mindepth + 2 end
 local function make(d)

@@ -1,6 +1,6 @@
 -- Closures: creating closures over fresh upvalues and calling them.
 -- Usage: closure.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 2000000
+local n = tonumber(arg and arg[1]) or 2500000
 local function counter(start)
   local c = start
   return function(d) c = c + d; return c end

@@ -1,6 +1,6 @@
 -- Integer loops: nested numeric for loops with integer arithmetic and modulo.
 -- Usage: loop.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 15000
+local n = tonumber(arg and arg[1]) or 20000
 local m = 1000000007
 local s = 0
 for i = 1, n do

@@ -1,6 +1,6 @@
 -- Method calls through metatables: a class with __index, inheritance one level deep.
 -- Usage: method.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 2000000
+local n = tonumber(arg and arg[1]) or 2500000
 local Point = {}
 Point.__index = Point
 function Point.new(x, y) return setmetatable({x = x, y = y}, Point) end

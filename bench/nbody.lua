@@ -1,6 +1,6 @@
 -- N-body simulation of the Jovian planets (floating-point arithmetic and
 -- field access on small tables). Usage: nbody.lua [steps]; prints energies.
-local steps = tonumber(arg and arg[1]) or 120000
+local steps = tonumber(arg and arg[1]) or 200000
 local PI = 3.141592653589793
 local SOLAR_MASS = 4 * PI * PI
 local DAYS = 365.24

@@ -110,6 +110,6 @@ done
 if [ "${#ratios[@]}" -gt 0 ]; then
 	printf '%s\n' "${ratios[@]}" | awk '{ s += log($1); n++ } END { printf "geometric mean of ours/5.4 over %d workloads: %.2f\n", n, exp(s / n) }'
 else
-	echo "geometric mean: n/a (lunatik-lua not built at $lunatik, or lua5.4 missing)"
+	echo "geometric mean: n/a (no workload has a correct lunatik-lua time and a lua5.4 time; lunatik-lua: $lunatik)"
 fi
 exit "$status"

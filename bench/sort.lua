@@ -1,6 +1,6 @@
 -- table.sort on integers, floats and strings, with and without a comparator.
 -- Usage: sort.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 2
+local n = tonumber(arg and arg[1]) or 4
 local size = 50000
 local seed = 42
 local function rand(m)

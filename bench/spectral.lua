@@ -1,6 +1,6 @@
 -- Spectral norm of an infinite matrix (float arithmetic, function calls in
 -- tight loops). Usage: spectral.lua [n]; prints the norm.
-local n = tonumber(arg and arg[1]) or 400
+local n = tonumber(arg and arg[1]) or 500
 local function A(i, j)
   local ij = i + j - 1
   return 1.0 / (ij * (ij - 1) * 0.5 + i)

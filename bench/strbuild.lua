@@ -1,6 +1,6 @@
 -- String building: repeated `..` on short strings and table.concat of many parts.
 -- Usage: strbuild.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 35
+local n = tonumber(arg and arg[1]) or 70
 local total = 0
 for round = 1, n do
   local parts = {}

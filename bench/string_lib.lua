@@ -1,6 +1,6 @@
 -- String library: find, match, gsub, format, rep, sub, byte, upper.
 -- Usage: string_lib.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 5000
+local n = tonumber(arg and arg[1]) or 10000
 local text = ("The quick brown fox jumps over the lazy dog 12345 times; "):rep(20)
 local total = 0
 for round = 1, n do

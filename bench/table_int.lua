@@ -1,6 +1,6 @@
 -- Array part: append, indexed read/write and length over integer keys.
 -- Usage: table_int.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 100
+local n = tonumber(arg and arg[1]) or 170
 local size = 100000
 local sum = 0
 for round = 1, n do

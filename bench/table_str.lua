@@ -1,6 +1,6 @@
 -- Hash part: insert and look up string keys (string creation and hashing).
 -- Usage: table_str.lua [n]; prints a checksum.
-local n = tonumber(arg and arg[1]) or 16
+local n = tonumber(arg and arg[1]) or 32
 local size = 50000
 local keys = {}
 for i = 1, size do keys[i] = "key" .. i end

@@ -180,3 +180,37 @@ do
   for _ in pairs(threads) do n = n + 1 end
   assert(n == 1 and threads[co], "unreferenced thread collected, referenced one kept")
 end
+
+-- Large weak tables: exactly the unreferenced entries disappear.
+do
+  local wv = setmetatable({}, {__mode = "v"})
+  local wk = setmetatable({}, {__mode = "k"})
+  local keep = {}
+  for i = 1, 1000 do
+    local obj = {i}
+    wv[i] = obj
+    wk[obj] = i
+    if i % 10 == 0 then keep[#keep + 1] = obj end
+  end
+  full()
+  local nv, nk = 0, 0
+  for i, obj in pairs(wv) do
+    nv = nv + 1
+    assert(i % 10 == 0 and obj[1] == i, "surviving weak value " .. i)
+  end
+  for obj, i in pairs(wk) do
+    nk = nk + 1
+    assert(i % 10 == 0 and obj[1] == i, "surviving weak key " .. i)
+  end
+  assert(nv == 100 and nk == 100, "100 survivors in each weak table: " .. nv .. ", " .. nk)
+  for i = 1, #keep do assert(wv[keep[i][1]] == keep[i], "kept object " .. i .. " still in the weak table") end
+end
+
+-- Finalizers of many objects each run exactly once.
+do
+  local ran = {}
+  for i = 1, 300 do setmetatable({}, {__gc = function() ran[i] = (ran[i] or 0) + 1 end}) end
+  full()
+  full()
+  for i = 1, 300 do assert(ran[i] == 1, "finalizer " .. i .. " ran once") end
+end

@@ -226,3 +226,21 @@ do
   assert(not ok, "error inside the loop")
   logged("for-err:in loop")
 end
+
+-- Many to-be-closed variables in one scope close in exact reverse order,
+-- on normal exit and on error.
+do
+  for _, fail in ipairs({false, true}) do
+    local src = {"local closer, fail = ..."}
+    for i = 1, 40 do src[#src + 1] = "local v" .. i .. " <close> = closer('" .. i .. "')" end
+    src[#src + 1] = "if fail then error('stop', 0) end"
+    reset()
+    local ok, e = pcall(assert(load(table.concat(src, "\n"))), closer, fail)
+    assert(ok == not fail and (ok or e == "stop"), "40 variables, fail = " .. tostring(fail))
+    assert(#log == 40, "all 40 closed")
+    for i = 1, 40 do
+      local expect = tostring(41 - i) .. (fail and ":stop" or "")
+      assert(log[i] == expect, "close order " .. i .. ": " .. tostring(log[i]))
+    end
+  end
+end

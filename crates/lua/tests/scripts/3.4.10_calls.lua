@@ -121,3 +121,26 @@ do
   err(function() local up = true; (function() up() end)() end, "attempt to call a boolean value (upvalue 'up')", "call an upvalue")
   err(function() string.nope() end, "attempt to call a nil value (field 'nope')", "call a missing library function")
 end
+
+-- Adjustment matrix: a call returning k values used in every position.
+do
+  local function gen(k)
+    local t = {}
+    for i = 1, k do t[i] = i end
+    return table.unpack(t, 1, k)
+  end
+  local function count(...) return select("#", ...) end
+  for k = 0, 8 do
+    assert(count(gen(k)) == k, "last argument, k = " .. k)
+    assert(count(gen(k), "x") == 2, "middle argument, k = " .. k)
+    assert(count((gen(k))) == 1, "parenthesised, k = " .. k)
+    assert(#{gen(k)} == k, "constructor, k = " .. k)
+    assert(#{gen(k), gen(k)} == (k == 0 and 0 or 1 + k), "constructor with two calls, k = " .. k)
+    local a, b, c = gen(k)
+    assert(a == (k >= 1 and 1 or nil) and b == (k >= 2 and 2 or nil) and c == (k >= 3 and 3 or nil), "assignment, k = " .. k)
+    local function ret() return gen(k) end
+    assert(count(ret()) == k, "returned call, k = " .. k)
+    local function ret2() return 0, gen(k) end
+    assert(count(ret2()) == k + 1, "returned list ending in a call, k = " .. k)
+  end
+end

@@ -172,3 +172,39 @@ do
   for i, f in ipairs({inc, dbl, inc}) do applied[i] = f(i) end
   assert(applied[1] == 2 and applied[2] == 4 and applied[3] == 4, "iterate over functions")
 end
+
+-- Varargs of every length from 0 to 60 keep their count and values, through
+-- select, table.pack, forwarding and table constructors.
+do
+  local function fwd(...) return ... end
+  local function count(...) return select("#", ...) end
+  for n = 0, 60 do
+    local args = {}
+    for i = 1, n do args[i] = (i % 3 == 0) and nil or i end
+    local p = table.pack(fwd(table.unpack(args, 1, n)))
+    assert(p.n == n, "forwarded count " .. n)
+    assert(count(table.unpack(args, 1, n)) == n, "select('#') for " .. n)
+    for i = 1, n do assert(p[i] == args[i], "value " .. i .. " of " .. n) end
+    if n > 0 then
+      assert(select(-1, table.unpack(args, 1, n)) == args[n], "select(-1) for " .. n)
+    end
+  end
+end
+
+-- Upvalues shared by closures created at every level of nested loops.
+do
+  local grid = {}
+  for i = 1, 8 do
+    for j = 1, 8 do
+      local cell = i * 10 + j
+      grid[#grid + 1] = {get = function() return cell end, set = function(v) cell = v end, i = i, j = j}
+    end
+  end
+  for _, c in ipairs(grid) do
+    assert(c.get() == c.i * 10 + c.j, "initial upvalue of cell " .. c.i .. "," .. c.j)
+    c.set(-c.get())
+  end
+  for _, c in ipairs(grid) do
+    assert(c.get() == -(c.i * 10 + c.j), "updated upvalue of cell " .. c.i .. "," .. c.j)
+  end
+end

@@ -105,3 +105,19 @@ do
   err(function() local t = {}; return #t.x end, "attempt to get length of a nil value (field 'x')", "field nil")
   err(function() return #coroutine.create(print) end, "attempt to get length of a thread value", "thread")
 end
+
+-- Sequences of every size up to 300, built four ways, have that length.
+do
+  for n = 0, 300 do
+    local a, b, c = {}, {}, {}
+    for i = 1, n do a[i] = i end
+    for i = 1, n do b[#b + 1] = i end
+    for i = n, 1, -1 do c[i] = i end
+    local d = {table.unpack(a, 1, n)}
+    assert(#a == n and #b == n and #c == n and #d == n, "length " .. n)
+  end
+  -- a sequence that grows and shrinks keeps the right length at every step
+  local t = {}
+  for i = 1, 200 do t[i] = i; assert(#t == i, "growing to " .. i) end
+  for i = 200, 1, -1 do t[i] = nil; assert(#t == i - 1, "shrinking to " .. (i - 1)) end
+end

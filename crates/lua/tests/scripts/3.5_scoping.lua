@@ -134,3 +134,40 @@ do
   local nest = string.rep("do local x = 1 ", 50) .. "return x" .. string.rep(" end", 50)
   assert(load(nest)() == 1, "50 nested blocks")
 end
+
+-- Shadowing at every depth: each closure sees the declaration in scope where
+-- it was created.
+do
+  local getters = {}
+  local v = 0
+  getters[0] = function() return v end
+  do local v = 1; getters[1] = function() return v end
+    do local v = 2; getters[2] = function() return v end
+      do local v = 3; getters[3] = function() return v end
+        do local v = 4; getters[4] = function() return v end end
+      end
+    end
+  end
+  for depth = 0, 4 do assert(getters[depth]() == depth, "closure at depth " .. depth) end
+  -- generated: 30 nested blocks, each shadowing x and capturing it
+  local src = {"local fs = {}"}
+  for d = 1, 30 do src[#src + 1] = "do local x = " .. d .. "; fs[" .. d .. "] = function() return x end" end
+  for _ = 1, 30 do src[#src + 1] = "end" end
+  src[#src + 1] = "return fs"
+  local fs = assert(load(table.concat(src, "\n")))()
+  for d = 1, 30 do assert(fs[d]() == d, "generated closure at depth " .. d) end
+end
+
+-- A name becomes global again after the local's block ends.
+do
+  local f = assert(load([[
+    local out = {}
+    do local print = "local"; out[1] = print end
+    out[2] = type(print)
+    local tostring = function() return "mine" end
+    out[3] = tostring(1)
+    return out
+  ]]))
+  local out = f()
+  assert(out[1] == "local" and out[2] == "function" and out[3] == "mine", "local shadows a global only inside its scope")
+end

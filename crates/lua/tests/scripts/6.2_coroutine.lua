@@ -152,3 +152,30 @@ do
   r = table.pack(coroutine.resume(co, "a", "b"))
   assert(r.n == 3 and r[2] == "a" and r[3] == "b", "resume passes its arguments to yield")
 end
+
+-- status through a whole life cycle, for coroutines of several depths.
+do
+  for depth = 1, 10 do
+    local statuses = {}
+    local chain = {}
+    for i = 1, depth do
+      chain[i] = coroutine.create(function()
+        if i < depth then
+          coroutine.resume(chain[i + 1])
+        else
+          for j = 1, depth - 1 do statuses[j] = coroutine.status(chain[j]) end
+          statuses[depth] = coroutine.status(chain[depth])
+        end
+        coroutine.yield(i)
+        return i
+      end)
+    end
+    local ok, v = coroutine.resume(chain[1])
+    assert(ok and v == 1, "outermost yields, depth " .. depth)
+    for j = 1, depth - 1 do assert(statuses[j] == "normal", "normal at level " .. j .. " of " .. depth) end
+    assert(statuses[depth] == "running", "running innermost, depth " .. depth)
+    for j = 1, depth do
+      assert(coroutine.status(chain[j]) == "suspended", "suspended after the chain yields, level " .. j)
+    end
+  end
+end
