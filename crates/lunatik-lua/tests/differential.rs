@@ -63,9 +63,29 @@ impl Rng {
 
 /// Interesting numbers, as Lua expressions evaluated in the main chunk.
 const INTEGERS: &[&str] = &[
-    "0", "1", "-1", "2", "-2", "3", "7", "-7", "10", "63", "64", "255", "256", "1000000007",
-    "math.maxinteger", "math.mininteger", "math.maxinteger - 1", "math.mininteger + 1",
-    "(1 << 53)", "(1 << 53) + 1", "0x7fffffff", "-0x80000000", "0xff00ff00ff00ff00",
+    "0",
+    "1",
+    "-1",
+    "2",
+    "-2",
+    "3",
+    "7",
+    "-7",
+    "10",
+    "63",
+    "64",
+    "255",
+    "256",
+    "1000000007",
+    "math.maxinteger",
+    "math.mininteger",
+    "math.maxinteger - 1",
+    "math.mininteger + 1",
+    "(1 << 53)",
+    "(1 << 53) + 1",
+    "0x7fffffff",
+    "-0x80000000",
+    "0xff00ff00ff00ff00",
 ];
 const FLOATS: &[&str] = &[
     "0.0", "-0.0", "0.5", "-0.5", "1.5", "-2.5", "3.0", "-3.0", "7.25", "1e15", "2^53", "2^53 + 2",
@@ -73,16 +93,44 @@ const FLOATS: &[&str] = &[
     "math.pi", "1/3",
 ];
 const NUMERIC_STRINGS: &[&str] = &[
-    "\"10\"", "\"0x10\"", "\" 10 \"", "\"1e2\"", "\"-7\"", "\"3.5\"", "\" 0x1p4 \"", "\"abc\"",
-    "\"\"", "\"1 2\"", "\"9223372036854775808\"", "\"0x\"", "\"-0\"", "\"2\"",
+    "\"10\"",
+    "\"0x10\"",
+    "\" 10 \"",
+    "\"1e2\"",
+    "\"-7\"",
+    "\"3.5\"",
+    "\" 0x1p4 \"",
+    "\"abc\"",
+    "\"\"",
+    "\"1 2\"",
+    "\"9223372036854775808\"",
+    "\"0x\"",
+    "\"-0\"",
+    "\"2\"",
 ];
 const OTHER_VALUES: &[&str] = &["nil", "true", "false", "{}"];
 
 const SUBJECTS: &[&str] = &[
-    "\"\"", "\"hello world\"", "\"aaa\"", "\"a.b.c\"", "\"  trim me  \"", "\"key=val, k2=v2\"",
-    "\"x\\0y\\0z\"", "\"123abc456\"", "\"THE (quick) fox\"", "\"f(a(b)c)d\"", "\"one,two,,three\"",
-    "\"\\u{C0}B\\u{20AC}\"", "\"abcabcabc\"", "\"  \"", "\"A1 b2 C3\"", "\"[[x]]\"", "\"%d%s\"",
-    "\"line1\\nline2\"", "\"mississippi\"", "\"0x1F 077 1e3\"",
+    "\"\"",
+    "\"hello world\"",
+    "\"aaa\"",
+    "\"a.b.c\"",
+    "\"  trim me  \"",
+    "\"key=val, k2=v2\"",
+    "\"x\\0y\\0z\"",
+    "\"123abc456\"",
+    "\"THE (quick) fox\"",
+    "\"f(a(b)c)d\"",
+    "\"one,two,,three\"",
+    "\"\\u{C0}B\\u{20AC}\"",
+    "\"abcabcabc\"",
+    "\"  \"",
+    "\"A1 b2 C3\"",
+    "\"[[x]]\"",
+    "\"%d%s\"",
+    "\"line1\\nline2\"",
+    "\"mississippi\"",
+    "\"0x1F 077 1e3\"",
 ];
 const PATTERN_ATOMS: &[&str] = &[
     "%a", "%d", "%d+", "%s*", "%w+", "%p", "%u", "%l", "%x", "%c", "%S+", "%A", ".", ".-", ".*",
@@ -91,8 +139,16 @@ const PATTERN_ATOMS: &[&str] = &[
     "(a*)", "(%d+)", "=", ",", " ", "%z", "[]", "[^]", "%", "(", ")",
 ];
 const REPLACEMENTS: &[&str] = &[
-    "\"\"", "\"X\"", "\"%0%0\"", "\"<%1>\"", "\"%%\"", "\"%2\"", "\"[%0]\"", "\"%x\"",
-    "{a = \"A\", b = 2, hello = \"HI\", key = false}", "7",
+    "\"\"",
+    "\"X\"",
+    "\"%0%0\"",
+    "\"<%1>\"",
+    "\"%%\"",
+    "\"%2\"",
+    "\"[%0]\"",
+    "\"%x\"",
+    "{a = \"A\", b = 2, hello = \"HI\", key = false}",
+    "7",
 ];
 const FORMAT_INT_CONV: &[&str] = &["d", "i", "x", "X", "o", "c", "u"];
 const FORMAT_FLOAT_CONV: &[&str] = &["f", "e", "E", "g", "G"];
@@ -109,25 +165,73 @@ fn format_flags(rng: &mut Rng, conv: &str) -> &'static str {
     }
 }
 const LISTS: &[&str] = &[
-    "{}", "{1}", "{1, 2, 3}", "{3, 1, 2}", "{5, 3, 8, 1, 9, 2, 7, 4, 6, 0}", "{\"b\", \"a\", \"c\"}",
-    "{\"x\", \"yy\", \"\", \"zzz\"}", "{10, 20, 30, 40, 50}", "{-1, math.mininteger, math.maxinteger, 0}",
-    "{1, 1, 1, 2, 2}", "{\"10\", \"9\", \"100\"}",
+    "{}",
+    "{1}",
+    "{1, 2, 3}",
+    "{3, 1, 2}",
+    "{5, 3, 8, 1, 9, 2, 7, 4, 6, 0}",
+    "{\"b\", \"a\", \"c\"}",
+    "{\"x\", \"yy\", \"\", \"zzz\"}",
+    "{10, 20, 30, 40, 50}",
+    "{-1, math.mininteger, math.maxinteger, 0}",
+    "{1, 1, 1, 2, 2}",
+    "{\"10\", \"9\", \"100\"}",
 ];
 const UTF8_SUBJECTS: &[&str] = &[
-    "\"\"", "\"abc\"", "\"a\\u{100}b\\u{20AC}\"", "\"\\u{10FFFF}\"", "\"\\xff\"", "\"abc\\xE4\"",
-    "\"\\xC0\\x80\"", "\"\\u{D800}\"", "\"\\u{7FFFFFFF}\"", "\"h\\u{E9}llo w\\u{F6}rld\"",
-    "\"\\u{1F600}\\u{1F601}\"", "\"\\x80abc\"",
+    "\"\"",
+    "\"abc\"",
+    "\"a\\u{100}b\\u{20AC}\"",
+    "\"\\u{10FFFF}\"",
+    "\"\\xff\"",
+    "\"abc\\xE4\"",
+    "\"\\xC0\\x80\"",
+    "\"\\u{D800}\"",
+    "\"\\u{7FFFFFFF}\"",
+    "\"h\\u{E9}llo w\\u{F6}rld\"",
+    "\"\\u{1F600}\\u{1F601}\"",
+    "\"\\x80abc\"",
 ];
 const TONUMBER_STRINGS: &[&str] = &[
-    "\"10\"", "\"ff\"", "\"FF\"", "\"zz\"", "\"-101\"", "\"  77  \"", "\"7fffffffffffffff\"",
-    "\"ffffffffffffffff\"", "\"10000000000000000\"", "\"1.5\"", "\"\"", "\"0x10\"", "\"8\"",
-    "\"Z\"", "\"-\"", "\"1e5\"", "\" -0 \"", "\"123456789\"", "\"0\"", "\"abc\"",
+    "\"10\"",
+    "\"ff\"",
+    "\"FF\"",
+    "\"zz\"",
+    "\"-101\"",
+    "\"  77  \"",
+    "\"7fffffffffffffff\"",
+    "\"ffffffffffffffff\"",
+    "\"10000000000000000\"",
+    "\"1.5\"",
+    "\"\"",
+    "\"0x10\"",
+    "\"8\"",
+    "\"Z\"",
+    "\"-\"",
+    "\"1e5\"",
+    "\" -0 \"",
+    "\"123456789\"",
+    "\"0\"",
+    "\"abc\"",
 ];
 
 /// Math functions whose results are correctly rounded (or exact), shown with %.17g.
-const MATH_EXACT: &[&str] = &["abs", "ceil", "floor", "sqrt", "tointeger", "type", "ult", "fmod", "max", "min", "modf"];
+const MATH_EXACT: &[&str] = &[
+    "abs",
+    "ceil",
+    "floor",
+    "sqrt",
+    "tointeger",
+    "type",
+    "ult",
+    "fmod",
+    "max",
+    "min",
+    "modf",
+];
 /// Transcendental functions, shown with %.14g.
-const MATH_APPROX: &[&str] = &["exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "deg", "rad"];
+const MATH_APPROX: &[&str] = &[
+    "exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "deg", "rad",
+];
 
 /// The fixed part of every program: result printing and the wrappers that give
 /// library functions their usual names in error messages.
@@ -212,17 +316,28 @@ F.codes = function(s, lax)
 end
 "##,
     );
-    for name in ["sub", "byte", "rep", "upper", "lower", "len", "reverse", "find", "match", "gsub", "format", "char"] {
-        p.push_str(&format!("F.{name} = function(...) return string.{name}(...) end\n"));
+    for name in [
+        "sub", "byte", "rep", "upper", "lower", "len", "reverse", "find", "match", "gsub",
+        "format", "char",
+    ] {
+        p.push_str(&format!(
+            "F.{name} = function(...) return string.{name}(...) end\n"
+        ));
     }
     for name in ["concat", "unpack", "pack"] {
-        p.push_str(&format!("F.t{name} = function(...) return table.{name}(...) end\n"));
+        p.push_str(&format!(
+            "F.t{name} = function(...) return table.{name}(...) end\n"
+        ));
     }
     for name in MATH_EXACT.iter().chain(MATH_APPROX) {
-        p.push_str(&format!("F.m{name} = function(...) return math.{name}(...) end\n"));
+        p.push_str(&format!(
+            "F.m{name} = function(...) return math.{name}(...) end\n"
+        ));
     }
     for name in ["char", "codepoint", "len"] {
-        p.push_str(&format!("F.u{name} = function(...) return utf8.{name}(...) end\n"));
+        p.push_str(&format!(
+            "F.u{name} = function(...) return utf8.{name}(...) end\n"
+        ));
     }
     p.push_str("F.tonumber = function(...) return tonumber(...) end\n");
     p.push_str("F.tostring = function(...) return tostring(...) end\n");
@@ -270,24 +385,54 @@ fn gen_arith(out: &mut String, rng: &mut Rng) {
     let op = rng.pick(&["+", "-", "*", "/", "//", "%", "^"]);
     let (a, b) = (any_operand(rng), any_operand(rng));
     // `^` calls the C library's pow, which need not be correctly rounded.
-    case(out, op == "^", &format!("({a}) {op} ({b})"), &format!("OP[\"{op}\"]"), &[a, b]);
+    case(
+        out,
+        op == "^",
+        &format!("({a}) {op} ({b})"),
+        &format!("OP[\"{op}\"]"),
+        &[a, b],
+    );
 }
 
 fn gen_bitwise(out: &mut String, rng: &mut Rng) {
     if rng.below(6) == 0 {
         let op = rng.pick(&["~u", "-u", "not"]);
         let a = any_operand(rng);
-        case(out, false, &format!("{op} ({a})"), &format!("OP[\"{op}\"]"), &[a]);
+        case(
+            out,
+            false,
+            &format!("{op} ({a})"),
+            &format!("OP[\"{op}\"]"),
+            &[a],
+        );
         return;
     }
     let op = rng.pick(&["&", "|", "~", "<<", ">>"]);
     let a = any_operand(rng);
     let b = if matches!(op, "<<" | ">>") && rng.below(2) == 0 {
-        rng.pick(&["0", "1", "63", "64", "65", "-1", "-63", "-64", "100", "math.mininteger", "1.0"])
+        rng.pick(&[
+            "0",
+            "1",
+            "63",
+            "64",
+            "65",
+            "-1",
+            "-63",
+            "-64",
+            "100",
+            "math.mininteger",
+            "1.0",
+        ])
     } else {
         any_operand(rng)
     };
-    case(out, false, &format!("({a}) {op} ({b})"), &format!("OP[\"{op}\"]"), &[a, b]);
+    case(
+        out,
+        false,
+        &format!("({a}) {op} ({b})"),
+        &format!("OP[\"{op}\"]"),
+        &[a, b],
+    );
 }
 
 fn gen_compare(out: &mut String, rng: &mut Rng) {
@@ -295,18 +440,38 @@ fn gen_compare(out: &mut String, rng: &mut Rng) {
     let pool: [&[&str]; 3] = [INTEGERS, FLOATS, NUMERIC_STRINGS];
     let pa = pool[rng.below(3)];
     let a = rng.pick(pa);
-    let pb = if rng.below(8) == 0 { OTHER_VALUES } else { pool[rng.below(3)] };
+    let pb = if rng.below(8) == 0 {
+        OTHER_VALUES
+    } else {
+        pool[rng.below(3)]
+    };
     let b = rng.pick(pb);
-    case(out, false, &format!("({a}) {op} ({b})"), &format!("OP[\"{op}\"]"), &[a, b]);
+    case(
+        out,
+        false,
+        &format!("({a}) {op} ({b})"),
+        &format!("OP[\"{op}\"]"),
+        &[a, b],
+    );
 }
 
 fn gen_concat_len(out: &mut String, rng: &mut Rng) {
     if rng.below(4) == 0 {
-        let a = if rng.below(3) == 0 { rng.pick(OTHER_VALUES) } else { rng.pick(SUBJECTS) };
+        let a = if rng.below(3) == 0 {
+            rng.pick(OTHER_VALUES)
+        } else {
+            rng.pick(SUBJECTS)
+        };
         case(out, false, &format!("#{a}"), "OP[\"#\"]", &[a]);
     } else {
         let (a, b) = (no_float_operand(rng), no_float_operand(rng));
-        case(out, false, &format!("({a}) .. ({b})"), "OP[\"..\"]", &[a, b]);
+        case(
+            out,
+            false,
+            &format!("({a}) .. ({b})"),
+            "OP[\"..\"]",
+            &[a, b],
+        );
     }
 }
 
@@ -354,41 +519,93 @@ fn gen_string_lib(out: &mut String, rng: &mut Rng) {
     match rng.below(12) {
         0 => {
             let (i, j) = (small_index(rng), small_index(rng));
-            case(out, false, &format!("string.sub({s}, {i}, {j})"), "F.sub", &[s, &i, &j]);
+            case(
+                out,
+                false,
+                &format!("string.sub({s}, {i}, {j})"),
+                "F.sub",
+                &[s, &i, &j],
+            );
         }
         1 => {
             let (i, j) = (small_index(rng), small_index(rng));
-            case(out, false, &format!("string.byte({s}, {i}, {j})"), "F.byte", &[s, &i, &j]);
+            case(
+                out,
+                false,
+                &format!("string.byte({s}, {i}, {j})"),
+                "F.byte",
+                &[s, &i, &j],
+            );
         }
         2 => {
             let n = rng.range(-2, 4).to_string();
             let sep = rng.pick(&["nil", "\",\"", "\"\"", "\"--\""]);
-            case(out, false, &format!("string.rep({s}, {n}, {sep})"), "F.rep", &[s, &n, sep]);
+            case(
+                out,
+                false,
+                &format!("string.rep({s}, {n}, {sep})"),
+                "F.rep",
+                &[s, &n, sep],
+            );
         }
         3 => {
             let f = rng.pick(&["upper", "lower", "len", "reverse"]);
-            case(out, false, &format!("string.{f}({s})"), &format!("F.{f}"), &[s]);
+            case(
+                out,
+                false,
+                &format!("string.{f}({s})"),
+                &format!("F.{f}"),
+                &[s],
+            );
         }
         4 | 5 => {
             let p = lua_string(&pattern(rng));
             let init = small_index(rng);
             let plain = rng.pick(&["nil", "nil", "true", "false"]);
-            case(out, false, &format!("string.find({s}, {p}, {init}, {plain})"), "F.find", &[s, &p, &init, plain]);
+            case(
+                out,
+                false,
+                &format!("string.find({s}, {p}, {init}, {plain})"),
+                "F.find",
+                &[s, &p, &init, plain],
+            );
         }
         6 | 7 => {
             let p = lua_string(&pattern(rng));
-            let init = if rng.below(2) == 0 { "nil".to_string() } else { small_index(rng) };
-            case(out, false, &format!("string.match({s}, {p}, {init})"), "F.match", &[s, &p, &init]);
+            let init = if rng.below(2) == 0 {
+                "nil".to_string()
+            } else {
+                small_index(rng)
+            };
+            case(
+                out,
+                false,
+                &format!("string.match({s}, {p}, {init})"),
+                "F.match",
+                &[s, &p, &init],
+            );
         }
         8 => {
             let p = lua_string(&pattern(rng));
-            case(out, false, &format!("string.gmatch({s}, {p})"), "F.gmatch", &[s, &p]);
+            case(
+                out,
+                false,
+                &format!("string.gmatch({s}, {p})"),
+                "F.gmatch",
+                &[s, &p],
+            );
         }
         9 | 10 => {
             let p = lua_string(&pattern(rng));
             let r = rng.pick(REPLACEMENTS);
             let n = rng.pick(&["nil", "nil", "1", "2", "0", "-1"]);
-            case(out, false, &format!("string.gsub({s}, {p}, {r}, {n})"), "F.gsub", &[s, &p, r, n]);
+            case(
+                out,
+                false,
+                &format!("string.gsub({s}, {p}, {r}, {n})"),
+                "F.gsub",
+                &[s, &p, r, n],
+            );
         }
         _ => {
             let n = rng.range(0, 3);
@@ -398,7 +615,13 @@ fn gen_string_lib(out: &mut String, rng: &mut Rng) {
             }
             let joined = args.join(", ");
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-            case(out, false, &format!("string.char({joined})"), "F.char", &refs);
+            case(
+                out,
+                false,
+                &format!("string.char({joined})"),
+                "F.char",
+                &refs,
+            );
         }
     }
 }
@@ -415,35 +638,102 @@ fn gen_format(out: &mut String, rng: &mut Rng) {
                 _ => rng.pick(INTEGERS),
             };
             let conv = rng.pick(FORMAT_INT_CONV);
-            let arg = if conv == "c" { rng.pick(&["65", "97", "48", "0", "255"]) } else { arg };
-            let precision = if rng.below(3) == 0 && conv != "c" { format!(".{}", rng.range(0, 20)) } else { String::new() };
+            let arg = if conv == "c" {
+                rng.pick(&["65", "97", "48", "0", "255"])
+            } else {
+                arg
+            };
+            let precision = if rng.below(3) == 0 && conv != "c" {
+                format!(".{}", rng.range(0, 20))
+            } else {
+                String::new()
+            };
             // 5.4 accepts no flags on %u beyond "-0"; keep precision off it too.
-            let precision = if conv == "u" { String::new() } else { precision };
+            let precision = if conv == "u" {
+                String::new()
+            } else {
+                precision
+            };
             (conv, arg, precision)
         }
         3..=5 => {
             // NaN is left out: C prints it as "nan" or "-nan" depending on the sign bit.
             let arg = rng.pick(&[
-                "0.0", "-0.0", "0.5", "1.5", "2.5", "-2.5", "1e15", "2^53", "1e308", "1/0", "-1/0", "0.1",
-                "1e-310", "123.456", "-1e-5", "math.pi", "1/3", "7", "-7", "math.maxinteger", "9.995",
+                "0.0",
+                "-0.0",
+                "0.5",
+                "1.5",
+                "2.5",
+                "-2.5",
+                "1e15",
+                "2^53",
+                "1e308",
+                "1/0",
+                "-1/0",
+                "0.1",
+                "1e-310",
+                "123.456",
+                "-1e-5",
+                "math.pi",
+                "1/3",
+                "7",
+                "-7",
+                "math.maxinteger",
+                "9.995",
             ]);
-            let precision = if rng.below(2) == 0 { format!(".{}", rng.range(0, 20)) } else { String::new() };
+            let precision = if rng.below(2) == 0 {
+                format!(".{}", rng.range(0, 20))
+            } else {
+                String::new()
+            };
             (rng.pick(FORMAT_FLOAT_CONV), arg, precision)
         }
         6 => {
-            let arg = rng.pick(&["\"abc\"", "\"\"", "\"hello world\"", "\"x\\0y\"", "12", "true", "nil"]);
-            let precision = if rng.below(2) == 0 { format!(".{}", rng.range(0, 6)) } else { String::new() };
+            let arg = rng.pick(&[
+                "\"abc\"",
+                "\"\"",
+                "\"hello world\"",
+                "\"x\\0y\"",
+                "12",
+                "true",
+                "nil",
+            ]);
+            let precision = if rng.below(2) == 0 {
+                format!(".{}", rng.range(0, 6))
+            } else {
+                String::new()
+            };
             ("s", arg, precision)
         }
         _ => {
-            let arg = rng.pick(&["\"a\\nb\\0c\\\"d\\\\\"", "\"\\r\\t\\1\\127\\255\"", "42", "math.mininteger", "true", "nil", "\"\""]);
-            return case(out, false, &format!("string.format(\"%q\", {arg})"), "F.format", &["\"%q\"", arg]);
+            let arg = rng.pick(&[
+                "\"a\\nb\\0c\\\"d\\\\\"",
+                "\"\\r\\t\\1\\127\\255\"",
+                "42",
+                "math.mininteger",
+                "true",
+                "nil",
+                "\"\"",
+            ]);
+            return case(
+                out,
+                false,
+                &format!("string.format(\"%q\", {arg})"),
+                "F.format",
+                &["\"%q\"", arg],
+            );
         }
     };
     let flags = format_flags(rng, conv);
     let spec = format!("%{flags}{width}{precision}{conv}");
     let fmt_lit = lua_string(&format!("[{spec}]"));
-    case(out, false, &format!("string.format({fmt_lit}, {arg})"), "F.format", &[&fmt_lit, arg]);
+    case(
+        out,
+        false,
+        &format!("string.format({fmt_lit}, {arg})"),
+        "F.format",
+        &[&fmt_lit, arg],
+    );
 }
 
 fn gen_table_lib(out: &mut String, rng: &mut Rng) {
@@ -453,61 +743,154 @@ fn gen_table_lib(out: &mut String, rng: &mut Rng) {
             let sep = rng.pick(&["nil", "\",\"", "\"\"", "\" - \""]);
             let (i, j) = (rng.range(-1, 6).to_string(), rng.range(-1, 11).to_string());
             if rng.below(2) == 0 {
-                case(out, false, &format!("table.concat({list}, {sep})"), "F.tconcat", &[list, sep]);
+                case(
+                    out,
+                    false,
+                    &format!("table.concat({list}, {sep})"),
+                    "F.tconcat",
+                    &[list, sep],
+                );
             } else {
-                case(out, false, &format!("table.concat({list}, {sep}, {i}, {j})"), "F.tconcat", &[list, sep, &i, &j]);
+                case(
+                    out,
+                    false,
+                    &format!("table.concat({list}, {sep}, {i}, {j})"),
+                    "F.tconcat",
+                    &[list, sep, &i, &j],
+                );
             }
         }
         1 => {
             let v = no_float_operand(rng);
             if rng.below(2) == 0 {
-                case(out, false, &format!("table.insert({list}, {v})"), "F.insert", &[list, v]);
+                case(
+                    out,
+                    false,
+                    &format!("table.insert({list}, {v})"),
+                    "F.insert",
+                    &[list, v],
+                );
             } else {
                 let pos = rng.range(-1, 12).to_string();
-                case(out, false, &format!("table.insert({list}, {pos}, {v})"), "F.insert", &[list, &pos, v]);
+                case(
+                    out,
+                    false,
+                    &format!("table.insert({list}, {pos}, {v})"),
+                    "F.insert",
+                    &[list, &pos, v],
+                );
             }
         }
         2 => {
             if rng.below(3) == 0 {
-                case(out, false, &format!("table.remove({list})"), "F.remove", &[list]);
+                case(
+                    out,
+                    false,
+                    &format!("table.remove({list})"),
+                    "F.remove",
+                    &[list],
+                );
             } else {
                 let pos = rng.range(-1, 12).to_string();
-                case(out, false, &format!("table.remove({list}, {pos})"), "F.remove", &[list, &pos]);
+                case(
+                    out,
+                    false,
+                    &format!("table.remove({list}, {pos})"),
+                    "F.remove",
+                    &[list, &pos],
+                );
             }
         }
         3 => {
             let (i, j) = (rng.range(-2, 6).to_string(), rng.range(-2, 12).to_string());
-            case(out, false, &format!("table.unpack({list}, {i}, {j})"), "F.tunpack", &[list, &i, &j]);
+            case(
+                out,
+                false,
+                &format!("table.unpack({list}, {i}, {j})"),
+                "F.tunpack",
+                &[list, &i, &j],
+            );
         }
         4 => {
             let desc = rng.pick(&["false", "true"]);
-            case(out, false, &format!("table.sort({list}, desc={desc})"), "F.sort", &[list, desc]);
+            case(
+                out,
+                false,
+                &format!("table.sort({list}, desc={desc})"),
+                "F.sort",
+                &[list, desc],
+            );
         }
         5 => {
-            let (f, e, t) = (rng.range(-1, 5).to_string(), rng.range(-1, 6).to_string(), rng.range(-1, 8).to_string());
-            case(out, false, &format!("table.move({list}, {f}, {e}, {t})"), "F.move", &[list, &f, &e, &t]);
+            let (f, e, t) = (
+                rng.range(-1, 5).to_string(),
+                rng.range(-1, 6).to_string(),
+                rng.range(-1, 8).to_string(),
+            );
+            case(
+                out,
+                false,
+                &format!("table.move({list}, {f}, {e}, {t})"),
+                "F.move",
+                &[list, &f, &e, &t],
+            );
         }
         _ => {
             let (a, b) = (no_float_operand(rng), no_float_operand(rng));
-            case(out, false, &format!("select('#', table.pack({a}, {b}))"), "F.select", &["\"#\"", &format!("F.tpack({a}, {b})")]);
+            case(
+                out,
+                false,
+                &format!("select('#', table.pack({a}, {b}))"),
+                "F.select",
+                &["\"#\"", &format!("F.tpack({a}, {b})")],
+            );
         }
     }
 }
 
 fn gen_math(out: &mut String, rng: &mut Rng) {
     let approx = rng.below(2) == 0;
-    let name = if approx { rng.pick(MATH_APPROX) } else { rng.pick(MATH_EXACT) };
-    let a = if rng.below(8) == 0 { rng.pick(NUMERIC_STRINGS) } else if rng.below(2) == 0 { rng.pick(INTEGERS) } else { rng.pick(FLOATS) };
-    let two_args = matches!(name, "fmod" | "ult" | "max" | "min") || (matches!(name, "log" | "atan") && rng.below(2) == 0);
+    let name = if approx {
+        rng.pick(MATH_APPROX)
+    } else {
+        rng.pick(MATH_EXACT)
+    };
+    let a = if rng.below(8) == 0 {
+        rng.pick(NUMERIC_STRINGS)
+    } else if rng.below(2) == 0 {
+        rng.pick(INTEGERS)
+    } else {
+        rng.pick(FLOATS)
+    };
+    let two_args = matches!(name, "fmod" | "ult" | "max" | "min")
+        || (matches!(name, "log" | "atan") && rng.below(2) == 0);
     if name == "tointeger" && a.starts_with('"') {
         // 5.4 and 5.5 may differ on strings here; keep to numbers.
         return case(out, false, "math.tointeger(3.0)", "F.mtointeger", &["3.0"]);
     }
     if two_args {
-        let b = if name == "log" { rng.pick(&["2", "10", "2.0", "0.5", "1", "0", "-2", "16"]) } else if rng.below(2) == 0 { rng.pick(INTEGERS) } else { rng.pick(FLOATS) };
-        case(out, approx, &format!("math.{name}({a}, {b})"), &format!("F.m{name}"), &[a, b]);
+        let b = if name == "log" {
+            rng.pick(&["2", "10", "2.0", "0.5", "1", "0", "-2", "16"])
+        } else if rng.below(2) == 0 {
+            rng.pick(INTEGERS)
+        } else {
+            rng.pick(FLOATS)
+        };
+        case(
+            out,
+            approx,
+            &format!("math.{name}({a}, {b})"),
+            &format!("F.m{name}"),
+            &[a, b],
+        );
     } else {
-        case(out, approx, &format!("math.{name}({a})"), &format!("F.m{name}"), &[a]);
+        case(
+            out,
+            approx,
+            &format!("math.{name}({a})"),
+            &format!("F.m{name}"),
+            &[a],
+        );
     }
 }
 
@@ -518,29 +901,83 @@ fn gen_utf8(out: &mut String, rng: &mut Rng) {
         0 => {
             let n = rng.range(1, 3);
             let cps: Vec<String> = (0..n)
-                .map(|_| rng.pick(&["0", "65", "127", "128", "2047", "2048", "65535", "65536", "0x10FFFF", "0x110000", "0x7FFFFFFF", "0x80000000", "-1", "0xD800"]).to_string())
+                .map(|_| {
+                    rng.pick(&[
+                        "0",
+                        "65",
+                        "127",
+                        "128",
+                        "2047",
+                        "2048",
+                        "65535",
+                        "65536",
+                        "0x10FFFF",
+                        "0x110000",
+                        "0x7FFFFFFF",
+                        "0x80000000",
+                        "-1",
+                        "0xD800",
+                    ])
+                    .to_string()
+                })
                 .collect();
             let refs: Vec<&str> = cps.iter().map(String::as_str).collect();
-            case(out, false, &format!("utf8.char({})", cps.join(", ")), "F.uchar", &refs);
+            case(
+                out,
+                false,
+                &format!("utf8.char({})", cps.join(", ")),
+                "F.uchar",
+                &refs,
+            );
         }
         1 => {
             let (i, j) = (rng.range(-3, 12).to_string(), rng.range(-3, 12).to_string());
-            case(out, false, &format!("utf8.codepoint({s}, {i}, {j}, {lax})"), "F.ucodepoint", &[s, &i, &j, lax]);
+            case(
+                out,
+                false,
+                &format!("utf8.codepoint({s}, {i}, {j}, {lax})"),
+                "F.ucodepoint",
+                &[s, &i, &j, lax],
+            );
         }
         2 => {
             let (i, j) = (rng.range(-3, 12).to_string(), rng.range(-3, 12).to_string());
-            case(out, false, &format!("utf8.len({s}, {i}, {j}, {lax})"), "F.ulen", &[s, &i, &j, lax]);
+            case(
+                out,
+                false,
+                &format!("utf8.len({s}, {i}, {j}, {lax})"),
+                "F.ulen",
+                &[s, &i, &j, lax],
+            );
         }
         3 => {
             let n = rng.range(-4, 5).to_string();
             if rng.below(2) == 0 {
-                case(out, false, &format!("utf8.offset({s}, {n})"), "F.offset", &[s, &n]);
+                case(
+                    out,
+                    false,
+                    &format!("utf8.offset({s}, {n})"),
+                    "F.offset",
+                    &[s, &n],
+                );
             } else {
                 let i = rng.range(-3, 12).to_string();
-                case(out, false, &format!("utf8.offset({s}, {n}, {i})"), "F.offset", &[s, &n, &i]);
+                case(
+                    out,
+                    false,
+                    &format!("utf8.offset({s}, {n}, {i})"),
+                    "F.offset",
+                    &[s, &n, &i],
+                );
             }
         }
-        _ => case(out, false, &format!("utf8.codes({s}, {lax})"), "F.codes", &[s, lax]),
+        _ => case(
+            out,
+            false,
+            &format!("utf8.codes({s}, {lax})"),
+            "F.codes",
+            &[s, lax],
+        ),
     }
 }
 
@@ -549,7 +986,13 @@ fn gen_conversions(out: &mut String, rng: &mut Rng) {
         0 | 1 => {
             let s = rng.pick(TONUMBER_STRINGS);
             let base = rng.pick(&["2", "8", "10", "16", "36", "7", "1", "37", "11"]);
-            case(out, false, &format!("tonumber({s}, {base})"), "F.tonumber", &[s, base]);
+            case(
+                out,
+                false,
+                &format!("tonumber({s}, {base})"),
+                "F.tonumber",
+                &[s, base],
+            );
         }
         2 => {
             let a = match rng.below(3) {
@@ -598,7 +1041,10 @@ struct Outcome {
 }
 
 fn timeout() -> Duration {
-    let secs = std::env::var("LUNATIK_TEST_TIMEOUT_S").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let secs = std::env::var("LUNATIK_TEST_TIMEOUT_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     Duration::from_secs(secs)
 }
 
@@ -654,15 +1100,24 @@ fn binary_under_test() -> PathBuf {
 }
 
 fn reference_lua() -> Option<PathBuf> {
-    let program = std::env::var_os("LUA54").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("lua5.4"));
-    let probe = Command::new(&program).arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let program = std::env::var_os("LUA54")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("lua5.4"));
+    let probe = Command::new(&program)
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
     matches!(probe, Ok(s) if s.success()).then_some(program)
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
-        .and_then(|s| s.strip_prefix("0x").map_or_else(|| s.parse().ok(), |h| u64::from_str_radix(h, 16).ok()))
+        .and_then(|s| {
+            s.strip_prefix("0x")
+                .map_or_else(|| s.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
+        })
         .unwrap_or(default)
 }
 
@@ -673,7 +1128,10 @@ fn compare(ours: &Outcome, theirs: &Outcome) -> Option<String> {
         report.push_str("the interpreter under test timed out\n");
     }
     if ours.status != theirs.status {
-        report.push_str(&format!("exit status {:?}, lua5.4 gives {:?}\n", ours.status, theirs.status));
+        report.push_str(&format!(
+            "exit status {:?}, lua5.4 gives {:?}\n",
+            ours.status, theirs.status
+        ));
     }
     let a: Vec<&str> = ours.stdout.lines().collect();
     let b: Vec<&str> = theirs.stdout.lines().collect();
@@ -695,10 +1153,16 @@ fn compare(ours: &Outcome, theirs: &Outcome) -> Option<String> {
         }
     }
     if differing > shown {
-        report.push_str(&format!("... and {} more differing lines\n", differing - shown));
+        report.push_str(&format!(
+            "... and {} more differing lines\n",
+            differing - shown
+        ));
     }
     if !ours.stderr.is_empty() && !ours.timed_out {
-        report.push_str(&format!("stderr of the interpreter under test:\n{}\n", ours.stderr));
+        report.push_str(&format!(
+            "stderr of the interpreter under test:\n{}\n",
+            ours.stderr
+        ));
     }
     (!report.is_empty()).then_some(report)
 }
@@ -754,7 +1218,10 @@ fn generated_expressions_agree_with_lua54() {
         if std::env::var_os("LUNATIK_DIFF_KEEP").is_none() {
             let _ = std::fs::remove_dir(&dir);
         }
-        eprintln!("{total_lines} generated cases agree with {}", reference.display());
+        eprintln!(
+            "{total_lines} generated cases agree with {}",
+            reference.display()
+        );
     } else {
         panic!(
             "{} of {batches} batches differ from {} ({total_lines} cases in all):\n{}",

@@ -81,7 +81,10 @@ fn parse_header(src: &str) -> Result<Header, String> {
         } else if let Some(text) = comment.strip_prefix("expect-error:") {
             header.expect_error = Some(text.trim().to_string());
         } else if let Some(text) = comment.strip_prefix("expect-status:") {
-            let status = text.trim().parse().map_err(|e| format!("bad expect-status: {e}"))?;
+            let status = text
+                .trim()
+                .parse()
+                .map_err(|e| format!("bad expect-status: {e}"))?;
             header.expect_status = Some(status);
         } else if let Some(text) = comment.strip_prefix("args:") {
             header.args = text.split_whitespace().map(String::from).collect();
@@ -113,16 +116,25 @@ impl Outcome {
             (false, Some(code)) => format!("exit status {code}"),
             (false, None) => "killed by a signal".to_string(),
         };
-        format!("{status}\n--- stdout ---\n{}--- stderr ---\n{}", self.stdout, self.stderr)
+        format!(
+            "{status}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
     }
 
     /// The first stderr line without the `program: ` prefix.
     fn error_line(&self, program: &Path) -> String {
         let first = self.stderr.lines().next().unwrap_or("");
         let full = program.display().to_string();
-        let base = program.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let base = program
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for prefix in [full.as_str(), base.as_str(), "lunatik-lua", "lua5.4", "lua"] {
-            if let Some(rest) = first.strip_prefix(prefix).and_then(|r| r.strip_prefix(": ")) {
+            if let Some(rest) = first
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_prefix(": "))
+            {
                 return rest.to_string();
             }
         }
@@ -131,7 +143,10 @@ impl Outcome {
 }
 
 fn timeout() -> Duration {
-    let secs = std::env::var("LUNATIK_TEST_TIMEOUT_S").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let secs = std::env::var("LUNATIK_TEST_TIMEOUT_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     Duration::from_secs(secs)
 }
 
@@ -193,8 +208,14 @@ fn binary_under_test() -> PathBuf {
 
 /// The reference interpreter, if it can be run.
 fn reference_lua() -> Option<PathBuf> {
-    let program = std::env::var_os("LUA54").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("lua5.4"));
-    let probe = Command::new(&program).arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let program = std::env::var_os("LUA54")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("lua5.4"));
+    let probe = Command::new(&program)
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
     matches!(probe, Ok(s) if s.success()).then_some(program)
 }
 
@@ -202,7 +223,10 @@ fn reference_lua() -> Option<PathBuf> {
 fn invocation(name: &str, header: &Header) -> Vec<String> {
     if header.expect_stdout.is_none() && header.expect_error.is_none() {
         let quoted = format!("{name:?}");
-        return vec!["-e".to_string(), format!("dofile({quoted}) print({SENTINEL:?})")];
+        return vec![
+            "-e".to_string(),
+            format!("dofile({quoted}) print({SENTINEL:?})"),
+        ];
     }
     let mut args = vec![name.to_string()];
     args.extend(header.args.iter().cloned());
@@ -216,14 +240,22 @@ fn check_outcome(outcome: &Outcome, header: &Header, program: &Path) -> Vec<Stri
         problems.push(format!("timed out after {:?}", timeout()));
         return problems;
     }
-    let expect_status = header.expect_status.unwrap_or(if header.expect_error.is_some() { 1 } else { 0 });
+    let expect_status = header
+        .expect_status
+        .unwrap_or(if header.expect_error.is_some() { 1 } else { 0 });
     if outcome.status != Some(expect_status) {
-        problems.push(format!("exit status {:?}, expected {expect_status}", outcome.status));
+        problems.push(format!(
+            "exit status {:?}, expected {expect_status}",
+            outcome.status
+        ));
     }
     match (&header.expect_stdout, &header.expect_error) {
         (Some(expected), _) => {
             if &outcome.stdout != expected {
-                problems.push(format!("stdout differs:\n{}", line_diff(expected, &outcome.stdout)));
+                problems.push(format!(
+                    "stdout differs:\n{}",
+                    line_diff(expected, &outcome.stdout)
+                ));
             }
         }
         (None, Some(_)) => {
@@ -235,9 +267,14 @@ fn check_outcome(outcome: &Outcome, header: &Header, program: &Path) -> Vec<Stri
             let expected = format!("{SENTINEL}\n");
             if outcome.stdout != expected {
                 if outcome.stdout.is_empty() && outcome.status == Some(0) {
-                    problems.push("the script did not run to completion (no sentinel printed)".to_string());
+                    problems.push(
+                        "the script did not run to completion (no sentinel printed)".to_string(),
+                    );
                 } else if !outcome.stdout.is_empty() {
-                    problems.push(format!("a non-golden script must print nothing; stdout:\n{}", outcome.stdout));
+                    problems.push(format!(
+                        "a non-golden script must print nothing; stdout:\n{}",
+                        outcome.stdout
+                    ));
                 }
             }
         }
@@ -281,7 +318,8 @@ fn line_diff(expected: &str, actual: &str) -> String {
 fn check_script(name: &str) {
     let dir = scripts_dir();
     let path = dir.join(name);
-    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let src = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let header = parse_header(&src).unwrap_or_else(|e| panic!("{name}: bad header: {e}"));
     if header.lua55_only && std::env::var_os("LUNATIK_SKIP_55").is_some_and(|v| v == "1") {
         eprintln!("{name}: skipped (5.5-only, LUNATIK_SKIP_55=1)");
@@ -299,7 +337,8 @@ fn check_script(name: &str) {
         match reference_lua() {
             None => eprintln!("{name}: lua5.4 not found; differential part skipped"),
             Some(reference) => {
-                let expected = run(&reference, &args, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let expected =
+                    run(&reference, &args, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
                 let reference_problems = check_outcome(&expected, &header, &reference);
                 if !reference_problems.is_empty() {
                     problems.push(format!(
@@ -323,15 +362,25 @@ fn check_script(name: &str) {
                         expected.status
                     ));
                 }
-                let (ours, theirs) = (outcome.error_line(&program), expected.error_line(&reference));
+                let (ours, theirs) = (
+                    outcome.error_line(&program),
+                    expected.error_line(&reference),
+                );
                 if ours != theirs {
-                    problems.push(format!("differential: error message\n  ours:   {ours}\n  lua5.4: {theirs}"));
+                    problems.push(format!(
+                        "differential: error message\n  ours:   {ours}\n  lua5.4: {theirs}"
+                    ));
                 }
             }
         }
     }
     if !problems.is_empty() {
-        panic!("{name}: {} problem(s)\n{}\n\nfull output:\n{}", problems.len(), problems.join("\n"), outcome.describe());
+        panic!(
+            "{name}: {} problem(s)\n{}\n\nfull output:\n{}",
+            problems.len(),
+            problems.join("\n"),
+            outcome.describe()
+        );
     }
 }
 
@@ -401,8 +450,14 @@ fn every_script_is_listed() {
         .filter(|name| name.ends_with(".lua"))
         .collect();
     on_disk.sort();
-    let missing: Vec<&String> = on_disk.iter().filter(|name| !LISTED.contains(&name.as_str())).collect();
-    let stale: Vec<&&str> = LISTED.iter().filter(|name| !on_disk.iter().any(|d| d == *name)).collect();
+    let missing: Vec<&String> = on_disk
+        .iter()
+        .filter(|name| !LISTED.contains(&name.as_str()))
+        .collect();
+    let stale: Vec<&&str> = LISTED
+        .iter()
+        .filter(|name| !on_disk.iter().any(|d| d == *name))
+        .collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
         "add these scripts to the scripts! list in tests/scripts.rs: {missing:?}; remove these: {stale:?}"
