@@ -475,6 +475,37 @@ fn gen_concat_len(out: &mut String, rng: &mut Rng) {
     }
 }
 
+/// An operator applied to literal operands inside the function, so the
+/// compiler may fold it. Zero literals are left out: PUC Lua compiles `x - 0`
+/// as an add of the immediate `-0`, which turns `-0.0 - 0` into `0.0`, a quirk
+/// that a correct IEEE implementation need not share.
+fn gen_folded(out: &mut String, rng: &mut Rng) {
+    fn operand(rng: &mut Rng, floats: bool) -> &'static str {
+        loop {
+            let v = match rng.below(if floats { 3 } else { 2 }) {
+                0 => rng.pick(INTEGERS),
+                1 => rng.pick(NUMERIC_STRINGS),
+                _ => rng.pick(FLOATS),
+            };
+            if !matches!(v, "0" | "0.0" | "-0.0") {
+                return v;
+            }
+        }
+    }
+    let op = rng.pick(&[
+        "+", "-", "*", "/", "//", "%", "^", "&", "|", "~", "<<", ">>", "==", "<", "<=", "..",
+    ]);
+    let floats = op != "..";
+    let (a, b) = (operand(rng, floats), operand(rng, floats));
+    let text = format!("({a}) {op} ({b})");
+    let approx = op == "^";
+    let call = if approx { "TA" } else { "T" };
+    out.push_str(&format!(
+        "{call}({}, function() return {text} end)\n",
+        label(&format!("[folded] {text}"))
+    ));
+}
+
 fn small_index(rng: &mut Rng) -> String {
     match rng.below(12) {
         0 => "math.mininteger".to_string(),
@@ -1025,7 +1056,14 @@ fn generate_batch(rng: &mut Rng, cases: usize) -> String {
             9..=12 => gen_string_lib(&mut program, rng),
             13..=14 => gen_format(&mut program, rng),
             15 => gen_table_lib(&mut program, rng),
-            16..=17 => gen_math(&mut program, rng),
+            16 => gen_math(&mut program, rng),
+            17 => {
+                if rng.below(2) == 0 {
+                    gen_math(&mut program, rng)
+                } else {
+                    gen_folded(&mut program, rng)
+                }
+            }
             18 => gen_utf8(&mut program, rng),
             _ => gen_conversions(&mut program, rng),
         }

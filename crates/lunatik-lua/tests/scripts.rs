@@ -412,6 +412,7 @@ scripts! {
     function_definitions_3_4_11 => "3.4.11_functions.lua",
     visibility_rules_3_5 => "3.5_scoping.lua",
     error_handling_2_3 => "2.3_errors.lua",
+    error_messages_catalogue_2_3 => "2.3_error_messages.lua",
     uncaught_error_reports_position => "2.3_uncaught_error.lua",
     uncaught_runtime_error_names_field => "2.3_uncaught_runtime_error.lua",
     uncaught_error_object_described_by_type => "2.3_uncaught_error_object.lua",
