@@ -296,13 +296,13 @@ fn line_diff(expected: &str, actual: &str) -> String {
     let mut out = String::new();
     for i in 0..exp.len().max(act.len()) {
         match (exp.get(i), act.get(i)) {
-            (Some(e), Some(a)) if e == a => out.push_str(&format!("   {i:>4} | {e}\n")),
+            (Some(e), Some(a)) if e == a => out.push_str(&format!("   {:>4} | {e}\n", i + 1)),
             (e, a) => {
                 if let Some(e) = e {
-                    out.push_str(&format!("-  {i:>4} | {e}\n"));
+                    out.push_str(&format!("-  {:>4} | {e}\n", i + 1));
                 }
                 if let Some(a) = a {
-                    out.push_str(&format!("+  {i:>4} | {a}\n"));
+                    out.push_str(&format!("+  {:>4} | {a}\n", i + 1));
                 }
             }
         }
