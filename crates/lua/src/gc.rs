@@ -458,12 +458,6 @@ impl Heap {
         self.phase.get() == Phase::Propagate
     }
 
-    /// Makes every object white again after an aborted cycle (used by a full collection).
-    pub(crate) fn reset_gray(&self) {
-        self.gray.set(None);
-        self.gray_again.set(None);
-    }
-
     // ---- sweeping ----
 
     /// Starts a sweep: flips the current white so that the objects that stayed white in
@@ -620,10 +614,6 @@ impl Heap {
         // During a sweep it must not be freed by the ongoing sweep: give it current white.
         self.make_white(hr);
         Some(h)
-    }
-
-    pub(crate) fn has_tobefnz(&self) -> bool {
-        self.tobefnz.get().is_some()
     }
 
     /// Moves every object of `finobj` to `tobefnz` (closing the state calls all

@@ -10,7 +10,7 @@ use crate::load::Mode;
 use crate::opcode::TagMethod;
 use crate::state::Lua;
 use crate::tvec::TryVec;
-use crate::value::{Type, Value};
+use crate::value::Value;
 
 /// Registers the basic library in the global table.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
@@ -694,9 +694,4 @@ pub(crate) fn emit_warning(lua: &mut Lua, parts: &[&[u8]]) {
         }
     }
     lua.host.warn(&msg);
-}
-
-/// Checks `Type` for a value (used by other libraries).
-pub(crate) fn is_type(v: &Value, t: Type) -> bool {
-    v.type_of() == t
 }

@@ -59,7 +59,7 @@ pub struct Config {
     pub fuel_slice: i64,
     /// Native stack the engine may use below its entry point (recursion guard).
     pub stack_budget: usize,
-    /// Allow binary chunks in `load`.
+    /// Allow binary chunks in `load` (reserved: binary chunks are not supported yet).
     pub allow_binary: bool,
 }
 
@@ -93,9 +93,7 @@ pub struct Lua {
     pub(crate) guard: StackGuard,
     /// Nested `execute` levels (native code calling back into Lua).
     pub(crate) nested: u32,
-    pub(crate) allow_binary: bool,
     pub(crate) warn_on: bool,
-    pub(crate) warn_buf: Vec<u8>,
     /// True while finalizers run (no nested finalizer runs).
     pub(crate) in_finalizer: bool,
     /// `debug.sethook` state.
@@ -155,9 +153,7 @@ impl Lua {
             stack_budget: config.stack_budget,
             guard: StackGuard::unlimited(),
             nested: 0,
-            allow_binary: config.allow_binary,
             warn_on: false,
-            warn_buf: Vec::new(),
             in_finalizer: false,
             hooks: crate::lib_debug::Hooks::default(),
             trap: config.fuel_slice > 0,
@@ -405,7 +401,6 @@ pub(crate) struct Names {
     pub pairs: Gc<LStr>,
     pub metatable: Gc<LStr>,
     pub n: Gc<LStr>,
-    pub env: Gc<LStr>,
 }
 
 impl Names {
@@ -421,7 +416,6 @@ impl Names {
             pairs: make(b"__pairs")?,
             metatable: make(b"__metatable")?,
             n: make(b"n")?,
-            env: make(b"_ENV")?,
         })
     }
 }

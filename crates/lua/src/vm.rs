@@ -26,7 +26,7 @@ use crate::gc::Gc;
 use crate::opcode::{ins, Op, TagMethod, FIELDS_PER_FLUSH, MAXARG_C};
 use crate::state::{FuelAction, Lua};
 use crate::table::Table;
-use crate::thread::{flags, Frame};
+use crate::thread::flags;
 use crate::value::Value;
 
 /// Longest `__index`/`__newindex` chain (`MAXTAGLOOP`).
@@ -44,7 +44,7 @@ macro_rules! cond_jump {
         }
     };
 }
-use cond_jump;
+
 
 /// Where an index operation leads.
 pub(crate) enum Lookup {
@@ -1541,8 +1541,4 @@ pub(crate) fn close_tbc_final(lua: &mut Lua, level: usize, err: Value, unwinding
     }
 }
 
-/// Makes the frame list describe the pending Lua frame (used by the debug library).
-pub(crate) fn current_frame(lua: &Lua) -> Option<Frame> {
-    lua.th().frames.last().copied()
-}
 
