@@ -7,11 +7,19 @@
 //! - [`CALLEE_RESERVE`] bytes above the real bottom of the stack we run on, when the shim can
 //!   tell it (the task stack always; the IRQ stack on 6.12, not on 6.1).
 
+use core::fmt::Write;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::ffi;
+use crate::print::StackBuf;
 
 /// Stack kept free below the floor for the kernel functions the engine calls (kmalloc,
 /// printk and snprintf use under 2 KiB on both kernels), plus slack.
 pub const CALLEE_RESERVE: usize = 3 * 1024;
+
+/// Stack a nested entry into another runtime needs at least (the callee reserve plus room
+/// for the engine to start).
+pub const MIN_ENTRY_BYTES: usize = CALLEE_RESERVE + 2 * 1024;
 
 /// Where a runtime was entered from; each kind has its own stack budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,4 +74,74 @@ pub fn left() -> Option<usize> {
     // SAFETY: as in `floor`.
     let bottom = unsafe { ffi::lk_stack_bottom() } as usize;
     (bottom != 0).then(|| stack_pointer().saturating_sub(bottom))
+}
+
+/// Fewest bytes of stack seen left at each entry kind (`usize::MAX`: never entered).
+static MIN_LEFT: [AtomicUsize; 5] = [
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+];
+
+impl Entry {
+    const ALL: [Entry; 5] = [
+        Entry::OwnThread,
+        Entry::Syscall,
+        Entry::ProcessHook,
+        Entry::Softirq,
+        Entry::Hardirq,
+    ];
+
+    fn index(self) -> usize {
+        match self {
+            Entry::OwnThread => 0,
+            Entry::Syscall => 1,
+            Entry::ProcessHook => 2,
+            Entry::Softirq => 3,
+            Entry::Hardirq => 4,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Entry::OwnThread => "thread",
+            Entry::Syscall => "syscall",
+            Entry::ProcessHook => "hook",
+            Entry::Softirq => "softirq",
+            Entry::Hardirq => "hardirq",
+        }
+    }
+}
+
+/// Records the stack left at an entry of kind `entry`, for [`lunatik_rs_stack_report`].
+pub fn record(entry: Entry) {
+    if let (Some(left), Some(slot)) = (left(), MIN_LEFT.get(entry.index())) {
+        slot.fetch_min(left, Ordering::Relaxed);
+    }
+}
+
+/// Writes `kind=bytes` pairs (fewest bytes left seen at each entry kind) into `buf`
+/// (`/sys/module/lunatik/parameters/stack_left`); returns the length written.
+///
+/// # Safety
+/// `buf` is writable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn lunatik_rs_stack_report(buf: *mut u8, len: usize) -> i32 {
+    let mut text = StackBuf::<128>::new();
+    for entry in Entry::ALL {
+        let left = MIN_LEFT
+            .get(entry.index())
+            .map_or(usize::MAX, |m| m.load(Ordering::Relaxed));
+        if left != usize::MAX {
+            let _ = write!(text, "{}={} ", entry.name(), left);
+        }
+    }
+    let _ = text.write_str("\n");
+    let bytes = text.as_bytes();
+    let n = bytes.len().min(len);
+    // SAFETY: `buf` is writable for `len` bytes by the contract and `n <= len`.
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, n) };
+    n as i32
 }
