@@ -97,7 +97,7 @@ impl DeviceCore {
         if self.is_stopped() {
             return Err(Error::ENXIO);
         }
-        match self.runtime.run(Entry::Syscall, f) {
+        match self.runtime.run(Entry::Device, f) {
             Ok(result) => result,
             Err(RunError::Stopped) => Err(Error::ENXIO),
             Err(e) => Err(e.errno()),

@@ -90,7 +90,7 @@ fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
     let args = shared::args_from(cx, 2)?;
     let entry = match rt.context() {
-        Context::Process => Entry::ProcessHook,
+        Context::Process => Entry::Nested,
         Context::Softirq => Entry::Softirq,
         Context::Hardirq => Entry::Hardirq,
     };

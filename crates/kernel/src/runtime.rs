@@ -75,13 +75,19 @@ impl Context {
         }
     }
 
-    /// The stack the engine may use below an entry whose kind is not known better: the
-    /// smallest budget of the entries this context has (stack-budget.md).
-    fn stack_budget(self) -> usize {
+    /// The stack the engine may use below each entry into a runtime of this context.
+    ///
+    /// The engine sets its guard from this budget at every outer call (`Lua::enter`), which
+    /// replaces the floor computed per entry kind (`stack::floor`): until the engine keeps
+    /// an explicit floor, this is the budget that holds. Process and softirq use the
+    /// smallest budget of their entries (stack-budget.md). Hardirq uses 4 KiB instead of
+    /// 1.5 KiB because its script body runs through the same budget in process context
+    /// and needs more (no hardirq hook exists yet to enter it from a hardirq).
+    pub(crate) fn stack_budget(self) -> usize {
         match self {
             Context::Process => Entry::ProcessHook.budget(),
             Context::Softirq => Entry::Softirq.budget(),
-            Context::Hardirq => Entry::Hardirq.budget(),
+            Context::Hardirq => 4 * 1024,
         }
     }
 
@@ -333,10 +339,10 @@ impl Runtime {
                 .map_err(|e| lua.error_message(&e))
         };
         let ran = match self.info.context {
-            Context::Process => self.run(Entry::Syscall, body),
+            Context::Process => self.run(Entry::Nested, body),
             // Atomic runtimes run their body in process context, outside their spin lock:
             // nothing else reaches the runtime before `spawn` returns it.
-            Context::Softirq | Context::Hardirq => self.run_outside_lock(Entry::Syscall, body),
+            Context::Softirq | Context::Hardirq => self.run_outside_lock(Entry::Nested, body),
         };
         match ran {
             Ok(result) => result,
@@ -403,7 +409,10 @@ impl Runtime {
         if self.owner.load(Ordering::Acquire) == me {
             return Err(RunError::Busy);
         }
-        if stack::left().is_some_and(|left| left < stack::MIN_ENTRY_BYTES) {
+        // The engine may use its whole budget below this point, and the kernel functions
+        // it calls need their reserve below that.
+        let needed = self.info.context.stack_budget() + stack::CALLEE_RESERVE;
+        if stack::left().is_some_and(|left| left < needed) {
             return Err(RunError::NoStack);
         }
         stack::record(entry);

@@ -17,17 +17,17 @@ use crate::print::StackBuf;
 /// printk and snprintf use under 2 KiB on both kernels), plus slack.
 pub const CALLEE_RESERVE: usize = 3 * 1024;
 
-/// Stack a nested entry into another runtime needs at least (the callee reserve plus room
-/// for the engine to start).
-pub const MIN_ENTRY_BYTES: usize = CALLEE_RESERVE + 2 * 1024;
-
 /// Where a runtime was entered from; each kind has its own stack budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
     /// Our own kthread or workqueue item.
     OwnThread,
-    /// A read(2)/write(2) on our own device.
+    /// A write(2) on `/dev/lunatik`.
     Syscall,
+    /// A file operation on a device made by the `device` module.
+    Device,
+    /// A runtime entered from another runtime (`runtime:resume`, a script body).
+    Nested,
     /// A hook in other kernel code, in process context.
     ProcessHook,
     /// Softirq (netfilter in the receive path, timers).
@@ -41,7 +41,8 @@ impl Entry {
     pub const fn budget(self) -> usize {
         match self {
             Entry::OwnThread => 12 * 1024,
-            Entry::Syscall => 10 * 1024,
+            Entry::Syscall | Entry::Device => 10 * 1024,
+            Entry::Nested => 8 * 1024,
             Entry::ProcessHook => 8 * 1024,
             Entry::Softirq => 6 * 1024,
             Entry::Hardirq => 1536,
@@ -77,7 +78,9 @@ pub fn left() -> Option<usize> {
 }
 
 /// Fewest bytes of stack seen left at each entry kind (`usize::MAX`: never entered).
-static MIN_LEFT: [AtomicUsize; 5] = [
+static MIN_LEFT: [AtomicUsize; 7] = [
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
     AtomicUsize::new(usize::MAX),
     AtomicUsize::new(usize::MAX),
     AtomicUsize::new(usize::MAX),
@@ -86,9 +89,11 @@ static MIN_LEFT: [AtomicUsize; 5] = [
 ];
 
 impl Entry {
-    const ALL: [Entry; 5] = [
+    const ALL: [Entry; 7] = [
         Entry::OwnThread,
         Entry::Syscall,
+        Entry::Device,
+        Entry::Nested,
         Entry::ProcessHook,
         Entry::Softirq,
         Entry::Hardirq,
@@ -101,13 +106,17 @@ impl Entry {
             Entry::ProcessHook => 2,
             Entry::Softirq => 3,
             Entry::Hardirq => 4,
+            Entry::Device => 5,
+            Entry::Nested => 6,
         }
     }
 
     fn name(self) -> &'static str {
         match self {
             Entry::OwnThread => "thread",
-            Entry::Syscall => "syscall",
+            Entry::Syscall => "control",
+            Entry::Device => "device",
+            Entry::Nested => "nested",
             Entry::ProcessHook => "hook",
             Entry::Softirq => "softirq",
             Entry::Hardirq => "hardirq",
@@ -129,7 +138,7 @@ pub fn record(entry: Entry) {
 /// `buf` is writable for `len` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn lunatik_rs_stack_report(buf: *mut u8, len: usize) -> i32 {
-    let mut text = StackBuf::<128>::new();
+    let mut text = StackBuf::<160>::new();
     for entry in Entry::ALL {
         let left = MIN_LEFT
             .get(entry.index())
