@@ -1,7 +1,8 @@
 # Kernel module: crates/kernel (Rust staticlib) + kmod/ (C shim), built against the headers
 # in KDIR. Included by the top-level Makefile.
 #
-#   make kmod [KDIR=...]   build lunatik.ko into build/kmod/<kernel release>/
+#   make kmod [KDIR=...]   build lunatik.ko into build/kmod/<kernel release>/, and the C API
+#                          test module (tests/kmod) into build/kmod/<kernel release>/tests/
 #   make kernel-check      build only the engine (crates/lua) for the kernel target
 #   make kernel-rs         build only the Rust object, lunatik_rs.o_shipped (kernel-independent)
 
@@ -77,6 +78,12 @@ kmod: kernel-rs
 	  echo "kmod: SSE/AVX instructions in $(LUNATIK_KO)" >&2; exit 1; fi
 	@if readelf -rW $(LUNATIK_KO) | grep -q GOTPCREL; then \
 	  echo "kmod: GOTPCREL relocations in $(LUNATIK_KO)" >&2; exit 1; fi
+	@mkdir -p $(KMOD_BUILD)/tests
+	@for f in $(CURDIR)/tests/kmod/* $(CURDIR)/include/lunatik.h; do ln -sf $$f $(KMOD_BUILD)/tests/; done
+	@set -o pipefail; nice $(MAKE) --no-print-directory -C $(KDIR) M=$(KMOD_BUILD)/tests \
+	  KBUILD_EXTRA_SYMBOLS=$(KMOD_BUILD)/Module.symvers modules 2>&1 | tee $(KMOD_BUILD)/tests/build.log
+	@if grep -E 'objtool|WARNING|warning:' $(KMOD_BUILD)/tests/build.log; then \
+	  echo "kmod: warnings in the test module build (above)" >&2; exit 1; fi
 	@echo "kmod: $(LUNATIK_KO)"
 
 # `make all` builds the module when this machine has headers for its kernel, and otherwise
