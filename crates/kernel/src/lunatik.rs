@@ -150,11 +150,12 @@ pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>,
     Ok(out)
 }
 
-/// `runtime:stop()`: stops the runtime (process context). Stopping a stopped runtime does
-/// nothing.
+/// `runtime:stop()`: stops the runtime (process context), waiting for a script running in
+/// it to finish or abort at its next slice; a signal ends the wait. Stopping a stopped
+/// runtime does nothing.
 fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
-    match rt.stop() {
+    match rt.stop_interruptible() {
         Ok(()) => Ok(Ret::Values(0)),
         Err(e) => Err(cx.error(format_args!("{}", e.message()))),
     }

@@ -455,6 +455,20 @@ impl Runtime {
     /// # Errors
     /// `RunError::WrongContext` in atomic context, `RunError::Busy` from inside the runtime.
     pub(crate) fn stop(&self) -> core::result::Result<(), RunError> {
+        self.stop_waiting(false)
+    }
+
+    /// Like [`Runtime::stop`], but a signal ends the wait for a script that holds the
+    /// runtime (say, a thread sleeping without a timeout); the runtime then stays marked
+    /// as stopping, so its script aborts at its next slice.
+    ///
+    /// # Errors
+    /// As for `stop`, and `RunError::Interrupted`.
+    pub(crate) fn stop_interruptible(&self) -> core::result::Result<(), RunError> {
+        self.stop_waiting(true)
+    }
+
+    fn stop_waiting(&self, interruptible: bool) -> core::result::Result<(), RunError> {
         if context::cannot_sleep() {
             return Err(RunError::WrongContext);
         }
@@ -462,7 +476,13 @@ impl Runtime {
             return Err(RunError::Busy);
         }
         self.info.stopping.store(true, Ordering::Relaxed);
-        let lua = self.with_slot(|slot| slot.lua.take());
+        let lua = match (&self.lock, interruptible) {
+            (Lock::Process(m), true) => {
+                let mut slot = m.lock_interruptible().map_err(|_| RunError::Interrupted)?;
+                slot.lua.take()
+            }
+            _ => self.with_slot(|slot| slot.lua.take()),
+        };
         self.stopped.store(true, Ordering::Release);
         drop(lua);
         Ok(())
