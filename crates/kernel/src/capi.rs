@@ -126,7 +126,12 @@ pub unsafe extern "C" fn lunatik_rs_capi_call(
                 _ => None,
             }),
             Err(message) => {
-                pr_err!("{}: {}: {}", Bytes(rt.info().name()), Bytes(name), Bytes(&message));
+                pr_err!(
+                    "{}: {}: {}",
+                    Bytes(rt.info().name()),
+                    Bytes(name),
+                    Bytes(&message)
+                );
                 Err(Error::ECANCELED)
             }
         }

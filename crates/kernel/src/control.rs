@@ -109,7 +109,10 @@ impl Control {
             return Err(Error::EFBIG);
         }
         let request = user::read_all(src, len)?;
-        let reply = match self.runtime.run(Entry::Syscall, |lua| evaluate(lua, &request)) {
+        let reply = match self
+            .runtime
+            .run(Entry::Syscall, |lua| evaluate(lua, &request))
+        {
             Ok(reply) => reply?,
             Err(e) => return Err(e.errno()),
         };

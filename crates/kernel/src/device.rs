@@ -176,7 +176,11 @@ fn new(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Value::Str(s) => lua::tvec::try_copy_of(s.as_bytes())?,
         _ => return Err(cx.arg_error(1, format_args!("field 'name' must be a string"))),
     };
-    if name.is_empty() || name.len() > runtime::MAX_NAME_BYTES || name.contains(&b'/') || name.contains(&0) {
+    if name.is_empty()
+        || name.len() > runtime::MAX_NAME_BYTES
+        || name.contains(&b'/')
+        || name.contains(&0)
+    {
         return Err(cx.arg_error(1, format_args!("invalid device name")));
     }
     let mode = match cx.lua.get_field(driver, b"mode")? {
@@ -205,7 +209,8 @@ fn new(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let object = class::new_object(cx.lua, &DEVICE, DeviceObject(core))?;
     cx.push(object)?;
     let devices = devices_table(cx.lua)?;
-    cx.lua.raw_set(devices, Value::Int(handle), Value::Table(driver))?;
+    cx.lua
+        .raw_set(devices, Value::Int(handle), Value::Table(driver))?;
     cx.lua.raw_set(devices, object, Value::Bool(true))?;
     Ok(Ret::Values(1))
 }
@@ -219,7 +224,9 @@ fn create(rt: Ref<Runtime>, name: &[u8], mode: c_uint) -> Result<Ref<DeviceCore>
     let mut node: *mut ffi::Device = ptr::null_mut();
     let mut devt: c_uint = 0;
     // SAFETY: `c_name` is NUL-terminated; `node` and `devt` are writable.
-    to_result(unsafe { ffi::lk_device_create(c_name.as_ptr().cast::<c_char>(), mode, &mut node, &mut devt) })?;
+    to_result(unsafe {
+        ffi::lk_device_create(c_name.as_ptr().cast::<c_char>(), mode, &mut node, &mut devt)
+    })?;
     let core = Ref::try_new(DeviceCore {
         runtime: rt,
         handle: NEXT_HANDLE.fetch_add(1, Ordering::Relaxed),
@@ -258,7 +265,8 @@ fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     core.stop();
     let object = cx.arg(1);
     let devices = devices_table(cx.lua)?;
-    cx.lua.raw_set(devices, Value::Int(core.handle), Value::Nil)?;
+    cx.lua
+        .raw_set(devices, Value::Int(core.handle), Value::Nil)?;
     cx.lua.raw_set(devices, object, Value::Nil)?;
     Ok(Ret::Values(0))
 }
@@ -276,7 +284,8 @@ fn list() -> Option<&'static List> {
 
 fn list_add(core: &Ref<DeviceCore>) -> Result {
     let list = list().ok_or(Error::ENODEV)?;
-    list.lock().try_push((core.devt, Ref::as_ptr(core) as usize))?;
+    list.lock()
+        .try_push((core.devt, Ref::as_ptr(core) as usize))?;
     Ok(())
 }
 
@@ -293,7 +302,8 @@ fn list_has_name(name: &[u8]) -> bool {
     let Some(list) = list() else { return false };
     let list = list.lock();
     // SAFETY: a listed device is not freed before it leaves the list, under this lock.
-    list.iter().any(|&(_, p)| unsafe { &*(p as *const DeviceCore) }.name == name)
+    list.iter()
+        .any(|&(_, p)| unsafe { &*(p as *const DeviceCore) }.name == name)
 }
 
 fn lookup(devt: u32) -> Option<Ref<DeviceCore>> {
@@ -390,7 +400,12 @@ pub unsafe extern "C" fn lunatik_rs_device_release(file: *mut c_void) {
 /// # Safety
 /// `file` is an open file's state; `buf` a user address; `pos` writable.
 #[no_mangle]
-pub unsafe extern "C" fn lunatik_rs_device_read(file: *mut c_void, buf: *mut c_void, len: usize, pos: *mut i64) -> isize {
+pub unsafe extern "C" fn lunatik_rs_device_read(
+    file: *mut c_void,
+    buf: *mut c_void,
+    len: usize,
+    pos: *mut i64,
+) -> isize {
     // SAFETY: the file is open, so its state is live; it is only shared.
     let state = unsafe { &*file.cast::<OpenDevice>() };
     // SAFETY: `pos` is the file position, writable by the contract.
@@ -403,12 +418,22 @@ pub unsafe extern "C" fn lunatik_rs_device_read(file: *mut c_void, buf: *mut c_v
 /// # Safety
 /// As for `lunatik_rs_device_read`.
 #[no_mangle]
-pub unsafe extern "C" fn lunatik_rs_device_write(file: *mut c_void, buf: *const c_void, len: usize, pos: *mut i64) -> isize {
+pub unsafe extern "C" fn lunatik_rs_device_write(
+    file: *mut c_void,
+    buf: *const c_void,
+    len: usize,
+    pos: *mut i64,
+) -> isize {
     // SAFETY: as in `lunatik_rs_device_read`.
     let state = unsafe { &*file.cast::<OpenDevice>() };
     // SAFETY: as in `lunatik_rs_device_read`.
     let offset = unsafe { &mut *pos };
-    flatten(write(&state.core, UserPtr::new(buf.cast_mut()), len, offset))
+    flatten(write(
+        &state.core,
+        UserPtr::new(buf.cast_mut()),
+        len,
+        offset,
+    ))
 }
 
 fn flatten(result: Result<usize>) -> isize {
@@ -448,7 +473,11 @@ fn read(core: &DeviceCore, dst: UserPtr, len: usize, offset: &mut i64) -> Result
                 lua::tvec::try_copy_of(s.get(..len.min(s.len())).unwrap_or(s))?
             }
             Some(other) => {
-                pr_err!("{}: read: handler returned a {}", Bytes(&core.name), other.type_of().name());
+                pr_err!(
+                    "{}: read: handler returned a {}",
+                    Bytes(&core.name),
+                    other.type_of().name()
+                );
                 return Err(Error::EIO);
             }
         };
@@ -493,4 +522,3 @@ fn write(core: &DeviceCore, src: UserPtr, len: usize, offset: &mut i64) -> Resul
     *offset = new_offset;
     Ok(count)
 }
-

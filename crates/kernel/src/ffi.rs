@@ -96,8 +96,12 @@ extern "C" {
 
     // shim_file.c
     pub(crate) fn lk_file_open(path: *const c_char, out: *mut *mut File) -> c_int;
-    pub(crate) fn lk_file_read(file: *mut File, buf: *mut c_void, len: usize, pos: *mut i64)
-        -> isize;
+    pub(crate) fn lk_file_read(
+        file: *mut File,
+        buf: *mut c_void,
+        len: usize,
+        pos: *mut i64,
+    ) -> isize;
     pub(crate) fn lk_file_close(file: *mut File);
 
     // shim_linux.c
@@ -108,8 +112,11 @@ extern "C" {
     pub(crate) fn lk_numcpus() -> c_uint;
 
     // shim_thread.c
-    pub(crate) fn lk_thread_run(cookie: *mut c_void, name: *const c_char, out: *mut *mut Task)
-        -> c_int;
+    pub(crate) fn lk_thread_run(
+        cookie: *mut c_void,
+        name: *const c_char,
+        out: *mut *mut Task,
+    ) -> c_int;
     pub(crate) fn lk_thread_stop(task: *mut Task) -> c_int;
     pub(crate) fn lk_thread_should_stop() -> bool;
     pub(crate) fn lk_is_kthread() -> bool;

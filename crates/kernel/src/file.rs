@@ -58,7 +58,12 @@ fn read_open(file: *mut ffi::File) -> Result<Vec<u8>> {
         // SAFETY: the reserve made room for `READ_CHUNK_BYTES` bytes after `len`; `file`
         // is open; `pos` is writable.
         let n = unsafe {
-            ffi::lk_file_read(file, bytes.as_mut_ptr().add(len).cast(), READ_CHUNK_BYTES, &mut pos)
+            ffi::lk_file_read(
+                file,
+                bytes.as_mut_ptr().add(len).cast(),
+                READ_CHUNK_BYTES,
+                &mut pos,
+            )
         };
         if n < 0 {
             return Err(Error::from_errno(n as i32));

@@ -41,7 +41,11 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
 /// Raises the error of a binding that may sleep, called from an atomic runtime.
 pub(crate) fn may_sleep_error(cx: &mut Ctx<'_>, what: &str) -> lua::Error {
     let ctx = runtime::context_of(cx.lua);
-    cx.error(format_args!("{} may sleep: not allowed in a {} runtime", what, ctx.name()))
+    cx.error(format_args!(
+        "{} may sleep: not allowed in a {} runtime",
+        what,
+        ctx.name()
+    ))
 }
 
 /// True if a binding that may sleep can run here.
@@ -102,9 +106,10 @@ fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             let v = cx.lua.str_value(&message)?;
             Err(lua::Error::Lua(v))
         }
-        Ok(Err(Failure::Unshareable(ty))) => {
-            Err(cx.error(format_args!("cannot share a {} returned by the runtime", ty)))
-        }
+        Ok(Err(Failure::Unshareable(ty))) => Err(cx.error(format_args!(
+            "cannot share a {} returned by the runtime",
+            ty
+        ))),
         Ok(Err(Failure::Memory)) => Err(lua::Error::Memory),
         Ok(Ok(results)) => {
             let n = results.len();
@@ -130,16 +135,21 @@ pub(crate) enum Failure {
 pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>, Failure> {
     let callback = Runtime::callback(lua);
     let mut values = Vec::new();
-    values.try_reserve_exact(args.len()).map_err(|_| Failure::Memory)?;
+    values
+        .try_reserve_exact(args.len())
+        .map_err(|_| Failure::Memory)?;
     for a in args {
         // Strings and objects made here are not rooted until the call puts them on the
         // stack; nothing collects before that.
         let v = a.to_value(lua).map_err(|_| Failure::Memory)?;
         values.try_push(v).map_err(|_| Failure::Memory)?;
     }
-    let results = lua.call(callback, &values).map_err(|e| Failure::Lua(lua.error_message(&e)))?;
+    let results = lua
+        .call(callback, &values)
+        .map_err(|e| Failure::Lua(lua.error_message(&e)))?;
     let mut out = Vec::new();
-    out.try_reserve_exact(results.len()).map_err(|_| Failure::Memory)?;
+    out.try_reserve_exact(results.len())
+        .map_err(|_| Failure::Memory)?;
     for r in results.iter() {
         match Shared::from_value(lua, r) {
             Ok(s) => out.try_push(s).map_err(|_| Failure::Memory)?,

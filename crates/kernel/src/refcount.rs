@@ -68,9 +68,13 @@ impl<T> Ref<T> {
     pub unsafe fn from_raw(ptr: *const T) -> Self {
         let offset = core::mem::offset_of!(Inner<T>, value);
         // SAFETY: `ptr` points to the `value` field of a live `Inner<T>` (contract).
-        let inner = unsafe { ptr.cast::<u8>().sub(offset) }.cast::<Inner<T>>().cast_mut();
+        let inner = unsafe { ptr.cast::<u8>().sub(offset) }
+            .cast::<Inner<T>>()
+            .cast_mut();
         // SAFETY: derived from a non-null block pointer.
-        Ref { inner: unsafe { NonNull::new_unchecked(inner) } }
+        let inner = unsafe { NonNull::new_unchecked(inner) };
+        // INVARIANT: the reference given to C is counted; it comes back here.
+        Ref { inner }
     }
 
     /// A new reference from a borrowed raw pointer, leaving the raw one in place.
@@ -104,7 +108,11 @@ impl<T> Ref<T> {
                 Ordering::Relaxed,
             ) {
                 // INVARIANT: the count now includes the new `Ref`.
-                Ok(_) => return Some(Ref { inner: NonNull::from(inner) }),
+                Ok(_) => {
+                    return Some(Ref {
+                        inner: NonNull::from(inner),
+                    })
+                }
                 Err(now) => count = now,
             }
         }

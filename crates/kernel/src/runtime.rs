@@ -284,7 +284,10 @@ impl Runtime {
     /// # Errors
     /// The message of what failed: a bad name, a missing file, a script error (with
     /// traceback), out of memory.
-    pub(crate) fn spawn(script: &[u8], context: Context) -> core::result::Result<Ref<Runtime>, Vec<u8>> {
+    pub(crate) fn spawn(
+        script: &[u8],
+        context: Context,
+    ) -> core::result::Result<Ref<Runtime>, Vec<u8>> {
         let fail = |text: &[u8]| lua::tvec::try_copy_of(text).unwrap_or_default();
         if !is_valid_name(script) {
             return Err(fail(b"invalid script name"));
@@ -325,9 +328,15 @@ impl Runtime {
             m
         })?;
         let mut chunkname = Vec::new();
-        chunkname.try_push(b'@').map_err(|_| fail(b"not enough memory"))?;
-        chunkname.try_extend_from_slice(script).map_err(|_| fail(b"not enough memory"))?;
-        chunkname.try_extend_from_slice(b".lua").map_err(|_| fail(b"not enough memory"))?;
+        chunkname
+            .try_push(b'@')
+            .map_err(|_| fail(b"not enough memory"))?;
+        chunkname
+            .try_extend_from_slice(script)
+            .map_err(|_| fail(b"not enough memory"))?;
+        chunkname
+            .try_extend_from_slice(b".lua")
+            .map_err(|_| fail(b"not enough memory"))?;
         let body = |lua: &mut Lua| -> core::result::Result<(), Vec<u8>> {
             let f = lua
                 .load(&source, &chunkname, Mode::Text, None)
@@ -372,8 +381,14 @@ impl Runtime {
 
     /// Runs `f` on the state taken out of the lock (the body of an atomic runtime, in
     /// process context).
-    fn run_outside_lock<R>(&self, entry: Entry, f: impl FnOnce(&mut Lua) -> R) -> core::result::Result<R, RunError> {
-        let mut lua = self.with_slot(|slot| slot.lua.take()).ok_or(RunError::Stopped)?;
+    fn run_outside_lock<R>(
+        &self,
+        entry: Entry,
+        f: impl FnOnce(&mut Lua) -> R,
+    ) -> core::result::Result<R, RunError> {
+        let mut lua = self
+            .with_slot(|slot| slot.lua.take())
+            .ok_or(RunError::Stopped)?;
         stack::record(entry);
         self.owner.store(context::current_task(), Ordering::Release);
         lua.set_stack_guard(StackGuard::with_floor(stack::floor(entry)));
@@ -398,7 +413,11 @@ impl Runtime {
     ///
     /// # Errors
     /// See [`RunError`].
-    pub(crate) fn run<R>(&self, entry: Entry, f: impl FnOnce(&mut Lua) -> R) -> core::result::Result<R, RunError> {
+    pub(crate) fn run<R>(
+        &self,
+        entry: Entry,
+        f: impl FnOnce(&mut Lua) -> R,
+    ) -> core::result::Result<R, RunError> {
         if self.is_stopped() {
             return Err(RunError::Stopped);
         }

@@ -39,7 +39,10 @@ impl Shared {
     /// # Errors
     /// `Err(Some(type name))` for a value that cannot cross (tables, functions, other
     /// userdata); `Err(None)` when out of memory.
-    pub(crate) fn from_value(lua: &Lua, v: &Value) -> core::result::Result<Shared, Option<&'static str>> {
+    pub(crate) fn from_value(
+        lua: &Lua,
+        v: &Value,
+    ) -> core::result::Result<Shared, Option<&'static str>> {
         Ok(match v {
             Value::Nil => Shared::Nil,
             Value::Bool(b) => Shared::Bool(*b),

@@ -22,17 +22,17 @@ use lua::tvec::TryVec;
 
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
+use crate::alloc::try_box;
 use crate::class::{self, Class};
 use crate::context;
-use crate::alloc::try_box;
 use crate::error::{to_result, Error, Result};
-use crate::sync::SpinLockIrq;
 use crate::ffi;
 use crate::lunatik::{is_sleepable, may_sleep_error, RUNTIME};
 use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::runtime::{self, Runtime};
 use crate::stack::Entry;
+use crate::sync::SpinLockIrq;
 
 /// A kernel thread started by `thread.run`.
 pub(crate) struct KThread {
@@ -102,9 +102,12 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if rt.is_stopped() {
         return Err(cx.arg_error(1, format_args!("runtime is stopped")));
     }
-    let c_name = crate::file::c_string(&name).map_err(|_| cx.arg_error(2, format_args!("invalid name")))?;
-    let thread = Ref::try_new(KThread { task: AtomicPtr::new(ptr::null_mut()) })
-        .map_err(|_| lua::Error::Memory)?;
+    let c_name =
+        crate::file::c_string(&name).map_err(|_| cx.arg_error(2, format_args!("invalid name")))?;
+    let thread = Ref::try_new(KThread {
+        task: AtomicPtr::new(ptr::null_mut()),
+    })
+    .map_err(|_| lua::Error::Memory)?;
     let object = class::new_object(cx.lua, &THREAD, thread.clone())?;
     cx.push(object)?;
     let cookie = Ref::into_raw(rt).cast_mut().cast::<c_void>();
@@ -128,7 +131,8 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// `thread.shouldstop()`: true in a kernel thread asked to stop, or whose runtime is being
 /// stopped.
 fn shouldstop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let stopping = context::kthread_should_stop() || runtime::of(cx.lua).is_some_and(|rt| rt.is_stopping());
+    let stopping =
+        context::kthread_should_stop() || runtime::of(cx.lua).is_some_and(|rt| rt.is_stopping());
     cx.ret1(Value::Bool(stopping))
 }
 
