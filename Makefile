@@ -16,7 +16,7 @@ host: deps
 	$(CARGO) build --release --workspace
 
 host-test: deps
-	$(CARGO) test --release --workspace
+	$(CARGO) test --profile ci --workspace
 
 # Every test: host tests, then whatever the included makefiles add to TEST_TARGETS.
 test: host-test $(TEST_TARGETS)
