@@ -66,9 +66,29 @@ impl Global {
     }
 }
 
+/// `--help` and `--version` print to stdout and exit with 0; a usage error is reported
+/// through [`crate::messages`] (with clap's usage hint) and exits with 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    crate::messages::error(text.strip_prefix("error: ").unwrap_or(&text).trim_end());
+    ExitCode::from(2)
+}
+
 /// Parses the command line, runs the verb (or the REPL) and returns the exit status.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let global = Global { device: cli.device };
     let result = match cli.command {
         None => cmd::repl::run(&global),
