@@ -50,7 +50,8 @@ fn device_is_accepted_before_and_after_the_verb() {
 
 #[test]
 fn verbs_without_arguments_parse() {
-    let cases: &[(&str, fn(&Command) -> bool)] = &[
+    type IsExpected = fn(&Command) -> bool;
+    let cases: &[(&str, IsExpected)] = &[
         ("unload", |c| matches!(c, Command::Unload(_))),
         ("status", |c| matches!(c, Command::Status(_))),
         ("list", |c| matches!(c, Command::List(_))),
