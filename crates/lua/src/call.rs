@@ -49,10 +49,32 @@ impl Lua {
         let th = unsafe { thread.get_mut() };
         th.non_yieldable = th.non_yieldable.saturating_sub(1);
         self.nested -= 1;
-        if r.is_err() {
-            self.unwind_to(thread, depth);
+        match r {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.unwind_to(thread, depth);
+                // Pending to-be-closed variables of the abandoned frames close now, in
+                // order, with the error (the caller may swallow it, as `__gc` runners do).
+                if !e.is_catchable() || self.current != thread {
+                    return Err(e);
+                }
+                Err(self.close_pending(func, e))
+            }
         }
-        r
+    }
+
+    /// Closes pending to-be-closed variables at or above `level` after an error;
+    /// returns the error to propagate (replaced if a handler failed).
+    fn close_pending(&mut self, level: usize, e: Error) -> Error {
+        if self.th().tbc.last().is_none_or(|&s| s < level) {
+            return e;
+        }
+        let errv = crate::lib_base::error_value(self, e);
+        match crate::vm::close_tbc_final(self, level, errv, true) {
+            Ok(v) if !v.raw_eq(&errv) => Error::Lua(v),
+            Ok(_) => e,
+            Err(e2) => e2,
+        }
     }
 
     /// Prepares a call of the value at `func`: a Lua function gets a frame (true: the
@@ -288,7 +310,7 @@ impl Lua {
                 e = self.apply_handler(e);
                 let th = self.th();
                 let slot = th.frames.get(idx).map_or(0, |f| f.pc);
-                self.close_frames_above(idx + 1, slot, Some(e));
+                let e = self.close_frames_above(idx + 1, slot, e);
                 self.th().top = slot;
                 if matches!(e, Error::Memory) {
                     // The frames that held the garbage are gone: reclaim it now, so the
@@ -357,6 +379,9 @@ impl Lua {
 
     /// Pops frames of `thread` down to `depth`, closing upvalues (no `__close` calls:
     /// those run in `close_frames_above` for protected unwinds).
+    /// Pending to-be-closed variables stay registered: whoever catches the error closes
+    /// them (`close_pending`, a protected frame, or `coroutine.close` for a dead
+    /// coroutine), so the stack keeps their values below `top`.
     pub(crate) fn unwind_to(&mut self, thread: Gc<Thread>, depth: usize) {
         // SAFETY: `thread` is alive (running, or the one a nested call started on).
         let th = unsafe { thread.get_mut() };
@@ -366,22 +391,27 @@ impl Lua {
         let level = th.frames.get(depth).map_or(0, |f| f.func);
         th.frames.truncate(depth);
         th.close_upvals(level);
-        let keep = th.tbc.iter().position(|&s| s >= level).unwrap_or(th.tbc.len());
-        th.tbc.truncate(keep);
+        if let Some(&last) = th.tbc.last() {
+            th.top = th.top.max(last + 1);
+        }
     }
 
     /// Pops frames from index `from` on, closing upvalues and calling `__close` of
     /// pending to-be-closed variables at or above `level` with the error object.
-    fn close_frames_above(&mut self, from: usize, level: usize, err: Option<Error>) {
+    fn close_frames_above(&mut self, from: usize, level: usize, err: Error) -> Error {
         let th = self.th();
         th.frames.truncate(from);
         th.close_upvals(level);
         let errv = match err {
-            Some(Error::Lua(v)) => v,
-            Some(Error::Memory) => Value::Str(self.mem_msg),
-            _ => Value::Nil,
+            Error::Lua(v) => v,
+            Error::Memory => Value::Str(self.mem_msg),
+            Error::Abort => Value::Nil,
         };
-        let _ = crate::vm::close_tbc(self, level, errv, true);
+        match crate::vm::close_tbc_final(self, level, errv, true) {
+            Ok(v) if !v.raw_eq(&errv) => Error::Lua(v),
+            Ok(_) => err,
+            Err(e) => e,
+        }
     }
 
     // ---- coroutines ----

@@ -176,8 +176,10 @@ fn is_white(heap: &Heap, v: &Value) -> bool {
     v.gc_header().is_some_and(|h| heap.is_white_value(h))
 }
 
+/// Marks a thread's live stack (`0..top`: the VM sets `top` above every live register
+/// before a collection step) and what its frames refer to.
 fn traverse_thread(heap: &Heap, t: &Thread) {
-    for v in t.stack.iter() {
+    for v in t.stack.iter().take(t.top) {
         mark_value(heap, v);
     }
     for f in t.frames.iter() {
@@ -251,8 +253,11 @@ fn converge_ephemerons(lua: &Lua) {
     }
 }
 
-/// Removes entries of weak tables whose weak key or value is unmarked.
-fn clear_weak_tables(lua: &Lua) {
+/// Removes entries of weak tables whose weak value (and, with `keys`, weak key) is
+/// unmarked. Values are cleared once before objects are resurrected for their
+/// finalizers (so a finalizer never sees them through a weak value) and again after;
+/// keys only after (a resurrected key keeps its entry), as lgc.c's `atomic` does.
+fn clear_weak_tables(lua: &Lua, keys: bool) {
     let heap = &lua.heap;
     heap.for_each_weak(&mut |h| {
         // SAFETY: the weak list holds live tables.
@@ -261,10 +266,14 @@ fn clear_weak_tables(lua: &Lua) {
         // SAFETY: the collector is the only user of the table during the atomic phase.
         let tm = unsafe { t.get_mut() };
         let cleared = |v: &Value| !matches!(v, Value::Str(_)) && is_white(heap, v);
-        tm.sweep_entries(|k| wk && cleared(k), |v| wv && cleared(v));
-        Heap::make_black(t.header());
+        tm.sweep_entries(|k| keys && wk && cleared(k), |v| wv && cleared(v));
+        if keys {
+            Heap::make_black(t.header());
+        }
     });
-    heap.clear_weak();
+    if keys {
+        heap.clear_weak();
+    }
 }
 
 /// The atomic phase: finishes marking and prepares the sweep.
@@ -278,7 +287,9 @@ fn atomic(lua: &mut Lua) {
     }
     traverse_thread(&lua.heap, lua.th());
     propagate_atomic(lua);
+    clear_dead_stack_slots(lua);
     converge_ephemerons(lua);
+    clear_weak_tables(lua, false);
     // Objects with finalizers that became unreachable are resurrected for `__gc`.
     if lua.heap.separate_unreachable() > 0 {
         let heap = &lua.heap;
@@ -286,9 +297,22 @@ fn atomic(lua: &mut Lua) {
         propagate_atomic(lua);
         converge_ephemerons(lua);
     }
-    clear_weak_tables(lua);
+    clear_weak_tables(lua, true);
     close_dead_threads(lua);
     lua.heap.begin_sweep();
+}
+
+/// Stack slots above `top` are not marked: nil them so no stale value outlives the
+/// objects it refers to.
+fn clear_dead_stack_slots(lua: &mut Lua) {
+    for &t in lua.threads.iter() {
+        // SAFETY: the collector runs at a safe point; no borrow of the stack is live.
+        let th = unsafe { t.get_mut() };
+        let top = th.top;
+        for slot in th.stack.iter_mut().skip(top) {
+            *slot = Value::Nil;
+        }
+    }
 }
 
 /// Closes the open upvalues of threads about to be freed (they may be shared with live
@@ -337,7 +361,9 @@ fn sweep(lua: &mut Lua, budget: usize) -> bool {
     heap.sweep_step(budget, &mut |h| free_object(heap, strings, h))
 }
 
-fn set_pause(lua: &Lua) {
+fn set_pause(lua: &mut Lua) {
+    let Lua { heap, strings, .. } = lua;
+    strings.shrink_if_sparse(heap);
     let bytes = lua.heap.bytes() as isize;
     let pause = lua.heap.pause.get() as isize;
     lua.heap.set_debt((bytes * (pause - 100) / 100).max(16 * 1024));

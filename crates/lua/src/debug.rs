@@ -63,10 +63,38 @@ pub(crate) fn native_name(lua: &Lua, arg: usize) -> (usize, Vec<u8>, bool) {
             }
         }
         None => {
-            let _ = crate::tvec::TryVec::try_extend_from_slice(&mut name, b"?");
+            let found = frame_at(lua, 0).map(|f| lua.th().get(f.func)).and_then(|fv| global_func_name(lua, &fv));
+            let _ = crate::tvec::TryVec::try_extend_from_slice(&mut name, found.as_deref().unwrap_or(b"?"));
         }
     }
     (arg, name, false)
+}
+
+/// `pushglobalfuncname`: `module.field` (or just `field` for globals) under which `f` is
+/// found in `package.loaded`.
+fn global_func_name(lua: &Lua, f: &Value) -> Option<Vec<u8>> {
+    let loaded = lua.loaded;
+    let mut key = Value::Nil;
+    while let Ok(Some((k, module))) = loaded.next(&key, lua.seed) {
+        key = k;
+        let (Value::Str(modname), Value::Table(t)) = (k, module) else { continue };
+        let mut fk = Value::Nil;
+        while let Ok(Some((field, v))) = t.next(&fk, lua.seed) {
+            fk = field;
+            if let Value::Str(fname) = field {
+                if v.raw_eq(f) {
+                    let mut out = Vec::new();
+                    if modname.as_bytes() != b"_G" {
+                        crate::tvec::TryVec::try_extend_from_slice(&mut out, modname.as_bytes()).ok()?;
+                        crate::tvec::TryVec::try_push(&mut out, b'.').ok()?;
+                    }
+                    crate::tvec::TryVec::try_extend_from_slice(&mut out, fname.as_bytes()).ok()?;
+                    return Some(out);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The kind and name of the function called by the instruction before `f.pc`.
@@ -291,7 +319,16 @@ pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: 
         let xn = crate::arith::to_number(x);
         let yn = crate::arith::to_number(y);
         if xn.is_some() && yn.is_some() {
-            return lua.rt_error(format_args!("number has no integer representation"));
+            // The operand that is a float without integer value (`luaG_tointerror`).
+            let o = if crate::arith::to_integer(x).is_none() { ox } else { oy };
+            let mut buf = Buf::default();
+            let _ = write!(buf, "number");
+            varinfo(lua, o, &mut buf);
+            let _ = write!(buf, " has no integer representation");
+            if buf.failed {
+                return Error::Memory;
+            }
+            return lua.rt_error(format_args!("{}", Bytes(&buf.bytes)));
         }
         let (bad, o) = if xn.is_none() { (x, ox) } else { (y, oy) };
         return typed_error(lua, bad, "perform bitwise operation on", o);

@@ -185,6 +185,10 @@ pub struct Heap {
     pub(crate) step_mul: Cell<u32>,
     pub(crate) step_size: Cell<u32>,
     pub(crate) running: Cell<bool>,
+    /// Mode last selected with `collectgarbage`; the collector is always incremental.
+    pub(crate) generational: Cell<bool>,
+    /// Parameters of the generational mode, kept for `collectgarbage("param")`.
+    pub(crate) gen_params: Cell<[u32; 3]>,
     /// Total bytes ever allocated (diagnostics).
     pub(crate) estimate: Cell<usize>,
     /// Live objects, for leak checks and `collectgarbage("count")`-style reporting.
@@ -227,6 +231,8 @@ impl Heap {
             step_mul: Cell::new(200),
             step_size: Cell::new(8 * 1024),
             running: Cell::new(true),
+            generational: Cell::new(false),
+            gen_params: Cell::new([20, 100, 100]),
             estimate: Cell::new(0),
             objects: Cell::new(0),
         }

@@ -47,6 +47,11 @@ pub mod tostr;
 // Libraries.
 pub(crate) mod lib_base;
 pub(crate) mod lib_coroutine;
+pub mod lib_package;
+pub(crate) mod lib_math;
+pub(crate) mod lib_string;
+pub(crate) mod lib_table;
+pub(crate) mod lib_utf8;
 
 // Support.
 pub mod stack;

@@ -375,16 +375,17 @@ fn pairs(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         cx.push(Value::NativeFn(next))?;
         cx.push(v)?;
         cx.push(Value::Nil)?;
-        return Ok(Ret::Values(3));
+        cx.push(Value::Nil)?;
+        return Ok(Ret::Values(4));
     }
     cx.push(mm)?;
     cx.push(v)?;
-    Ok(Ret::CallK { nargs: 1, nresults: 3, k: finish_pairs, ctx: 0, protected: false })
+    Ok(Ret::CallK { nargs: 1, nresults: 4, k: finish_pairs, ctx: 0, protected: false })
 }
 
 fn finish_pairs(_cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
     status?;
-    Ok(Ret::Values(3))
+    Ok(Ret::Values(4))
 }
 
 fn ipairs_aux(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
@@ -617,27 +618,37 @@ fn collectgarbage(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         }
         5 => cx.ret1(Value::Bool(heap.running.get())),
         6 | 7 => {
-            let prev = cx.lua.str_value(b"incremental")?;
+            // The collector is always incremental; the mode is remembered so that
+            // switching reports the previous one, as the manual describes.
+            let was_gen = heap.generational.replace(opt == 6);
+            let prev = cx.lua.str_value(if was_gen { b"generational" } else { b"incremental" })?;
             cx.ret1(prev)
         }
         _ => {
-            const PARAMS: &[&str] = &["pause", "stepmul", "stepsize"];
+            const PARAMS: &[&str] = &["pause", "stepmul", "stepsize", "minormul", "majorminor", "minormajor"];
             let p = cx.check_option(2, None, PARAMS)?;
-            let cell = match p {
-                0 => &cx.lua.heap.pause,
-                1 => &cx.lua.heap.step_mul,
-                _ => &cx.lua.heap.step_size,
+            let new = if cx.arg(3).is_nil() { None } else { Some(cx.check_int(3)?.clamp(0, u32::MAX as i64) as u32) };
+            let heap = &cx.lua.heap;
+            let old = match p {
+                0..=2 => {
+                    let cell = [&heap.pause, &heap.step_mul, &heap.step_size][p];
+                    let old = cell.get();
+                    if let Some(v) = new {
+                        cell.set(v.max(1));
+                    }
+                    old
+                }
+                _ => {
+                    let mut params = heap.gen_params.get();
+                    let slot = &mut params[p - 3];
+                    let old = *slot;
+                    if let Some(v) = new {
+                        *slot = v;
+                    }
+                    heap.gen_params.set(params);
+                    old
+                }
             };
-            let old = cell.get();
-            if !cx.arg(3).is_nil() {
-                let v = cx.check_int(3)?;
-                let cell = match p {
-                    0 => &cx.lua.heap.pause,
-                    1 => &cx.lua.heap.step_mul,
-                    _ => &cx.lua.heap.step_size,
-                };
-                cell.set(v.clamp(1, u32::MAX as i64) as u32);
-            }
             cx.ret1(Value::Int(old as i64))
         }
     }

@@ -53,7 +53,7 @@ fn create(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn check_co(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<Thread>> {
     match cx.arg(i) {
         Value::Thread(t) => Ok(t),
-        _ => Err(cx.type_error(i, "coroutine")),
+        _ => Err(cx.type_error(i, "thread")),
     }
 }
 
@@ -141,7 +141,7 @@ fn isyieldable(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let co = match cx.arg(1) {
         Value::Thread(t) => t,
         Value::Nil => cx.lua.current,
-        _ => return Err(cx.type_error(1, "coroutine")),
+        _ => return Err(cx.type_error(1, "thread")),
     };
     let y = co != cx.lua.main && co.non_yieldable == 0;
     cx.ret1(Value::Bool(y))
@@ -160,15 +160,20 @@ fn wrap(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.ret1(Value::NativeClosure(c))
 }
 
-fn wrap_call(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+/// The coroutine behind the running `wrap` function.
+fn wrapped_coroutine(cx: &mut Ctx<'_>) -> LuaResult<Gc<Thread>> {
     let th = cx.lua.th();
-    let co = match th.frames.last().map(|f| th.get(f.func)) {
+    match th.frames.last().map(|f| th.get(f.func)) {
         Some(Value::NativeClosure(c)) => match c.upvals.first() {
-            Some(Value::Thread(t)) => *t,
-            _ => return Err(Error::Memory),
+            Some(Value::Thread(t)) => Ok(*t),
+            _ => Err(cx.error(format_args!("bad wrapped coroutine"))),
         },
-        _ => return Err(Error::Memory),
-    };
+        _ => Err(cx.error(format_args!("bad wrapped coroutine"))),
+    }
+}
+
+fn wrap_call(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let co = wrapped_coroutine(cx)?;
     if let Some(msg) = resume_problem(cx.lua, co) {
         return Err(cx.error(format_args!("{}", msg)));
     }
@@ -177,6 +182,17 @@ fn wrap_call(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 }
 
 fn finish_wrap(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
+    // An error kills the coroutine: close its pending variables (`auxwrap`).
+    let status = match status {
+        Err(e) if e.is_catchable() => {
+            let co = wrapped_coroutine(cx)?;
+            Err(match close_coroutine(cx.lua, co)? {
+                Some(v) => Error::Lua(v),
+                None => e,
+            })
+        }
+        other => other,
+    };
     match status {
         Ok(()) => Ok(Ret::Values(cx.nargs())),
         Err(Error::Lua(Value::Str(s))) => {
@@ -188,21 +204,45 @@ fn finish_wrap(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<R
     }
 }
 
+/// Kills a suspended or dead coroutine, running its pending `__close` handlers on its
+/// own stack; returns the error it died with (or a handler's), if any.
+fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
+    // SAFETY: a suspended or dead coroutine is not running; nothing borrows it.
+    let t = unsafe { co.get_mut() };
+    let mut err = t.error.take();
+    t.frames.clear();
+    t.close_upvals(0);
+    if !t.tbc.is_empty() {
+        let caller = lua.current;
+        let caller_status = caller.status;
+        t.status = CoStatus::Running;
+        lua.current = co;
+        let errv = err.unwrap_or(Value::Nil);
+        let r = crate::vm::close_tbc_final(lua, 0, errv, true);
+        lua.current = caller;
+        // SAFETY: the caller is the running thread, alive.
+        unsafe { caller.get_mut() }.status = caller_status;
+        match r {
+            Ok(v) if !v.raw_eq(&errv) => err = Some(v),
+            Ok(_) => {}
+            Err(e) => err = Some(crate::lib_base::error_value(lua, e)),
+        }
+    }
+    // SAFETY: as above.
+    let t = unsafe { co.get_mut() };
+    t.tbc.clear();
+    t.top = 0;
+    t.status = CoStatus::Dead;
+    Ok(err)
+}
+
 fn close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let co = check_co(cx, 1)?;
     if co == cx.lua.current || matches!(co.status, CoStatus::Normal | CoStatus::Running) {
         let what = if co == cx.lua.current { "running" } else { "normal" };
         return Err(cx.arg_error(1, format_args!("cannot close a {} coroutine", what)));
     }
-    // SAFETY: a suspended or dead coroutine is not running; nothing borrows it.
-    let t = unsafe { co.get_mut() };
-    let err = t.error.take();
-    t.frames.clear();
-    t.close_upvals(0);
-    t.tbc.clear();
-    t.top = 0;
-    t.status = CoStatus::Dead;
-    match err {
+    match close_coroutine(cx.lua, co)? {
         Some(e) => {
             cx.push(Value::Bool(false))?;
             cx.push(e)?;

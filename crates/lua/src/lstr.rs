@@ -162,7 +162,22 @@ impl StringTable {
     }
 
     fn grow(&mut self, heap: &Heap) -> Result<(), AllocError> {
-        let new_len = (self.buckets.len() * 2).max(64);
+        self.rehash((self.buckets.len() * 2).max(64), heap)
+    }
+
+    /// Halves the bucket array while it is less than a quarter full (`checkSizes`).
+    pub(crate) fn shrink_if_sparse(&mut self, heap: &Heap) {
+        let mut len = self.buckets.len();
+        while len > 64 && self.count < len / 4 {
+            len /= 2;
+        }
+        if len != self.buckets.len() {
+            // Failing to shrink is harmless: the table stays as it is.
+            let _ = self.rehash(len, heap);
+        }
+    }
+
+    fn rehash(&mut self, new_len: usize, heap: &Heap) -> Result<(), AllocError> {
         let bytes = new_len * core::mem::size_of::<Option<Gc<LStr>>>();
         heap.charge(bytes)?;
         let mut fresh: Vec<Option<Gc<LStr>>> = Vec::new();
@@ -210,8 +225,4 @@ impl StringTable {
         }
     }
 
-    /// Memory held by the bucket array (released when the state closes).
-    pub(crate) fn bucket_bytes(&self) -> usize {
-        self.buckets.capacity() * core::mem::size_of::<Option<Gc<LStr>>>()
-    }
 }

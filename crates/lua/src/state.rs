@@ -168,6 +168,11 @@ impl Lua {
         lua.set_field(registry, b"_LOADED", Value::Table(loaded))?;
         crate::lib_base::open(&mut lua)?;
         crate::lib_coroutine::open(&mut lua)?;
+        crate::lib_package::open(&mut lua)?;
+        crate::lib_string::open(&mut lua)?;
+        crate::lib_table::open(&mut lua)?;
+        crate::lib_math::open(&mut lua)?;
+        crate::lib_utf8::open(&mut lua)?;
         Ok(lua)
     }
 
@@ -213,8 +218,8 @@ impl Lua {
         match Table::set(t, &self.heap, self.seed, k, v) {
             Ok(()) => Ok(()),
             Err(table::SetError::Memory) => Err(Error::Memory),
-            Err(table::SetError::NilKey) => Err(self.rt_error(format_args!("index is nil"))),
-            Err(table::SetError::NanKey) => Err(self.rt_error(format_args!("index is NaN"))),
+            Err(table::SetError::NilKey) => Err(self.rt_error(format_args!("table index is nil"))),
+            Err(table::SetError::NanKey) => Err(self.rt_error(format_args!("table index is NaN"))),
         }
     }
 
@@ -336,6 +341,11 @@ impl Lua {
     pub fn set_fuel_slice(&mut self, slice: i64) {
         self.fuel_slice = slice;
         self.fuel = slice;
+    }
+
+    /// Turns `warn` output on or off (`warn("@on")`).
+    pub fn set_warnings(&mut self, on: bool) {
+        self.warn_on = on;
     }
 
     /// The host hooks.

@@ -18,6 +18,7 @@
 
 use crate::api::stack_error;
 use crate::arith::{self, ArithError, ArithOp};
+use crate::call::MULTRET;
 use crate::debug::Operand;
 use crate::error::{Error, LuaResult};
 use crate::func::{LuaClosure, UpVal};
@@ -426,7 +427,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::Close => {
                     save_pc!();
-                    close_level(lua, frame.base + a as usize)?;
+                    if !close_level_stackless(lua, fi, frame.base + a as usize, None)? {
+                        continue 'frame; // a `__close` in Lua runs; CLOSE repeats after it
+                    }
                     refresh_base!();
                 }
                 Op::Tbc => {
@@ -548,6 +551,17 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         lua.th().top = func + b;
                     }
                     save_pc!();
+                    if !matches!(lua.th().get(func), Value::LuaFn(_)) {
+                        // A native callee runs from this frame (as PUC's `precallC` does),
+                        // so errors and names see the caller; the `RETURN A 0` the
+                        // compiler emits after every TAILCALL returns its results.
+                        let pushed = lua.precall(func, MULTRET, 0)?;
+                        if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl) {
+                            continue 'frame;
+                        }
+                        refresh_base!();
+                        continue;
+                    }
                     if ins::k(i) {
                         close_level(lua, frame.base)?;
                     }
@@ -594,7 +608,12 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     save_pc!();
                     if op == Op::Return && ins::k(i) {
                         lua.th().top = first + n;
-                        close_level_returning(lua, frame.base)?;
+                        if let Some(f) = lua.th().frames.get_mut(fi) {
+                            f.ctx = n; // the result count, if a `__close` call interrupts us
+                        }
+                        if !close_level_stackless(lua, fi, frame.base, Some(first + n))? {
+                            continue 'frame; // RETURN repeats after the `__close` call
+                        }
                     }
                     let mut dest = frame.func;
                     let nparams1 = if op == Op::Return { ins::c(i) as usize } else { 0 };
@@ -1070,8 +1089,15 @@ pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
                 }
             }
         }
-        Some(Op::Close | Op::Return) => {
+        Some(Op::Close) => {
             // Re-run the instruction: more variables may need closing.
+            if let Some(f) = th.frames.last_mut() {
+                f.pc -= 1;
+            }
+        }
+        Some(Op::Return) => {
+            // Restore the top that marks the return values, then re-run the RETURN.
+            th.top = frame.base + ins::a(i) as usize + frame.ctx;
             if let Some(f) = th.frames.last_mut() {
                 f.pc -= 1;
             }
@@ -1087,8 +1113,8 @@ fn arith_slow(lua: &mut Lua, fi: usize, tm: TagMethod, x: Value, y: Value, ox: O
     let op = ArithOp::from_tag_method(tm).unwrap_or(ArithOp::Add);
     match arith::arith(op, &x, &y) {
         Ok(v) => return Ok(Some(v)),
-        Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n//0'"))),
-        Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%%0'"))),
+        Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to divide by zero"))),
+        Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%0'"))),
         Err(_) => {}
     }
     let mut mm = lua.metamethod(&x, tm);
@@ -1252,9 +1278,9 @@ fn for_prep(lua: &mut Lua, base: *mut Value, a: u32) -> LuaResult<bool> {
         return Ok(false);
     }
     let tof = |v: &Value| arith::to_float(v).filter(|_| matches!(v, Value::Int(_) | Value::Float(_)));
-    let Some(l) = tof(&limit) else { return Err(lua.rt_error(format_args!("'for' limit must be a number"))) };
-    let Some(s) = tof(&step) else { return Err(lua.rt_error(format_args!("'for' step must be a number"))) };
-    let Some(i0) = tof(&init) else { return Err(lua.rt_error(format_args!("'for' initial value must be a number"))) };
+    let Some(l) = tof(&limit) else { return Err(for_error(lua, "limit", &limit)) };
+    let Some(s) = tof(&step) else { return Err(for_error(lua, "step", &step)) };
+    let Some(i0) = tof(&init) else { return Err(for_error(lua, "initial value", &init)) };
     if s == 0.0 {
         return Err(lua.rt_error(format_args!("'for' step is zero")));
     }
@@ -1268,13 +1294,21 @@ fn for_prep(lua: &mut Lua, base: *mut Value, a: u32) -> LuaResult<bool> {
     Ok(false)
 }
 
+/// `bad 'for' <what> (number expected, got <type>)` (`luaG_forerror`).
+#[cold]
+fn for_error(lua: &mut Lua, what: &str, v: &Value) -> Error {
+    let tn = lua.type_name_of(v);
+    let Ok(name) = crate::tvec::try_copy_of(tn.as_bytes()) else { return Error::Memory };
+    lua.rt_error(format_args!("bad 'for' {} (number expected, got {})", what, crate::api::Bytes(&name)))
+}
+
 /// Integer limit of a loop with integer start and step (`forlimit`); `None` when the
 /// loop cannot run.
 fn for_limit(lua: &mut Lua, limit: &Value, step: i64) -> LuaResult<Option<i64>> {
     let f = match limit {
         Value::Float(f) => *f,
         Value::Int(i) => return Ok(Some(*i)),
-        _ => return Err(lua.rt_error(format_args!("'for' limit must be a number"))),
+        _ => return Err(for_error(lua, "limit", limit)),
     };
     if f.is_nan() {
         return Ok(None);
@@ -1425,21 +1459,46 @@ fn close_level(lua: &mut Lua, level: usize) -> LuaResult<()> {
     close_tbc(lua, level, Value::Nil, false)
 }
 
-/// As `close_level`, keeping the return values (already at `..top`) safe.
-fn close_level_returning(lua: &mut Lua, level: usize) -> LuaResult<()> {
-    close_level(lua, level)
+/// Closes upvalues and to-be-closed variables at or above `level` for a CLOSE or RETURN
+/// of frame `fi`, calling `__close` handlers without recursion: false when a Lua handler
+/// was pushed (the instruction repeats when it returns, see `finish_op`). Calls are placed
+/// at `slot`, above values that must survive (the return values).
+fn close_level_stackless(lua: &mut Lua, fi: usize, level: usize, slot: Option<usize>) -> LuaResult<bool> {
+    lua.th().close_upvals(level);
+    loop {
+        let th = lua.th();
+        let Some(&s) = th.tbc.last() else { return Ok(true) };
+        if s < level {
+            return Ok(true);
+        }
+        th.tbc.pop();
+        let v = th.get(s);
+        let mm = lua.metamethod(&v, TagMethod::Close);
+        if mm.is_nil() {
+            continue;
+        }
+        if push_tm_call(lua, fi, slot, &[mm, v, Value::Nil])?.is_none() {
+            return Ok(false);
+        }
+    }
 }
 
 /// Calls `__close(v, err)` for pending to-be-closed variables at or above `level`, last
 /// first. These calls recurse (`call_nested`). With `unwinding`, errors in handlers
 /// replace the error object and closing goes on.
 pub(crate) fn close_tbc(lua: &mut Lua, level: usize, err: Value, unwinding: bool) -> LuaResult<()> {
+    close_tbc_final(lua, level, err, unwinding).map(|_| ())
+}
+
+/// As `close_tbc`; returns the error object after all handlers ran (a handler that fails
+/// while unwinding replaces it).
+pub(crate) fn close_tbc_final(lua: &mut Lua, level: usize, err: Value, unwinding: bool) -> LuaResult<Value> {
     let mut err = err;
     loop {
         let th = lua.th();
-        let Some(&slot) = th.tbc.last() else { return Ok(()) };
+        let Some(&slot) = th.tbc.last() else { return Ok(err) };
         if slot < level {
-            return Ok(());
+            return Ok(err);
         }
         th.tbc.pop();
         let v = th.get(slot);

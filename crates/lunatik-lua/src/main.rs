@@ -207,6 +207,14 @@ fn main() -> ExitCode {
         report(b"cannot open libraries: not enough memory");
         return ExitCode::from(1);
     }
+    lua.set_warnings(opts.warnings);
+    let path = std::env::var("LUA_PATH_5_5")
+        .or_else(|_| std::env::var("LUA_PATH"))
+        .map(|p| p.replace(";;", ";./?.lua;./?/init.lua;"))
+        .unwrap_or_else(|_| "/usr/local/share/lua/5.5/?.lua;/usr/local/share/lua/5.5/?/init.lua;./?.lua;./?/init.lua".into());
+    if lua.set_package_path(path.as_bytes()).is_err() {
+        return ExitCode::from(1);
+    }
     if opts.version {
         println!("{VERSION}");
     }
