@@ -30,7 +30,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The verbs.
+/// The verbs. Variants carry no doc comment on purpose: clap would show it instead of the
+/// verb's `Args` doc, which is where each verb's help text lives.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Load(cmd::load::Args),

@@ -6,7 +6,9 @@
 /// Whether a suite passed, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// Every rule held.
     Pass,
+    /// The first rule broken, as a short reason for the KTAP line.
     Fail(String),
 }
 
