@@ -79,7 +79,7 @@ impl Lua {
 
     /// Prepares a call of the value at `func`: a Lua function gets a frame (true: the
     /// caller must run `execute`), a native function runs at once (false).
-    pub(crate) fn precall(&mut self, mut func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
+    pub(crate) fn precall(&mut self, func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
         let mut chain = 0;
         loop {
             let th = self.th();

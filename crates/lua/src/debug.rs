@@ -25,7 +25,7 @@ pub enum Operand {
 }
 
 /// The frame `level` levels below the top (0: top).
-fn frame_at(lua: &Lua, level: usize) -> Option<Frame> {
+pub(crate) fn frame_at(lua: &Lua, level: usize) -> Option<Frame> {
     let frames = &lua.th().frames;
     frames.len().checked_sub(level + 1).and_then(|i| frames.get(i)).copied()
 }
@@ -98,7 +98,7 @@ fn global_func_name(lua: &Lua, f: &Value) -> Option<Vec<u8>> {
 }
 
 /// The kind and name of the function called by the instruction before `f.pc`.
-fn call_site_name(f: &Frame) -> Option<(&'static str, Vec<u8>)> {
+pub(crate) fn call_site_name(f: &Frame) -> Option<(&'static str, Vec<u8>)> {
     let cl = f.closure?;
     let p = &cl.proto;
     let pc = f.pc.checked_sub(1)?;
@@ -316,8 +316,9 @@ pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
 /// Error for arithmetic or bitwise operands that are not numbers.
 pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: Operand, oy: Operand) -> Error {
     if op.is_bitwise() {
-        let xn = crate::arith::to_number(x);
-        let yn = crate::arith::to_number(y);
+        let is_num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+        let xn = is_num(x).then_some(());
+        let yn = is_num(y).then_some(());
         if xn.is_some() && yn.is_some() {
             // The operand that is a float without integer value (`luaG_tointerror`).
             let o = if crate::arith::to_integer(x).is_none() { ox } else { oy };
@@ -333,7 +334,7 @@ pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: 
         let (bad, o) = if xn.is_none() { (x, ox) } else { (y, oy) };
         return typed_error(lua, bad, "perform bitwise operation on", o);
     }
-    let (bad, o) = if crate::arith::to_number(x).is_none() { (x, ox) } else { (y, oy) };
+    let (bad, o) = if !matches!(x, Value::Int(_) | Value::Float(_)) { (x, ox) } else { (y, oy) };
     typed_error(lua, bad, "perform arithmetic on", o)
 }
 

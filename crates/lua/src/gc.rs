@@ -179,7 +179,8 @@ pub struct Heap {
     pub(crate) phase: Cell<Phase>,
     /// Sweep cursor: the link to continue sweeping from.
     sweep_cursor: Cell<Option<NonNull<Cell<Option<NonNull<GcHeader>>>>>>,
-    sweep_fin_done: Cell<bool>,
+    /// Which list the sweep is on: 0 all objects, 1 `finobj`, 2 `tobefnz`, 3 done.
+    sweep_list: Cell<u8>,
     /// Collector parameters (percent values, like `collectgarbage("param")`).
     pub(crate) pause: Cell<u32>,
     pub(crate) step_mul: Cell<u32>,
@@ -226,7 +227,7 @@ impl Heap {
             debt: Cell::new(64 * 1024),
             phase: Cell::new(Phase::Pause),
             sweep_cursor: Cell::new(None),
-            sweep_fin_done: Cell::new(false),
+            sweep_list: Cell::new(0),
             pause: Cell::new(200),
             step_mul: Cell::new(200),
             step_size: Cell::new(8 * 1024),
@@ -457,12 +458,6 @@ impl Heap {
         self.phase.get() == Phase::Propagate
     }
 
-    /// Makes every object white again after an aborted cycle (used by a full collection).
-    pub(crate) fn reset_gray(&self) {
-        self.gray.set(None);
-        self.gray_again.set(None);
-    }
-
     // ---- sweeping ----
 
     /// Starts a sweep: flips the current white so that the objects that stayed white in
@@ -470,7 +465,7 @@ impl Heap {
     pub(crate) fn begin_sweep(&self) {
         self.current_white.set(self.current_white.get() ^ WHITES);
         self.sweep_cursor.set(Some(NonNull::from(&self.all)));
-        self.sweep_fin_done.set(false);
+        self.sweep_list.set(0);
         self.phase.set(Phase::Sweep);
     }
 
@@ -479,12 +474,15 @@ impl Heap {
     pub(crate) fn sweep_step(&self, mut budget: usize, free: &mut dyn FnMut(NonNull<GcHeader>)) -> bool {
         loop {
             let Some(link) = self.sweep_cursor.get() else {
-                if self.sweep_fin_done.get() {
-                    return true;
+                // `finobj` and `tobefnz` hold no dead objects (unreachable ones with
+                // finalizers were resurrected), but their marks must be reset too.
+                let next = self.sweep_list.get() + 1;
+                self.sweep_list.set(next);
+                match next {
+                    1 => self.sweep_cursor.set(Some(NonNull::from(&self.finobj))),
+                    2 => self.sweep_cursor.set(Some(NonNull::from(&self.tobefnz))),
+                    _ => return true,
                 }
-                // The finobj list only needs its survivors turned white.
-                self.sweep_fin_done.set(true);
-                self.sweep_cursor.set(Some(NonNull::from(&self.finobj)));
                 continue;
             };
             // SAFETY: `link` is either a list head in `self` or the `next` cell of a
@@ -616,10 +614,6 @@ impl Heap {
         // During a sweep it must not be freed by the ongoing sweep: give it current white.
         self.make_white(hr);
         Some(h)
-    }
-
-    pub(crate) fn has_tobefnz(&self) -> bool {
-        self.tobefnz.get().is_some()
     }
 
     /// Moves every object of `finobj` to `tobefnz` (closing the state calls all

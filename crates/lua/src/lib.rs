@@ -47,8 +47,10 @@ pub mod tostr;
 // Libraries.
 pub(crate) mod lib_base;
 pub(crate) mod lib_coroutine;
+pub(crate) mod lib_debug;
 pub mod lib_package;
 pub(crate) mod lib_math;
+pub(crate) mod lib_strarith;
 pub(crate) mod lib_string;
 pub(crate) mod lib_table;
 pub(crate) mod lib_utf8;

@@ -10,7 +10,7 @@ use crate::load::Mode;
 use crate::opcode::TagMethod;
 use crate::state::Lua;
 use crate::tvec::TryVec;
-use crate::value::{Type, Value};
+use crate::value::Value;
 
 /// Registers the basic library in the global table.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
@@ -91,7 +91,7 @@ pub fn plain_to_string(lua: &mut Lua, v: Value) -> LuaResult<Value> {
         other => {
             let tn = lua.type_name_of(&other);
             let mut b = Buf::default();
-            let _ = write!(b, "{}: 0x{:014x}", Bytes(tn.as_bytes()), other.identity());
+            let _ = write!(b, "{}: 0x{:x}", Bytes(tn.as_bytes()), other.identity());
             if b.failed {
                 return Err(Error::Memory);
             }
@@ -243,7 +243,9 @@ pub(crate) fn traceback_handler(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 }
 
 fn xpcall(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    cx.check_any(2)?;
+    if !cx.arg(2).is_function() {
+        return Err(cx.type_error(2, "function"));
+    }
     // Stack: f, handler, args... -> call f(args...) with the handler remembered.
     let handler_slot = cx.arg_slot(2);
     let n = cx.nargs();
@@ -692,9 +694,4 @@ pub(crate) fn emit_warning(lua: &mut Lua, parts: &[&[u8]]) {
         }
     }
     lua.host.warn(&msg);
-}
-
-/// Checks `Type` for a value (used by other libraries).
-pub(crate) fn is_type(v: &Value, t: Type) -> bool {
-    v.type_of() == t
 }

@@ -38,6 +38,8 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
         (b"tointeger", tointeger),
         (b"type", type_),
         (b"ult", ult),
+        (b"deg", deg),
+        (b"rad", rad),
     ];
     for (name, f) in funcs {
         lua.set_field(t, name, Value::NativeFn(*f))?;
@@ -132,6 +134,16 @@ fn float1(cx: &mut Ctx<'_>, f: fn(f64) -> f64) -> LuaResult<Ret> {
 /// `math.sqrt (x)`
 fn sqrt(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     float1(cx, libm::sqrt)
+}
+
+/// `math.deg (x)`: radians to degrees.
+fn deg(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    float1(cx, |x| x * (180.0 / core::f64::consts::PI))
+}
+
+/// `math.rad (x)`: degrees to radians.
+fn rad(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    float1(cx, |x| x * (core::f64::consts::PI / 180.0))
 }
 
 /// `math.exp (x)`

@@ -196,9 +196,9 @@ fn insert(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn remove(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let (t, size) = check_len(cx, 1, TAB_R | TAB_W)?;
     let mut pos = cx.opt_int(2, size)?;
-    // A given `pos` must be in [1, size + 1].
+    // A given `pos` must be in [1, size + 1]. PUC blames argument 1 here.
     if pos != size && (pos as u64).wrapping_sub(1) > size as u64 {
-        return Err(cx.arg_error(2, format_args!("position out of bounds")));
+        return Err(cx.arg_error(1, format_args!("position out of bounds")));
     }
     let result = get_i(cx.lua, t, pos)?;
     cx.push(result)?;
@@ -265,6 +265,7 @@ fn concat(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     while i < last {
         add_field(cx, &mut out, t, i)?;
         out.try_extend_from_slice(sep)?;
+        crate::lib_string::check_room(cx.lua, out.len())?;
         i += 1;
     }
     if i == last {

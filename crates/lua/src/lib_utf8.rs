@@ -173,7 +173,7 @@ fn len(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if !(1 <= posi && posi - 1 <= len) {
         return Err(cx.arg_error(2, format_args!("initial position out of bounds")));
     }
-    if posj - 1 >= len {
+    if posj > len {
         return Err(cx.arg_error(3, format_args!("final position out of bounds")));
     }
     let (mut at, last) = (posi - 1, posj - 1);

@@ -59,7 +59,7 @@ pub struct Config {
     pub fuel_slice: i64,
     /// Native stack the engine may use below its entry point (recursion guard).
     pub stack_budget: usize,
-    /// Allow binary chunks in `load`.
+    /// Allow binary chunks in `load` (reserved: binary chunks are not supported yet).
     pub allow_binary: bool,
 }
 
@@ -93,11 +93,13 @@ pub struct Lua {
     pub(crate) guard: StackGuard,
     /// Nested `execute` levels (native code calling back into Lua).
     pub(crate) nested: u32,
-    pub(crate) allow_binary: bool,
     pub(crate) warn_on: bool,
-    pub(crate) warn_buf: Vec<u8>,
     /// True while finalizers run (no nested finalizer runs).
     pub(crate) in_finalizer: bool,
+    /// `debug.sethook` state.
+    pub(crate) hooks: crate::lib_debug::Hooks,
+    /// True when the VM must take its slow per-instruction path (budget or hooks).
+    pub(crate) trap: bool,
     /// Random state for `math.random` (xoshiro256**).
     pub(crate) rng: [u64; 4],
 }
@@ -151,10 +153,10 @@ impl Lua {
             stack_budget: config.stack_budget,
             guard: StackGuard::unlimited(),
             nested: 0,
-            allow_binary: config.allow_binary,
             warn_on: false,
-            warn_buf: Vec::new(),
             in_finalizer: false,
+            hooks: crate::lib_debug::Hooks::default(),
+            trap: config.fuel_slice > 0,
             rng: [0; 4],
         })?;
         lua.rng = crate::rng::seed_state(seed64, 0);
@@ -169,7 +171,9 @@ impl Lua {
         crate::lib_base::open(&mut lua)?;
         crate::lib_coroutine::open(&mut lua)?;
         crate::lib_package::open(&mut lua)?;
+        crate::lib_debug::open(&mut lua)?;
         crate::lib_string::open(&mut lua)?;
+        crate::lib_strarith::open(&mut lua)?;
         crate::lib_table::open(&mut lua)?;
         crate::lib_math::open(&mut lua)?;
         crate::lib_utf8::open(&mut lua)?;
@@ -341,6 +345,12 @@ impl Lua {
     pub fn set_fuel_slice(&mut self, slice: i64) {
         self.fuel_slice = slice;
         self.fuel = slice;
+        self.update_trap();
+    }
+
+    /// Recomputes whether the VM needs its per-instruction slow path.
+    pub(crate) fn update_trap(&mut self) {
+        self.trap = self.fuel_slice > 0 || self.hooks.func.is_some();
     }
 
     /// Turns `warn` output on or off (`warn("@on")`).
@@ -391,7 +401,6 @@ pub(crate) struct Names {
     pub pairs: Gc<LStr>,
     pub metatable: Gc<LStr>,
     pub n: Gc<LStr>,
-    pub env: Gc<LStr>,
 }
 
 impl Names {
@@ -407,7 +416,6 @@ impl Names {
             pairs: make(b"__pairs")?,
             metatable: make(b"__metatable")?,
             n: make(b"n")?,
-            env: make(b"_ENV")?,
         })
     }
 }

@@ -419,7 +419,7 @@ impl Table {
         // nums[b]: number of integer keys k with 2^(b-1) < k <= 2^b.
         let mut nums = [0usize; MAX_ABITS as usize + 1];
         let mut total_int = 0usize;
-        let mut count_int = |k: i64, nums: &mut [usize; MAX_ABITS as usize + 1]| {
+        let count_int = |k: i64, nums: &mut [usize; MAX_ABITS as usize + 1]| {
             if k >= 1 && (k as u64) <= MAX_ASIZE as u64 {
                 let b = ceil_log2(k as u64) as usize;
                 if let Some(slot) = nums.get_mut(b) {

@@ -43,8 +43,6 @@ pub mod flags {
     pub const TAIL: u8 = 1 << 3;
     /// The native frame is a coroutine-resume waiting for the coroutine.
     pub const RESUMING: u8 = 1 << 4;
-    /// The frame is a `__close` or finalizer call made while unwinding (no yields).
-    pub const HOOK: u8 = 1 << 5;
 }
 
 /// One activation record.

@@ -26,7 +26,7 @@ use crate::gc::Gc;
 use crate::opcode::{ins, Op, TagMethod, FIELDS_PER_FLUSH, MAXARG_C};
 use crate::state::{FuelAction, Lua};
 use crate::table::Table;
-use crate::thread::{flags, Frame};
+use crate::thread::flags;
 use crate::value::Value;
 
 /// Longest `__index`/`__newindex` chain (`MAXTAGLOOP`).
@@ -44,7 +44,7 @@ macro_rules! cond_jump {
         }
     };
 }
-use cond_jump;
+
 
 /// Where an index operation leads.
 pub(crate) enum Lookup {
@@ -120,13 +120,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             // SAFETY: `pc` stays inside the code (module docs).
             let i = unsafe { *code.get_unchecked(pc) };
             pc += 1;
-            if lua.fuel_slice > 0 {
-                lua.fuel -= 1;
-                if lua.fuel <= 0 {
-                    save_pc!();
-                    out_of_fuel(lua)?;
-                    refresh_base!();
-                }
+            if lua.trap {
+                save_pc!();
+                trap(lua, pc - 1)?;
+                refresh_base!();
             }
             let a = ins::a(i);
             // SAFETY: `load` verified every opcode byte is a valid `Op`.
@@ -846,6 +843,22 @@ fn int_operand(v: &Value) -> Option<i64> {
     }
 }
 
+/// The per-instruction slow path: instruction budget and debug hooks.
+#[cold]
+#[inline(never)]
+fn trap(lua: &mut Lua, pc: usize) -> LuaResult<()> {
+    if lua.fuel_slice > 0 {
+        lua.fuel -= 1;
+        if lua.fuel <= 0 {
+            out_of_fuel(lua)?;
+        }
+    }
+    if lua.hooks.func.is_some() {
+        crate::lib_debug::run_hooks(lua, pc)?;
+    }
+    Ok(())
+}
+
 #[cold]
 fn out_of_fuel(lua: &mut Lua) -> LuaResult<()> {
     lua.fuel = lua.fuel_slice;
@@ -1111,11 +1124,14 @@ pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
 
 fn arith_slow(lua: &mut Lua, fi: usize, tm: TagMethod, x: Value, y: Value, ox: Operand, oy: Operand) -> LuaResult<Option<Value>> {
     let op = ArithOp::from_tag_method(tm).unwrap_or(ArithOp::Add);
-    match arith::arith(op, &x, &y) {
-        Ok(v) => return Ok(Some(v)),
-        Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to divide by zero"))),
-        Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%0'"))),
-        Err(_) => {}
+    // Strings are not converted here: the string metatable's metamethods do that.
+    if !matches!(x, Value::Str(_)) && !matches!(y, Value::Str(_)) {
+        match arith::arith(op, &x, &y) {
+            Ok(v) => return Ok(Some(v)),
+            Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to divide by zero"))),
+            Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%0'"))),
+            Err(_) => {}
+        }
     }
     let mut mm = lua.metamethod(&x, tm);
     if mm.is_nil() {
@@ -1525,8 +1541,4 @@ pub(crate) fn close_tbc_final(lua: &mut Lua, level: usize, err: Value, unwinding
     }
 }
 
-/// Makes the frame list describe the pending Lua frame (used by the debug library).
-pub(crate) fn current_frame(lua: &Lua) -> Option<Frame> {
-    lua.th().frames.last().copied()
-}
 

@@ -1,7 +1,7 @@
 //! The `io` library on std (host only): standard streams and files as userdata.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 
 use lua::api::{Bytes, Ctx, NativeFn, Ret};
 use lua::gc::Gc;

@@ -41,6 +41,7 @@ pub(super) fn format(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             i += 1;
             continue;
         }
+        super::check_room(cx.lua, out.len())?;
         arg += 1;
         if arg > top {
             return Err(cx.arg_error(arg, format_args!("no value")));

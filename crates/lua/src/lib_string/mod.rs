@@ -77,6 +77,21 @@ pub(crate) fn charge_fuel(lua: &mut Lua, units: i64) -> LuaResult<()> {
     Ok(())
 }
 
+/// Fails with a memory error if a buffer of `len` bytes would not fit in the runtime's
+/// memory limit. Result buffers are plain vectors, outside the heap's accounting until
+/// the result is interned; checking them against the limit as they grow keeps a script
+/// from using far more than its limit transiently.
+///
+/// # Errors
+/// `Error::Memory` when `len` more bytes would pass the limit.
+pub(crate) fn check_room(lua: &Lua, len: usize) -> LuaResult<()> {
+    let limit = lua.heap.limit();
+    if limit != 0 && lua.heap.bytes().saturating_add(len) > limit {
+        return Err(Error::Memory);
+    }
+    Ok(())
+}
+
 /// A start position (`posrelatI`): negative counts from the end, and anything before
 /// the start clips to 1.
 pub(crate) fn start_pos(pos: i64, len: usize) -> usize {
@@ -130,8 +145,10 @@ fn sub(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn byte(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let s = cx.check_str(1)?;
     let l = s.len();
-    let pi = start_pos(cx.opt_int(2, 1)?, l);
-    let pose = end_pos(cx.opt_int(3, pi as i64)?, l);
+    let raw_pi = cx.opt_int(2, 1)?;
+    // `j` defaults to `i` as given, before `i` is adjusted: `byte(s, 0)` is empty.
+    let pose = end_pos(cx.opt_int(3, raw_pi)?, l);
+    let pi = start_pos(raw_pi, l);
     if pi > pose {
         return Ok(Ret::Values(0));
     }
@@ -201,6 +218,7 @@ fn rep(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return ret_bytes(cx, b"");
     }
     let total = n * s.len() + (n - 1) * sep.len();
+    check_room(cx.lua, total)?;
     let mut out = try_with_capacity(total)?;
     for i in 0..n {
         if i > 0 {
@@ -372,6 +390,9 @@ fn add_s(lua: &mut Lua, out: &mut Vec<u8>, m: &Matcher<'_>, repl: &[u8], s: usiz
         match code {
             Some(b'%') => out.try_push(b'%')?,
             Some(b'0') => out.try_extend_from_slice(m.src.get(s..e).unwrap_or(&[]))?,
+            Some(d) if d.is_ascii_digit() && usize::from(d - b'1') >= m.level.max(1) => {
+                return Err(lua.error_at_level(1, format_args!("invalid capture index %{} in replacement string", d - b'0')));
+            }
             Some(d) if d.is_ascii_digit() => match m.get_capture(lua, usize::from(d - b'1'), s, e)? {
                 CapValue::Bytes(b) => out.try_extend_from_slice(b)?,
                 CapValue::Position(p) => crate::numfmt::fmt_int(out, p)?,
@@ -439,6 +460,7 @@ fn gsub(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             Some(e) if Some(e) != last => {
                 n += 1;
                 add_value(cx, &mut out, &m, repl, at, e)?;
+                check_room(cx.lua, out.len())?;
                 at = e;
                 last = Some(e);
             }

@@ -203,10 +203,13 @@ fn pack_bytes(out: &mut Vec<u8>, le: &[u8], little: bool) -> LuaResult<()> {
 pub(super) fn pack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let fs = cx.check_str(1)?;
     let mut f = Format::new(fs.as_bytes());
+    // PUC pushes a nil mark above the arguments, so the first missing one reads "got nil".
+    cx.push(Value::Nil)?;
     let mut out = Vec::new();
     let mut arg = 1;
     while !f.is_done() {
         let item = f.item(cx, out.len())?;
+        super::check_room(cx.lua, out.len().saturating_add(item.pad).saturating_add(item.size))?;
         out.try_resize(out.len() + item.pad, PAD)?;
         arg += 1;
         let size = item.size;
