@@ -478,10 +478,10 @@ impl Lua {
         // SAFETY: the running thread is alive.
         let cot = unsafe { co.get_mut() };
         if co == self.main || cot.resumer.is_none() {
-            return Err(self.error_at_level(1, format_args!("attempt to yield from outside a coroutine")));
+            return Err(self.rt_error(format_args!("attempt to yield from outside a coroutine")));
         }
         if cot.non_yieldable > 0 {
-            return Err(self.error_at_level(1, format_args!("attempt to yield across a C-call boundary")));
+            return Err(self.rt_error(format_args!("attempt to yield across a C-call boundary")));
         }
         if let Some(f) = cot.frames.last_mut() {
             f.k = k;

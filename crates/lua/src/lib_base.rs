@@ -136,10 +136,13 @@ fn assert(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if v.truthy() {
         return Ok(Ret::Values(cx.nargs()));
     }
-    if cx.nargs() >= 2 {
-        return Err(Error::Lua(cx.arg(2)));
+    // As `luaB_assert`: the message (default "assertion failed!") is raised like
+    // `error(msg)`, so a string gets the caller's position.
+    let msg = if cx.nargs() >= 2 { cx.arg(2) } else { cx.lua.str_value(b"assertion failed!")? };
+    if let Value::Str(s) = msg {
+        let text = crate::tvec::try_copy_of(s.as_bytes())?;
+        return Err(cx.lua.error_at_level(1, format_args!("{}", Bytes(&text))));
     }
-    let msg = cx.lua.str_value(b"assertion failed!")?;
     Err(Error::Lua(msg))
 }
 
@@ -300,7 +303,7 @@ fn rawlen(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n = match cx.arg(1) {
         Value::Table(t) => t.length() as i64,
         Value::Str(s) => s.len() as i64,
-        _ => return Err(cx.arg_error(1, format_args!("table or string expected"))),
+        _ => return Err(cx.type_error(1, "table or string")),
     };
     cx.ret1(Value::Int(n))
 }
@@ -371,9 +374,7 @@ fn pairs(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         None => Value::Nil,
     };
     if mm.is_nil() {
-        if !matches!(v, Value::Table(_)) {
-            return Err(cx.type_error(1, "table"));
-        }
+        // Like PUC, no type check here: `next` complains when the loop calls it.
         cx.push(Value::NativeFn(next))?;
         cx.push(v)?;
         cx.push(Value::Nil)?;

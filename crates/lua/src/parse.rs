@@ -298,13 +298,14 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[inline(never)]
     fn error_limit(&mut self, level: usize, limit: usize, what: &[u8]) -> Error {
         let line = self.fs_at(level).map_or(0, |fs| fs.f.line_defined);
+        // `too many <what> (limit is <n>) in <where>`, as lparser.c's `errorlimit`.
         let msg = (|| {
-            let m = if line == 0 {
-                Msg::new().s(b"main function")?
+            let m = Msg::new().s(b"too many ")?.s(what)?.s(b" (limit is ")?.n(limit as i64)?.s(b") in ")?;
+            if line == 0 {
+                m.s(b"main function")
             } else {
-                Msg::new().s(b"function at line ")?.n(line as i64)?
-            };
-            m.s(b" has more than ")?.n(limit as i64)?.s(b" ")?.s(what)
+                m.s(b"function at line ")?.n(line as i64)
+            }
         })();
         match msg {
             Ok(m) => self.lex.report(&m.0, Some(self.lex.token)),

@@ -545,12 +545,12 @@ fn limits_are_reported() {
     }
     assert_eq!(
         error_of(&many_locals, "=t"),
-        "t:1: main function has more than 200 local variables near ','"
+        "t:1: too many local variables (limit is 200) in main function near ','"
     );
     let nested = format!("local function f()\n{many_locals}\nend");
     assert_eq!(
         error_of(&nested, "=t"),
-        "t:2: function at line 1 has more than 200 local variables near ','"
+        "t:2: too many local variables (limit is 200) in function at line 1 near ','"
     );
     // 300 upvalues: locals spread over two enclosing functions.
     let mut src = String::new();
@@ -569,7 +569,7 @@ fn limits_are_reported() {
     src.push_str("end end end");
     assert_eq!(
         error_of(&src, "=t"),
-        "t:560: function at line 303 has more than 255 upvalues near 'x'"
+        "t:560: too many upvalues (limit is 255) in function at line 303 near 'x'"
     );
     let mut wide = String::from("f(");
     for i in 0..260 {
