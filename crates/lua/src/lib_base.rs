@@ -476,7 +476,17 @@ fn load(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let env = if cx.nargs() >= 4 { Some(cx.arg(4)) } else { None };
     let source: Vec<u8> = match chunk {
         Value::Str(s) => crate::tvec::try_copy_of(s.as_bytes())?,
-        f if f.is_function() => read_chunk_function(cx, f)?,
+        // As `lua_load` runs the reader in protected mode, its errors are returned.
+        f if f.is_function() => match read_chunk_function(cx, f) {
+            Ok(src) => src,
+            Err(e) if e.is_catchable() => {
+                let msg = error_value(cx.lua, e);
+                cx.push(Value::Nil)?;
+                cx.push(msg)?;
+                return Ok(Ret::Values(2));
+            }
+            Err(e) => return Err(e),
+        },
         _ => return Err(cx.type_error(1, "string")),
     };
     let name: Vec<u8> = match cx.opt_str(2)? {

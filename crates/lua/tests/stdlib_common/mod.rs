@@ -112,10 +112,7 @@ pub fn check_sources(rows: &[SrcRow]) {
     let mut failures = Vec::new();
     for (name, src, want) in rows {
         let got = eval(&mut lua, src);
-        // Called from the host, a function is named as `pushglobalfuncname` finds it
-        // in `package.loaded` (e.g. 'math.sqrt'), as PUC Lua does.
-        let named = |e: &str| e.replace("to '?'", &format!("to '{path}'"));
-        let want = want.map(str::to_owned).map_err(named);
+        let want = want.map(str::to_owned).map_err(str::to_owned);
         if got != want {
             failures.push(format!("{name}: {src}\n   got  {got:?}\n   want {want:?}"));
         }
