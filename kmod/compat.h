@@ -39,4 +39,23 @@ static inline unsigned long lk_compat_irq_stack_bottom(unsigned long sp)
 }
 #endif
 
+/* 6.4 removed the owner argument of class_create(). */
+#include <linux/device.h>
+#include <linux/module.h>
+static inline struct class *lk_compat_class_create(const char *name)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return class_create(name);
+#else
+	return class_create(THIS_MODULE, name);
+#endif
+}
+
+/* 6.2 made the device argument of struct class's devnode() const. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define LK_COMPAT_DEVNODE_CONST const
+#else
+#define LK_COMPAT_DEVNODE_CONST
+#endif
+
 #endif /* LK_COMPAT_H */

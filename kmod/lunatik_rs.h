@@ -62,6 +62,45 @@ unsigned long lk_copy_from_user(void *dst, const void __user *src,
 unsigned long lk_copy_to_user(void __user *dst, const void *src,
 			      unsigned long len);
 
+/* shim_runtime.c: scheduling and context queries for runtimes. */
+void lk_cond_resched(void);
+bool lk_fatal_signal_pending(void);
+bool lk_irqs_disabled(void);
+bool lk_in_hardirq(void);
+void *lk_current_task(void);
+unsigned long lk_param_memory_limit(void);
+unsigned long lk_param_fuel_slice(void);
+void lk_work_schedule(void);
+void lk_work_flush(void);
+
+/* shim_file.c: reading script files through the VFS. */
+struct file;
+int lk_file_open(const char *path, struct file **out);
+ssize_t lk_file_read(struct file *file, void *buf, size_t len, loff_t *pos);
+void lk_file_close(struct file *file);
+
+/* shim_linux.c: the linux module. */
+s64 lk_time_ns(void);
+u64 lk_random_u64(void);
+long lk_schedule_ms(long ms, bool forever);
+int lk_ifindex(const char *name);
+unsigned int lk_numcpus(void);
+
+/* shim_thread.c: kernel threads. */
+struct task_struct;
+int lk_thread_run(void *cookie, const char *name, struct task_struct **out);
+int lk_thread_stop(struct task_struct *task);
+bool lk_thread_should_stop(void);
+bool lk_is_kthread(void);
+
+/* shim_device.c: character devices of the device module. */
+struct lk_device;
+int lk_device_class_create(void);
+void lk_device_class_destroy(void);
+int lk_device_create(const char *name, unsigned int mode, struct lk_device **out,
+		     unsigned int *devt);
+void lk_device_destroy(struct lk_device *dev);
+
 /* Rust entry points (crates/kernel). */
 int lunatik_rs_init(void **module);
 void lunatik_rs_exit(void *module);
@@ -72,5 +111,19 @@ ssize_t lunatik_rs_read(void *control, void *file, char __user *buf,
 			size_t len);
 ssize_t lunatik_rs_write(void *control, void *file, const char __user *buf,
 			 size_t len);
+void lunatik_rs_deferred_work(void);
+int lunatik_rs_thread(void *cookie);
+int lunatik_rs_device_open(unsigned int devt, void **file);
+void lunatik_rs_device_release(void *file);
+ssize_t lunatik_rs_device_read(void *file, char __user *buf, size_t len,
+			       loff_t *pos);
+ssize_t lunatik_rs_device_write(void *file, const char __user *buf,
+				size_t len, loff_t *pos);
+int lunatik_rs_stack_report(char *buf, size_t len);
+int lunatik_rs_capi_create(const char *script, size_t len, int context,
+			   void **out);
+int lunatik_rs_capi_call(void *runtime, const char *func, size_t len,
+			 const void *args, size_t nargs, long long *result);
+void lunatik_rs_capi_stop(void *runtime);
 
 #endif /* LUNATIK_RS_H */

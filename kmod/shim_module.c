@@ -25,6 +25,18 @@ module_param_cb(live_allocations, &lk_live_allocations_ops, NULL, 0444);
 MODULE_PARM_DESC(live_allocations,
 		 "Allocations made by the Rust side and not yet freed");
 
+static int lk_stack_left_get(char *buffer, const struct kernel_param *kp)
+{
+	return lunatik_rs_stack_report(buffer, PAGE_SIZE);
+}
+
+static const struct kernel_param_ops lk_stack_left_ops = {
+	.get = lk_stack_left_get,
+};
+module_param_cb(stack_left, &lk_stack_left_ops, NULL, 0444);
+MODULE_PARM_DESC(stack_left,
+		 "Fewest bytes of stack seen left at each kind of runtime entry");
+
 static int __init lk_init(void)
 {
 	return lunatik_rs_init(&lk_module);

@@ -1,7 +1,8 @@
 # Kernel module: crates/kernel (Rust staticlib) + kmod/ (C shim), built against the headers
 # in KDIR. Included by the top-level Makefile.
 #
-#   make kmod [KDIR=...]   build lunatik.ko into build/kmod/<kernel release>/
+#   make kmod [KDIR=...]   build lunatik.ko into build/kmod/<kernel release>/, and the C API
+#                          test module (tests/kmod) into build/kmod/<kernel release>/tests/
 #   make kernel-check      build only the engine (crates/lua) for the kernel target
 #   make kernel-rs         build only the Rust object, lunatik_rs.o_shipped (kernel-independent)
 
@@ -19,7 +20,10 @@ KERNEL_RS_LIB := $(KERNEL_TARGET_DIR)/$(KERNEL_TARGET)/release/liblunatik_rs.a
 KERNEL_RS_OBJ := $(CURDIR)/build/kernel-rs/lunatik_rs.o_shipped
 # The only global symbols the Rust object keeps: the entry points C calls.
 KERNEL_RS_EXPORTS := lunatik_rs_init lunatik_rs_exit lunatik_rs_live_allocations \
-	lunatik_rs_open lunatik_rs_release lunatik_rs_read lunatik_rs_write
+	lunatik_rs_open lunatik_rs_release lunatik_rs_read lunatik_rs_write \
+	lunatik_rs_deferred_work lunatik_rs_thread lunatik_rs_stack_report \
+	lunatik_rs_device_open lunatik_rs_device_release lunatik_rs_device_read \
+	lunatik_rs_device_write lunatik_rs_capi_create lunatik_rs_capi_call lunatik_rs_capi_stop
 
 # Mitigations the Debian kernels are built with (objtool rejects Rust code without the first
 # three), and alloc without its infallible APIs, so that out-of-memory is always an error.
@@ -63,7 +67,7 @@ kmod: SHELL := /bin/bash
 kmod: kernel-rs
 	@test -f "$(KDIR)/Makefile" || { echo "kmod: no kernel headers in KDIR=$(KDIR)" >&2; exit 1; }
 	@mkdir -p $(KMOD_BUILD)
-	@for f in $(CURDIR)/kmod/*; do ln -sf $$f $(KMOD_BUILD)/; done
+	@for f in $(CURDIR)/kmod/* $(CURDIR)/include/lunatik.h; do ln -sf $$f $(KMOD_BUILD)/; done
 	@cmp -s $(KERNEL_RS_OBJ) $(KMOD_BUILD)/lunatik_rs.o_shipped || \
 	  cp $(KERNEL_RS_OBJ) $(KMOD_BUILD)/lunatik_rs.o_shipped
 	@set -o pipefail; nice $(MAKE) --no-print-directory -C $(KDIR) M=$(KMOD_BUILD) modules 2>&1 | \
@@ -74,6 +78,12 @@ kmod: kernel-rs
 	  echo "kmod: SSE/AVX instructions in $(LUNATIK_KO)" >&2; exit 1; fi
 	@if readelf -rW $(LUNATIK_KO) | grep -q GOTPCREL; then \
 	  echo "kmod: GOTPCREL relocations in $(LUNATIK_KO)" >&2; exit 1; fi
+	@mkdir -p $(KMOD_BUILD)/tests
+	@for f in $(CURDIR)/tests/kmod/* $(CURDIR)/include/lunatik.h; do ln -sf $$f $(KMOD_BUILD)/tests/; done
+	@set -o pipefail; nice $(MAKE) --no-print-directory -C $(KDIR) M=$(KMOD_BUILD)/tests \
+	  KBUILD_EXTRA_SYMBOLS=$(KMOD_BUILD)/Module.symvers modules 2>&1 | tee $(KMOD_BUILD)/tests/build.log
+	@if grep -E 'objtool|WARNING|warning:' $(KMOD_BUILD)/tests/build.log; then \
+	  echo "kmod: warnings in the test module build (above)" >&2; exit 1; fi
 	@echo "kmod: $(LUNATIK_KO)"
 
 # `make all` builds the module when this machine has headers for its kernel, and otherwise

@@ -33,6 +33,12 @@ ln -s busybox "$root/bin/sh"
 cp "$here/init" "$root/init"
 cp "$ko" "$root/lib/modules/lunatik.ko"
 [ -d "$repo/lua" ] && cp -r "$repo/lua" "$root/lib/modules/lua"
+# Examples run from /lib/modules/lua/examples (as `make install` puts them); test modules
+# built next to lunatik.ko (build/kmod/<release>/tests/*.ko) go next to it in the guest.
+[ -d "$repo/examples" ] && mkdir -p "$root/lib/modules/lua" && cp -r "$repo/examples" "$root/lib/modules/lua/"
+for test_ko in "$(dirname "$ko")"/tests/*.ko; do
+    [ -f "$test_ko" ] && cp "$test_ko" "$root/lib/modules/"
+done
 for run in "$suites"/*/run; do
     [ -f "$run" ] || continue
     cp -r "$(dirname "$run")" "$root/tests/"

@@ -1,31 +1,53 @@
 //! `/dev/lunatik`, the control device (mode 0600).
 //!
-//! Protocol: each write(2) is one request (the bytes of a Lua chunk); the read(2)s that follow
-//! return its reply, then end of file. The first reply byte is `+` for success or `-` for an
-//! error; the payload follows. A new write replaces a reply not yet read. Each open file has
-//! its own reply; requests from all files are evaluated one at a time.
+//! Protocol: each write(2) is one request, a Lua chunk; the read(2)s that follow return its
+//! reply, then end of file. The chunk runs in the control runtime (a process runtime named
+//! `control` whose state persists between requests; requests from all files run one at a
+//! time under its mutex). It is first compiled as `return <chunk>`, so that an expression
+//! gives its values, and if that does not compile, as is. The reply is `+` followed by the
+//! results converted as `tostring` does and separated by tabs, or `-` followed by the error
+//! message and a traceback. A new write replaces a reply not yet read; each open file has
+//! its own reply. A killed writer aborts a running chunk at its next instruction slice.
 
 use core::ffi::c_void;
-use core::fmt::Write;
 use core::ptr;
 
 use rust_alloc::boxed::Box;
 use rust_alloc::vec::Vec;
 
-use crate::alloc::{try_box, try_vec_from_slice};
+use lua::tvec::TryVec;
+use lua::{Lua, Mode, Value};
+
+use crate::alloc::try_box;
 use crate::error::{Error, Result};
 use crate::ffi;
-use crate::print::StackBuf;
+use crate::refcount::Ref;
+use crate::runtime::{Context, Runtime};
+use crate::stack::Entry;
 use crate::sync::Mutex;
 use crate::user::{self, UserPtr};
 
 /// The largest request one write(2) may carry.
 const MAX_REQUEST_BYTES: usize = 1 << 20;
 
+/// Registry key of the function that formats results.
+const FORMAT_KEY: &[u8] = b"lunatik.control.format";
+
+/// Joins its arguments converted by `tostring` with tabs (runs in the control state, so
+/// that `__tostring` metamethods are honoured).
+const FORMAT_SOURCE: &[u8] = b"local tostring, select = tostring, select
+return function(...)
+  local text = ''
+  for i = 1, select('#', ...) do
+    if i > 1 then text = text .. '\t' end
+    text = text .. tostring((select(i, ...)))
+  end
+  return text
+end";
+
 /// State shared by every open file of the device.
 pub(crate) struct Control {
-    /// Held while a request is evaluated: requests run one at a time.
-    evaluation: Mutex<()>,
+    runtime: Ref<Runtime>,
 }
 
 /// The reply of an open file's last request.
@@ -41,14 +63,26 @@ pub(crate) struct OpenFile {
 }
 
 impl Control {
-    /// Creates the shared state. Process context.
+    /// Creates the control runtime. Process context.
     ///
     /// # Errors
     /// `ENOMEM`.
     pub(crate) fn new() -> Result<Self> {
-        Ok(Control {
-            evaluation: Mutex::new(())?,
-        })
+        let runtime = Runtime::new(b"control", Context::Process)?;
+        let installed = runtime.run(Entry::Syscall, |lua| -> lua::LuaResult<()> {
+            let chunk = lua.load(FORMAT_SOURCE, b"=control", Mode::Text, None)?;
+            let format = lua.call(chunk, &[])?;
+            let f = format.first().copied().unwrap_or(Value::Nil);
+            let registry = lua.registry();
+            lua.set_field(registry, FORMAT_KEY, f)
+        });
+        match installed {
+            Ok(Ok(())) => Ok(Control { runtime }),
+            _ => {
+                let _ = runtime.stop();
+                Err(Error::ENOMEM)
+            }
+        }
     }
 
     /// State for a new open file.
@@ -68,15 +102,19 @@ impl Control {
     ///
     /// # Errors
     /// `EFBIG` for a request over [`MAX_REQUEST_BYTES`], `EFAULT` for an unreadable buffer,
-    /// `EINTR` if a signal came while waiting for another request to finish, `ENOMEM`. A failing chunk is not an error here: its reply starts with `-`.
+    /// `EINTR` if a signal came while waiting for another request to finish, `ENOMEM`. A
+    /// failing chunk is not an error here: its reply starts with `-`.
     pub(crate) fn write(&self, file: &OpenFile, src: UserPtr, len: usize) -> Result<usize> {
         if len > MAX_REQUEST_BYTES {
             return Err(Error::EFBIG);
         }
         let request = user::read_all(src, len)?;
-        let reply = {
-            let _evaluation = self.evaluation.lock_interruptible()?;
-            evaluate(&request)?
+        let reply = match self
+            .runtime
+            .run(Entry::Syscall, |lua| evaluate(lua, &request))
+        {
+            Ok(reply) => reply?,
+            Err(e) => return Err(e.errno()),
         };
         let mut slot = file.reply.lock();
         slot.bytes = reply;
@@ -100,14 +138,49 @@ impl Control {
     }
 }
 
-/// Evaluates one request and returns its reply.
-///
-/// PLACEHOLDER (issue 4): until the engine has an embedding API, the reply is `+` followed by
-/// the request's length in decimal. This becomes: evaluate the chunk in the control runtime.
-fn evaluate(request: &[u8]) -> Result<Vec<u8>> {
-    let mut reply = StackBuf::<24>::new();
-    let _ = write!(reply, "+{}", request.len());
-    try_vec_from_slice(reply.as_bytes())
+impl Drop for Control {
+    fn drop(&mut self) {
+        let _ = self.runtime.stop();
+    }
+}
+
+/// A reply: `status` then `payload`.
+fn reply(status: u8, payload: &[u8]) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(payload.len() + 1)?;
+    bytes.try_push(status)?;
+    bytes.try_extend_from_slice(payload)?;
+    Ok(bytes)
+}
+
+/// Evaluates one request in the control state and returns its reply.
+fn evaluate(lua: &mut Lua, request: &[u8]) -> Result<Vec<u8>> {
+    let mut as_expression = Vec::new();
+    as_expression.try_reserve_exact(request.len() + 7)?;
+    as_expression.try_extend_from_slice(b"return ")?;
+    as_expression.try_extend_from_slice(request)?;
+    let chunk = match lua.load(&as_expression, b"=control", Mode::Text, None) {
+        Ok(f) => f,
+        Err(lua::Error::Memory) => return reply(b'-', b"not enough memory"),
+        Err(_) => match lua.load(request, b"=control", Mode::Text, None) {
+            Ok(f) => f,
+            Err(e) => return reply(b'-', &lua.error_message(&e)),
+        },
+    };
+    drop(as_expression);
+    let results = match lua.call_traceback(chunk, &[]) {
+        Ok(results) => results,
+        Err(message) => return reply(b'-', &message),
+    };
+    let registry = lua.registry();
+    let format = lua.get_field(registry, FORMAT_KEY).unwrap_or(Value::Nil);
+    match lua.call(format, &results) {
+        Ok(text) => match text.first() {
+            Some(Value::Str(s)) => reply(b'+', s.as_bytes()),
+            _ => reply(b'+', b""),
+        },
+        Err(e) => reply(b'-', &lua.error_message(&e)),
+    }
 }
 
 /// The device's registration; dropping it removes `/dev/lunatik`.

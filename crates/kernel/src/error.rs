@@ -43,7 +43,7 @@ errnos! {
     ENOTSOCK = 88, EDESTADDRREQ = 89, EMSGSIZE = 90, EPROTOTYPE = 91, ENOPROTOOPT = 92,
     EPROTONOSUPPORT = 93, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98,
     EADDRNOTAVAIL = 99, ENETDOWN = 100, ENETUNREACH = 101, ENETRESET = 102,
-    ECONNABORTED = 103, ECONNRESET = 104, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107,
+    ECONNABORTED = 103, ECONNRESET = 104, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107, ESHUTDOWN = 108,
     ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTDOWN = 112, EHOSTUNREACH = 113, EALREADY = 114,
     EINPROGRESS = 115, ECANCELED = 125, EOWNERDEAD = 130, ERESTARTSYS = 512,
 }
@@ -67,10 +67,22 @@ impl Error {
 
     /// The errno's name (`"ENOMEM"`), or `None` for one missing from the table.
     pub fn name(self) -> Option<&'static str> {
-        NAMES
-            .iter()
-            .find(|(value, _)| *value == -self.0)
-            .map(|(_, name)| *name)
+        name_of(-self.0)
+    }
+}
+
+/// The name of errno `value` (positive, as `errno` holds it), if the table has it.
+pub fn name_of(value: c_int) -> Option<&'static str> {
+    NAMES
+        .iter()
+        .find(|(known, _)| *known == value)
+        .map(|(_, name)| *name)
+}
+
+impl Error {
+    /// The name shown to scripts: the table's, or `"unknown"`.
+    pub fn lua_name(self) -> &'static str {
+        self.name().unwrap_or("unknown")
     }
 }
 
@@ -85,6 +97,12 @@ pub fn to_result(ret: c_int) -> Result {
 
 impl From<rust_alloc::collections::TryReserveError> for Error {
     fn from(_: rust_alloc::collections::TryReserveError) -> Error {
+        Error::ENOMEM
+    }
+}
+
+impl From<lua::tvec::AllocError> for Error {
+    fn from(_: lua::tvec::AllocError) -> Error {
         Error::ENOMEM
     }
 }

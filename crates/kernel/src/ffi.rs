@@ -4,7 +4,7 @@
 //! kernel struct's layout. Every function is a thin call into the kernel; the safety
 //! contracts are on the wrappers that use them.
 
-use core::ffi::{c_char, c_int, c_ulong, c_void};
+use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 use core::marker::{PhantomData, PhantomPinned};
 
 /// Declares a zero-sized marker for a C object that is `!Send`, `!Sync` and `!Unpin`.
@@ -26,6 +26,19 @@ opaque!(
 opaque!(
     /// A kernel `spinlock_t`.
     SpinLock
+);
+
+opaque!(
+    /// A kernel `struct file`.
+    File
+);
+opaque!(
+    /// A kernel `struct task_struct`.
+    Task
+);
+opaque!(
+    /// `struct lk_device` of `shim_device.c`: a character device and its node.
+    Device
 );
 
 /// `enum lk_log_level` in `lunatik_rs.h`.
@@ -69,4 +82,53 @@ extern "C" {
     pub(crate) fn lk_control_deregister();
     pub(crate) fn lk_copy_from_user(dst: *mut c_void, src: *const c_void, len: c_ulong) -> c_ulong;
     pub(crate) fn lk_copy_to_user(dst: *mut c_void, src: *const c_void, len: c_ulong) -> c_ulong;
+
+    // shim_runtime.c
+    pub(crate) fn lk_cond_resched();
+    pub(crate) fn lk_fatal_signal_pending() -> bool;
+    pub(crate) fn lk_irqs_disabled() -> bool;
+    pub(crate) fn lk_in_hardirq() -> bool;
+    pub(crate) fn lk_current_task() -> *mut c_void;
+    pub(crate) fn lk_param_memory_limit() -> c_ulong;
+    pub(crate) fn lk_param_fuel_slice() -> c_ulong;
+    pub(crate) fn lk_work_schedule();
+    pub(crate) fn lk_work_flush();
+
+    // shim_file.c
+    pub(crate) fn lk_file_open(path: *const c_char, out: *mut *mut File) -> c_int;
+    pub(crate) fn lk_file_read(
+        file: *mut File,
+        buf: *mut c_void,
+        len: usize,
+        pos: *mut i64,
+    ) -> isize;
+    pub(crate) fn lk_file_close(file: *mut File);
+
+    // shim_linux.c
+    pub(crate) fn lk_time_ns() -> i64;
+    pub(crate) fn lk_random_u64() -> u64;
+    pub(crate) fn lk_schedule_ms(ms: c_long, forever: bool) -> c_long;
+    pub(crate) fn lk_ifindex(name: *const c_char) -> c_int;
+    pub(crate) fn lk_numcpus() -> c_uint;
+
+    // shim_thread.c
+    pub(crate) fn lk_thread_run(
+        cookie: *mut c_void,
+        name: *const c_char,
+        out: *mut *mut Task,
+    ) -> c_int;
+    pub(crate) fn lk_thread_stop(task: *mut Task) -> c_int;
+    pub(crate) fn lk_thread_should_stop() -> bool;
+    pub(crate) fn lk_is_kthread() -> bool;
+
+    // shim_device.c
+    pub(crate) fn lk_device_class_create() -> c_int;
+    pub(crate) fn lk_device_class_destroy();
+    pub(crate) fn lk_device_create(
+        name: *const c_char,
+        mode: c_uint,
+        out: *mut *mut Device,
+        devt: *mut c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_device_destroy(dev: *mut Device);
 }

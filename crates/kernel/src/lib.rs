@@ -11,13 +11,26 @@ extern crate alloc as rust_alloc;
 pub mod print;
 
 pub mod alloc;
+mod capi;
+mod class;
+mod context;
 mod control;
+mod defer;
+mod device;
 pub mod error;
 mod ffi;
+mod file;
+mod linux;
+mod lunatik;
 mod module;
 mod panic;
+pub mod refcount;
+mod require;
+mod runtime;
+mod shared;
 pub mod stack;
 pub mod sync;
+mod thread;
 mod user;
 
 pub use error::{Error, Result};

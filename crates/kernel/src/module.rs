@@ -18,6 +18,11 @@ struct Module {
 }
 
 fn load() -> Result<Box<Module>> {
+    crate::defer::init()?;
+    crate::runtime::init()?;
+    crate::thread::init()?;
+    crate::shared::init()?;
+    crate::device::init()?;
     let control = try_box(Control::new()?)?;
     // SAFETY: `control` is boxed, so it does not move, and `Module` drops the registration
     // before the box.
@@ -28,6 +33,21 @@ fn load() -> Result<Box<Module>> {
     })
 }
 
+/// Stops what scripts left running and frees the module-wide state, in dependency order:
+/// threads before the runtimes they hold, runtimes (and their devices) before the shared
+/// environment, deferred drops before the lists they use.
+fn unload() {
+    crate::thread::stop_all();
+    crate::runtime::stop_all();
+    crate::shared::exit();
+    crate::thread::stop_all();
+    crate::runtime::stop_all();
+    crate::defer::exit();
+    crate::device::exit();
+    crate::thread::exit();
+    crate::runtime::exit();
+}
+
 /// Module init: loads the module state into `*module`; returns 0 or a negative errno.
 ///
 /// # Safety
@@ -35,19 +55,19 @@ fn load() -> Result<Box<Module>> {
 #[no_mangle]
 pub unsafe extern "C" fn lunatik_rs_init(module: *mut *mut c_void) -> i32 {
     match load() {
+        Err(err) => {
+            unload();
+            pr_err!("load failed: {}", err);
+            err.to_errno()
+        }
         Ok(state) => {
             // SAFETY: `module` is writable by the contract; `lunatik_rs_exit` takes it back.
             unsafe { *module = Box::into_raw(state).cast() };
             pr_info!(
-                "loaded: /dev/lunatik ready, engine with {} opcodes, {} bytes of stack left",
-                lua::opcode::OP_NAMES.len(),
+                "loaded: /dev/lunatik ready, {} bytes of stack left",
                 stack::left().unwrap_or(0)
             );
             0
-        }
-        Err(err) => {
-            pr_err!("load failed: {}", err);
-            err.to_errno()
         }
     }
 }
@@ -61,6 +81,7 @@ pub unsafe extern "C" fn lunatik_rs_init(module: *mut *mut c_void) -> i32 {
 pub unsafe extern "C" fn lunatik_rs_exit(module: *mut c_void) {
     // SAFETY: `module` is the box `lunatik_rs_init` leaked, freed exactly once.
     drop(unsafe { Box::from_raw(module.cast::<Module>()) });
+    unload();
     match live_allocations() {
         0 => pr_info!("unload: 0 live allocations"),
         leaked => pr_warn!("unload: {} live allocations", leaked),

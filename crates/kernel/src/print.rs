@@ -66,3 +66,18 @@ macro_rules! pr_warn {
 macro_rules! pr_info {
     ($($arg:tt)*) => { $crate::print::printk($crate::ffi::LOG_INFO, format_args!($($arg)*)) };
 }
+
+/// Shows script bytes in a message: valid UTF-8 as is, other bytes as `\xNN`.
+pub(crate) struct Bytes<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Display for Bytes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            for byte in chunk.invalid() {
+                write!(f, "\\x{:02x}", byte)?;
+            }
+        }
+        Ok(())
+    }
+}

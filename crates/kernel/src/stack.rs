@@ -7,7 +7,11 @@
 //! - [`CALLEE_RESERVE`] bytes above the real bottom of the stack we run on, when the shim can
 //!   tell it (the task stack always; the IRQ stack on 6.12, not on 6.1).
 
+use core::fmt::Write;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::ffi;
+use crate::print::StackBuf;
 
 /// Stack kept free below the floor for the kernel functions the engine calls (kmalloc,
 /// printk and snprintf use under 2 KiB on both kernels), plus slack.
@@ -18,8 +22,12 @@ pub const CALLEE_RESERVE: usize = 3 * 1024;
 pub enum Entry {
     /// Our own kthread or workqueue item.
     OwnThread,
-    /// A read(2)/write(2) on our own device.
+    /// A write(2) on `/dev/lunatik`.
     Syscall,
+    /// A file operation on a device made by the `device` module.
+    Device,
+    /// A runtime entered from another runtime (`runtime:resume`, a script body).
+    Nested,
     /// A hook in other kernel code, in process context.
     ProcessHook,
     /// Softirq (netfilter in the receive path, timers).
@@ -33,7 +41,8 @@ impl Entry {
     pub const fn budget(self) -> usize {
         match self {
             Entry::OwnThread => 12 * 1024,
-            Entry::Syscall => 10 * 1024,
+            Entry::Syscall | Entry::Device => 10 * 1024,
+            Entry::Nested => 8 * 1024,
             Entry::ProcessHook => 8 * 1024,
             Entry::Softirq => 6 * 1024,
             Entry::Hardirq => 1536,
@@ -66,4 +75,82 @@ pub fn left() -> Option<usize> {
     // SAFETY: as in `floor`.
     let bottom = unsafe { ffi::lk_stack_bottom() } as usize;
     (bottom != 0).then(|| stack_pointer().saturating_sub(bottom))
+}
+
+/// Fewest bytes of stack seen left at each entry kind (`usize::MAX`: never entered).
+static MIN_LEFT: [AtomicUsize; 7] = [
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+    AtomicUsize::new(usize::MAX),
+];
+
+impl Entry {
+    const ALL: [Entry; 7] = [
+        Entry::OwnThread,
+        Entry::Syscall,
+        Entry::Device,
+        Entry::Nested,
+        Entry::ProcessHook,
+        Entry::Softirq,
+        Entry::Hardirq,
+    ];
+
+    fn index(self) -> usize {
+        match self {
+            Entry::OwnThread => 0,
+            Entry::Syscall => 1,
+            Entry::ProcessHook => 2,
+            Entry::Softirq => 3,
+            Entry::Hardirq => 4,
+            Entry::Device => 5,
+            Entry::Nested => 6,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Entry::OwnThread => "thread",
+            Entry::Syscall => "control",
+            Entry::Device => "device",
+            Entry::Nested => "nested",
+            Entry::ProcessHook => "hook",
+            Entry::Softirq => "softirq",
+            Entry::Hardirq => "hardirq",
+        }
+    }
+}
+
+/// Records the stack left at an entry of kind `entry`, for [`lunatik_rs_stack_report`].
+pub fn record(entry: Entry) {
+    if let (Some(left), Some(slot)) = (left(), MIN_LEFT.get(entry.index())) {
+        slot.fetch_min(left, Ordering::Relaxed);
+    }
+}
+
+/// Writes `kind=bytes` pairs (fewest bytes left seen at each entry kind) into `buf`
+/// (`/sys/module/lunatik/parameters/stack_left`); returns the length written.
+///
+/// # Safety
+/// `buf` is writable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn lunatik_rs_stack_report(buf: *mut u8, len: usize) -> i32 {
+    let mut text = StackBuf::<160>::new();
+    for entry in Entry::ALL {
+        let left = MIN_LEFT
+            .get(entry.index())
+            .map_or(usize::MAX, |m| m.load(Ordering::Relaxed));
+        if left != usize::MAX {
+            let _ = write!(text, "{}={} ", entry.name(), left);
+        }
+    }
+    let _ = text.write_str("\n");
+    let bytes = text.as_bytes();
+    let n = bytes.len().min(len);
+    // SAFETY: `buf` is writable for `len` bytes by the contract and `n <= len`.
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, n) };
+    n as i32
 }

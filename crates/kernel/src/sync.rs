@@ -60,6 +60,11 @@ impl<T> Mutex<T> {
         })
     }
 
+    /// The data, without locking: `&mut self` proves no one else can reach it.
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data.get_mut()
+    }
+
     /// Waits for the mutex (uninterruptibly) and returns a guard to the data.
     pub fn lock(&self) -> MutexGuard<'_, T> {
         // SAFETY: `raw` is a live mutex by the type invariant; `MutexGuard::drop` unlocks it
@@ -180,6 +185,11 @@ macro_rules! spin_lock_type {
             /// `ENOMEM` if the lock cannot be allocated.
             pub fn new(data: T) -> Result<Self> {
                 Ok($lock { raw: RawSpinLock::new()?, data: UnsafeCell::new(data) })
+            }
+
+            /// The data, without locking: `&mut self` proves no one else can reach it.
+            pub fn get_mut(&mut self) -> &mut T {
+                self.data.get_mut()
             }
 
             /// Spins for the lock and returns a guard to the data. Allocations made while

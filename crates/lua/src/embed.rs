@@ -79,7 +79,13 @@ impl Lua {
     pub fn enter<T>(&mut self, body: impl FnOnce(&mut Lua) -> LuaResult<T>) -> LuaResult<T> {
         let outer = self.nested == 0;
         if outer {
-            self.guard = StackGuard::with_budget(self.stack_budget);
+            // The budget below this entry, or the host's floor if that is higher (the
+            // kernel knows the real bounds of the stack it runs on).
+            let budget = StackGuard::with_budget(self.stack_budget);
+            self.guard = match self.host_floor {
+                Some(floor) => budget.max_floor(floor),
+                None => budget,
+            };
         }
         body(self)
     }
@@ -110,9 +116,22 @@ impl Lua {
         th.top = top;
     }
 
-    /// Sets the native stack guard explicitly (the kernel computes the real floor).
+    /// Sets the native stack guard explicitly (the kernel computes the real floor). It
+    /// also stays in force for later entries through `enter`, combined with the
+    /// budget (the higher floor wins), until `clear_stack_floor`.
     pub fn set_stack_guard(&mut self, guard: StackGuard) {
         self.guard = guard;
+        self.host_floor = Some(guard.floor());
+    }
+
+    /// Forgets a floor set with `set_stack_guard`.
+    pub fn clear_stack_floor(&mut self) {
+        self.host_floor = None;
+    }
+
+    /// Changes the native stack budget used at each entry.
+    pub fn set_stack_budget(&mut self, budget: usize) {
+        self.stack_budget = budget;
     }
 
     /// Runs a full garbage collection and pending finalizers.

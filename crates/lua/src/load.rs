@@ -78,12 +78,9 @@ impl Lua {
         Ok(Value::LuaFn(cl))
     }
 
-    fn load_error(&mut self, chunkname: &[u8], msg: &str) -> Error {
-        let mut id = Vec::new();
-        if crate::chunkid::push_chunk_id(&mut id, chunkname).is_err() {
-            return Error::Memory;
-        }
-        match self.format_value(format_args!("{}: {}", crate::api::Bytes(&id), msg)) {
+    /// A load error (`checkmode` in ldo.c raises these without a position).
+    fn load_error(&mut self, _chunkname: &[u8], msg: &str) -> Error {
+        match self.str_value(msg.as_bytes()) {
             Ok(v) => Error::Lua(v),
             Err(e) => e,
         }

@@ -43,6 +43,16 @@ impl StackGuard {
         stack_pointer() > self.floor
     }
 
+    /// The floor address.
+    pub fn floor(&self) -> usize {
+        self.floor
+    }
+
+    /// This guard, raised to `floor` if that is higher.
+    pub fn max_floor(self, floor: usize) -> Self {
+        Self { floor: self.floor.max(floor) }
+    }
+
     /// Bytes left above the floor.
     pub fn left(&self) -> usize {
         stack_pointer().saturating_sub(self.floor)

@@ -91,6 +91,8 @@ pub struct Lua {
     pub(crate) fuel_slice: i64,
     pub(crate) stack_budget: usize,
     pub(crate) guard: StackGuard,
+    /// A floor the host set with `set_stack_guard`, kept for later entries.
+    pub(crate) host_floor: Option<usize>,
     /// Nested `execute` levels (native code calling back into Lua).
     pub(crate) nested: u32,
     pub(crate) warn_on: bool,
@@ -152,6 +154,7 @@ impl Lua {
             fuel_slice: config.fuel_slice,
             stack_budget: config.stack_budget,
             guard: StackGuard::unlimited(),
+            host_floor: None,
             nested: 0,
             warn_on: false,
             in_finalizer: false,

@@ -1,0 +1,237 @@
+//! The `thread` module: kernel threads that run a runtime's callback.
+//!
+//! ```lua
+//! local thread = require("thread")
+//! local t = thread.run(runtime, "name") -- kthread calling runtime's callback, under its lock
+//! thread.shouldstop()                   -- in that callback: true once asked to stop
+//! t:stop()                              -- kthread_stop: waits for the callback to return
+//! ```
+//! The thread holds the runtime's lock while the callback runs; a loop in the callback
+//! should check `thread.shouldstop()` (a runtime being stopped also makes it true) and sleep
+//! with `linux.schedule(ms)`. A loop that does neither is aborted at its next slice once
+//! asked to stop.
+
+use core::ffi::{c_char, c_void};
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, Ordering};
+
+use rust_alloc::boxed::Box;
+use rust_alloc::vec::Vec;
+
+use lua::tvec::TryVec;
+
+use lua::{Ctx, Lua, LuaResult, Ret, Value};
+
+use crate::alloc::try_box;
+use crate::class::{self, Class};
+use crate::context;
+use crate::error::{to_result, Error, Result};
+use crate::ffi;
+use crate::lunatik::{is_sleepable, may_sleep_error, RUNTIME};
+use crate::print::Bytes;
+use crate::refcount::Ref;
+use crate::runtime::{self, Runtime};
+use crate::stack::Entry;
+use crate::sync::SpinLockIrq;
+
+/// A kernel thread started by `thread.run`.
+pub(crate) struct KThread {
+    /// The task (with a reference held), null once stopped.
+    task: AtomicPtr<ffi::Task>,
+}
+
+impl KThread {
+    /// Stops the thread and waits for it. Process context.
+    fn stop(&self) {
+        let task = self.task.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !task.is_null() {
+            // SAFETY: `task` came from `lk_thread_run`, whose task reference this gives
+            // back; the swap makes this the only stop.
+            unsafe { ffi::lk_thread_stop(task) };
+        }
+    }
+}
+
+impl Drop for KThread {
+    fn drop(&mut self) {
+        list_remove(self);
+        let task = self.task.swap(ptr::null_mut(), Ordering::AcqRel);
+        crate::defer::drop_where_sleepable(TaskStopper(task));
+    }
+}
+
+/// Stops a task when dropped; the stop waits, so this is dropped in process context.
+struct TaskStopper(*mut ffi::Task);
+
+impl Drop for TaskStopper {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the pointer came from `lk_thread_run` and was taken out of its
+            // `KThread`, so this is the only stop.
+            unsafe { ffi::lk_thread_stop(self.0) };
+        }
+    }
+}
+
+/// The class of thread objects.
+pub(crate) static THREAD: Class = Class {
+    name: "thread",
+    methods: &[(b"stop", stop)],
+    metamethods: &[],
+};
+
+/// Opens the `thread` module.
+pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
+    let m = lua.new_table()?;
+    lua.set_field(m, b"run", Value::NativeFn(run))?;
+    lua.set_field(m, b"shouldstop", Value::NativeFn(shouldstop))?;
+    Ok(Value::Table(m))
+}
+
+/// `thread.run(runtime [, name])`: starts a kernel thread named `name` (default: the
+/// runtime's name) that calls the runtime's callback once.
+fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
+    let name = match cx.opt_str(2)? {
+        Some(s) => lua::tvec::try_copy_of(s.as_bytes())?,
+        None => lua::tvec::try_copy_of(rt.info().name())?,
+    };
+    if !is_sleepable(cx) {
+        return Err(may_sleep_error(cx, "run"));
+    }
+    if rt.is_stopped() {
+        return Err(cx.arg_error(1, format_args!("runtime is stopped")));
+    }
+    let c_name =
+        crate::file::c_string(&name).map_err(|_| cx.arg_error(2, format_args!("invalid name")))?;
+    let thread = Ref::try_new(KThread {
+        task: AtomicPtr::new(ptr::null_mut()),
+    })
+    .map_err(|_| lua::Error::Memory)?;
+    let object = class::new_object(cx.lua, &THREAD, thread.clone())?;
+    cx.push(object)?;
+    let cookie = Ref::into_raw(rt).cast_mut().cast::<c_void>();
+    let mut task: *mut ffi::Task = ptr::null_mut();
+    // SAFETY: `cookie` is a `Ref<Runtime>` that `lunatik_rs_thread` takes back (or we do,
+    // below, if the thread was not created); `c_name` is NUL-terminated.
+    let ret = unsafe { ffi::lk_thread_run(cookie, c_name.as_ptr().cast::<c_char>(), &mut task) };
+    if let Err(err) = to_result(ret) {
+        // SAFETY: the thread was not created, so the reference is still ours.
+        drop(unsafe { Ref::from_raw(cookie.cast::<Runtime>()) });
+        return Err(crate::linux::raise(cx, err));
+    }
+    thread.task.store(task, Ordering::Release);
+    if list_add(&thread).is_err() {
+        thread.stop();
+        return Err(lua::Error::Memory);
+    }
+    Ok(Ret::Values(1))
+}
+
+/// `thread.shouldstop()`: true in a kernel thread asked to stop, or whose runtime is being
+/// stopped.
+fn shouldstop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let stopping =
+        context::kthread_should_stop() || runtime::of(cx.lua).is_some_and(|rt| rt.is_stopping());
+    cx.ret1(Value::Bool(stopping))
+}
+
+/// `thread:stop()`: stops the thread and waits for it.
+fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let thread = class::check::<Ref<KThread>>(cx, 1, &THREAD)?;
+    if !is_sleepable(cx) {
+        return Err(may_sleep_error(cx, "stop"));
+    }
+    thread.stop();
+    Ok(Ret::Values(0))
+}
+
+/// Body of a thread from `thread.run`: calls the runtime's callback once; C then waits
+/// for `kthread_stop`.
+///
+/// # Safety
+/// `cookie` is a `Ref<Runtime>` from `Ref::into_raw`, given to this thread alone.
+#[no_mangle]
+pub unsafe extern "C" fn lunatik_rs_thread(cookie: *mut c_void) -> i32 {
+    // SAFETY: by the contract this thread owns the reference.
+    let rt = unsafe { Ref::from_raw(cookie.cast::<Runtime>().cast_const()) };
+    let outcome = rt.run(Entry::OwnThread, |lua| {
+        let callback = Runtime::callback(lua);
+        lua.call_traceback(callback, &[]).map(drop)
+    });
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(message)) => pr_err!("{}: {}", Bytes(rt.info().name()), Bytes(&message)),
+        Err(e) => pr_err!("{}: {}", Bytes(rt.info().name()), e.message()),
+    }
+    drop(rt);
+    0
+}
+
+/// Live threads, so that module exit can stop them before their runtimes.
+type List = SpinLockIrq<Vec<usize>>;
+
+static LIST: AtomicPtr<List> = AtomicPtr::new(ptr::null_mut());
+
+fn list() -> Option<&'static List> {
+    let list = LIST.load(Ordering::Acquire);
+    // SAFETY: the list lives from `init` to `exit`; threads exist only in between.
+    (!list.is_null()).then(|| unsafe { &*list })
+}
+
+fn list_add(thread: &Ref<KThread>) -> Result {
+    let list = list().ok_or(Error::ENODEV)?;
+    list.lock().try_push(Ref::as_ptr(thread) as usize)?;
+    Ok(())
+}
+
+fn list_remove(thread: &KThread) {
+    let Some(list) = list() else { return };
+    let me = ptr::from_ref(thread) as usize;
+    let mut list = list.lock();
+    if let Some(i) = list.iter().position(|&p| p == me) {
+        list.swap_remove(i);
+    }
+}
+
+/// Creates the thread list. Module load.
+///
+/// # Errors
+/// `ENOMEM`.
+pub(crate) fn init() -> Result {
+    let list = try_box(SpinLockIrq::new(Vec::new())?)?;
+    LIST.store(Box::into_raw(list), Ordering::Release);
+    Ok(())
+}
+
+/// Stops every thread (module exit, before the runtimes they run are stopped).
+pub(crate) fn stop_all() {
+    let Some(list) = list() else { return };
+    loop {
+        let next = {
+            let list = list.lock();
+            list.iter().find_map(|&p| {
+                let raw = p as *const KThread;
+                // SAFETY: a listed thread is not freed before it leaves the list, under
+                // this lock; a stopped one is skipped without taking a reference.
+                if unsafe { &*raw }.task.load(Ordering::Acquire).is_null() {
+                    return None;
+                }
+                // SAFETY: as above.
+                unsafe { Ref::upgrade_raw(raw) }
+            })
+        };
+        let Some(thread) = next else { return };
+        thread.stop();
+        drop(thread);
+    }
+}
+
+/// Frees the thread list. Module exit.
+pub(crate) fn exit() {
+    let list = LIST.swap(ptr::null_mut(), Ordering::AcqRel);
+    if !list.is_null() {
+        // SAFETY: from `Box::into_raw` in `init`, taken back once.
+        drop(unsafe { Box::from_raw(list) });
+    }
+}

@@ -1,0 +1,2 @@
+local linux = require("linux")
+return function(ms) return linux.schedule(ms) end
