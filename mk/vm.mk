@@ -4,24 +4,40 @@
 #   make vm-test [KERNEL=6.12|6.1] [SUITES=dir]   one kernel (default 6.12, tests/kernel)
 #   make vm-test-6.12 / vm-test-6.1               what `make test` runs
 #   make vm-check-log-test                        tests of the log judge (check-log.sh)
+#   make cli-static                               the static `lunatik` command for the guest
 
 KERNEL ?= 6.12
 SUITES ?= tests/kernel
-# Extra files for the guest's root (e.g. a static `lunatik` CLI in <dir>/bin/); empty: none.
+# Extra files copied into the guest's root; empty: none.
 VM_EXTRA ?=
 
-.PHONY: vm-test vm-test-6.12 vm-test-6.1 vm-check-log-test
+.PHONY: vm-test vm-test-6.12 vm-test-6.1 vm-check-log-test cli-static
+
+# The guest has no libc, so the `lunatik` command it runs is linked statically against glibc
+# (libc.a comes with libc6-dev, which build-essential pulls in: no extra target to install).
+# --target keeps RUSTFLAGS off build scripts and proc macros, which cannot be static; the
+# target directory for it is separate from the host build's, so neither rebuilds the other.
+CLI_STATIC_TARGET := x86_64-unknown-linux-gnu
+CLI_STATIC_BUILT := $(or $(CARGO_TARGET_DIR),target)/$(CLI_STATIC_TARGET)/release/lunatik
+CLI_STATIC := build/cli/lunatik
+
+cli-static: deps
+	RUSTFLAGS="-C target-feature=+crt-static" nice $(CARGO) build --release -p lunatik-cli \
+	  --bin lunatik --target $(CLI_STATIC_TARGET)
+	@mkdir -p $(dir $(CLI_STATIC))
+	@strip -o $(CLI_STATIC).tmp $(CLI_STATIC_BUILT) && mv $(CLI_STATIC).tmp $(CLI_STATIC)
+	@echo "cli-static: $(CLI_STATIC), $$(stat -c %s $(CLI_STATIC)) bytes"
 
 # The kernel's headers are only known once fetch-kernel.sh has run, so the module is built
 # by a sub-make with its KDIR, in build/kmod/<KVER>/.
 vm-test: SHELL := /bin/bash
-vm-test: deps
+vm-test: deps cli-static
 	@set -e; env=$$(tools/vm/fetch-kernel.sh $(KERNEL)); eval "$$env"; \
 	  start=$$(date +%s); \
 	  $(MAKE) --no-print-directory kmod KDIR="$$KDIR" KMOD_BUILD="$(CURDIR)/build/kmod/$$KVER"; \
 	  echo "vm-test: module for $$KVER built in $$(( $$(date +%s) - start )) s"; \
 	  tools/vm/run.sh --vmlinuz "$$VMLINUZ" --ko "build/kmod/$$KVER/lunatik.ko" \
-	    --suites "$(SUITES)" --out "build/vm/$$KVER" $(if $(VM_EXTRA),--extra "$(VM_EXTRA)")
+	    --suites "$(SUITES)" --out "build/vm/$$KVER" --cli $(CLI_STATIC) $(if $(VM_EXTRA),--extra "$(VM_EXTRA)")
 
 vm-test-6.12:
 	@$(MAKE) --no-print-directory vm-test KERNEL=6.12

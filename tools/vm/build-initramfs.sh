@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# build-initramfs.sh <lunatik.ko> <suites dir> <out.cpio.gz> [extra root dir]
+# build-initramfs.sh [--cli <lunatik>] <lunatik.ko> <suites dir> <out.cpio.gz> [extra root dir]
 #
 # A busybox-static initramfs: /init (this directory's init), /lib/modules/lunatik.ko,
 # /lib/modules/lua/ (the repository's lua/ directory, if any), /tests/<suite>/ (every
-# directory of <suites dir> that holds a `run` script), and the contents of [extra root dir]
-# if given (e.g. a static `lunatik` CLI in bin/).
+# directory of <suites dir> that holds a `run` script), the static `lunatik` command as
+# /sbin/lunatik if --cli names it, and the contents of [extra root dir] if given.
 set -euo pipefail
+cli=""
+if [ "${1:-}" = --cli ]; then cli=$2; shift 2; fi
 ko=$1 suites=$2 out=$3 extra=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -17,9 +19,15 @@ if [ -z "$busybox" ] || readelf -lW "$busybox" | grep -q INTERP; then
     exit 1
 fi
 
+# The command runs in the guest, which has no libc: it must be static too.
+if [ -n "$cli" ] && readelf -lW "$cli" | grep -q INTERP; then
+    echo "build-initramfs: $cli is dynamically linked; the guest has no libc" >&2
+    exit 1
+fi
+
 root=$(mktemp -d "${TMPDIR:-/tmp}/lunatik-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules,tests}
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules,tests}
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$here/init" "$root/init"
@@ -35,6 +43,7 @@ for run in "$suites"/*/run; do
     [ -f "$run" ] || continue
     cp -r "$(dirname "$run")" "$root/tests/"
 done
+[ -n "$cli" ] && cp "$cli" "$root/sbin/lunatik"
 [ -n "$extra" ] && cp -r "$extra"/. "$root/"
 # The kernel opens /dev/console for init before devtmpfs is mounted; without the node (no
 # mknod as non-root) init's output starts only after it mounts devtmpfs.

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # run.sh --vmlinuz <bzImage> --ko <lunatik.ko> [--suites <dir>] [--out <dir>] [--extra <dir>]
+#        [--cli <static lunatik binary>]
 #
-# Boots the kernel under QEMU (TCG: no KVM here) with an initramfs holding lunatik.ko and the
-# KTAP suites, saves the serial console to <out>/serial.log and judges it with check-log.sh.
+# Boots the kernel under QEMU (TCG: no KVM here) with an initramfs holding lunatik.ko, the
+# KTAP suites and, with --cli, the `lunatik` command as /sbin/lunatik; saves the serial
+# console to <out>/serial.log and judges it with check-log.sh.
 # Environment: VM_TIMEOUT (seconds for the whole boot, default 300), VM_SUITE_TIMEOUT (per
 # suite, default 120), VM_SMP (default 2), VM_MEM (default 512M).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko=""
+suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko="" cli=""
 while [ $# -gt 0 ]; do
     case $1 in
     --vmlinuz) vmlinuz=$2 ;;
@@ -15,6 +17,7 @@ while [ $# -gt 0 ]; do
     --suites) suites=$2 ;;
     --out) out=$2 ;;
     --extra) extra=$2 ;;
+    --cli) cli=$2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -24,7 +27,7 @@ done
 
 mkdir -p "$out"
 initrd=$out/initramfs.cpio.gz log=$out/serial.log
-"$here/build-initramfs.sh" "$ko" "$suites" "$initrd" "$extra"
+"$here/build-initramfs.sh" ${cli:+--cli "$cli"} "$ko" "$suites" "$initrd" "$extra"
 
 echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites"
 start=$(date +%s)

@@ -1,1 +1,5 @@
-fn main() {}
+//! `lunatik`: see the crate's README.
+
+fn main() -> std::process::ExitCode {
+    lunatik_cli::main()
+}
