@@ -110,7 +110,8 @@ impl Table {
     #[inline(always)]
     pub fn get_int(&self, i: i64) -> Value {
         if let Some(v) = (i as u64).wrapping_sub(1).try_into().ok().and_then(|k: usize| self.array.get(k)) {
-            return *v;
+            // SAFETY: a reference to an initialised array slot.
+            return unsafe { crate::value::load_value(v) };
         }
         self.get_int_hash(i)
     }

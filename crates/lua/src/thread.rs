@@ -241,7 +241,11 @@ impl Thread {
     /// Value at a stack index (nil past the end).
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Value {
-        self.stack.get(i).copied().unwrap_or(Value::Nil)
+        match self.stack.get(i) {
+            // SAFETY: a reference to a live slot.
+            Some(v) => unsafe { crate::value::load_value(v) },
+            None => Value::Nil,
+        }
     }
 
     /// Stores into a stack index (ignored past the end; callers ensure room first).

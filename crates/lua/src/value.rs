@@ -86,6 +86,26 @@ impl core::fmt::Debug for Value {
     }
 }
 
+/// Loads a value as two separate word loads.
+///
+/// Values are usually written as two words (tag, then payload); a 16-byte vector load of
+/// such a pair right after cannot be served by store forwarding and stalls. The VM reads
+/// registers and stack slots through this.
+///
+/// # Safety
+/// `p` points to an initialised `Value`.
+#[inline(always)]
+pub(crate) unsafe fn load_value(p: *const Value) -> Value {
+    let w = p as *const u64;
+    // SAFETY: `Value` is `repr(C, u64)`: two words, both initialised by the value at `p`, so
+    // the transmute rebuilds that value. Volatile keeps them two separate loads.
+    unsafe {
+        let tag = core::ptr::read_volatile(w);
+        let payload = core::ptr::read_volatile(w.add(1));
+        core::mem::transmute::<[u64; 2], Value>([tag, payload])
+    }
+}
+
 impl Value {
     #[inline(always)]
     pub fn type_of(&self) -> Type {

@@ -74,6 +74,14 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 unsafe { &mut *base.add($r as usize) }
             };
         }
+        // Reads a register as two word loads: values are written as two words (tag, then
+        // payload), and a 16-byte vector load of them would stall store forwarding.
+        macro_rules! get {
+            ($r:expr) => {
+                // SAFETY: register operands are below `max_stack` (module docs).
+                unsafe { crate::value::load_value(base.add($r as usize)) }
+            };
+        }
         macro_rules! konst {
             ($k:expr) => {
                 // SAFETY: constant operands are below the constant count (module docs).
@@ -129,7 +137,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             // SAFETY: `load` verified every opcode byte is a valid `Op`.
             let op: Op = unsafe { core::mem::transmute::<u8, Op>(ins::op(i)) };
             match op {
-                Op::Move => *reg!(a) = *reg!(ins::b(i)),
+                Op::Move => *reg!(a) = get!(ins::b(i)),
                 Op::LoadI => *reg!(a) = Value::Int(ins::sbx(i) as i64),
                 Op::LoadF => *reg!(a) = Value::Float(ins::sbx(i) as f64),
                 Op::LoadK => *reg!(a) = *konst!(ins::bx(i)),
@@ -152,7 +160,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::GetUpval => *reg!(a) = upval(&cl, ins::b(i)).get(),
                 Op::SetUpval => {
-                    let v = *reg!(a);
+                    let v = get!(a);
                     let uv = upval(&cl, ins::b(i));
                     uv.set(v);
                     crate::collect::barrier_upval(lua, uv, &v);
@@ -173,8 +181,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a) = v;
                 }
                 Op::GetTable => {
-                    let t = *reg!(ins::b(i));
-                    let k = *reg!(ins::c(i));
+                    let t = get!(ins::b(i));
+                    let k = get!(ins::c(i));
                     let v = match fast_get(lua, &t, &k) {
                         Some(v) => v,
                         None => match index_chain(lua, &t, &k) {
@@ -188,7 +196,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a) = v;
                 }
                 Op::GetI => {
-                    let t = *reg!(ins::b(i));
+                    let t = get!(ins::b(i));
                     let k = Value::Int(ins::c(i) as i64);
                     let v = match fast_get(lua, &t, &k) {
                         Some(v) => v,
@@ -203,7 +211,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a) = v;
                 }
                 Op::GetField => {
-                    let t = *reg!(ins::b(i));
+                    let t = get!(ins::b(i));
                     let k = *konst!(ins::c(i));
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
@@ -220,7 +228,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::SetTabUp => {
                     let t = upval(&cl, a).get();
                     let k = *konst!(ins::b(i));
-                    let v = if ins::k(i) { *konst!(ins::c(i)) } else { *reg!(ins::c(i)) };
+                    let v = if ins::k(i) { *konst!(ins::c(i)) } else { get!(ins::c(i)) };
                     if !fast_set(lua, &t, &k, v) {
                         let done = protect!(set_slow(lua, fi, t, k, v, Operand::Upval(a)));
                         if !done {
@@ -229,13 +237,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::SetTable | Op::SetI | Op::SetField => {
-                    let t = *reg!(a);
+                    let t = get!(a);
                     let k = match op {
-                        Op::SetTable => *reg!(ins::b(i)),
+                        Op::SetTable => get!(ins::b(i)),
                         Op::SetI => Value::Int(ins::b(i) as i64),
                         _ => *konst!(ins::b(i)),
                     };
-                    let v = if ins::k(i) { *konst!(ins::c(i)) } else { *reg!(ins::c(i)) };
+                    let v = if ins::k(i) { *konst!(ins::c(i)) } else { get!(ins::c(i)) };
                     if !fast_set(lua, &t, &k, v) {
                         let done = protect!(set_slow(lua, fi, t, k, v, Operand::Reg(a)));
                         if !done {
@@ -265,8 +273,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::SelfOp => {
-                    let t = *reg!(ins::b(i));
-                    let k = if ins::k(i) { *konst!(ins::c(i)) } else { *reg!(ins::c(i)) };
+                    let t = get!(ins::b(i));
+                    let k = if ins::k(i) { *konst!(ins::c(i)) } else { get!(ins::c(i)) };
                     *reg!(a + 1) = t;
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
@@ -281,7 +289,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a) = v;
                 }
                 Op::AddI => {
-                    let x = *reg!(ins::b(i));
+                    let x = get!(ins::b(i));
                     let c = ins::sc(i) as i64;
                     match x {
                         Value::Int(n) => {
@@ -296,7 +304,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::AddK | Op::SubK | Op::MulK | Op::ModK | Op::PowK | Op::DivK | Op::IDivK => {
-                    let x = *reg!(ins::b(i));
+                    let x = get!(ins::b(i));
                     let y = *konst!(ins::c(i));
                     if let Some(v) = arith_fast(op_arith(op), &x, &y) {
                         *reg!(a) = v;
@@ -304,7 +312,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::BAndK | Op::BOrK | Op::BXorK => {
-                    let x = *reg!(ins::b(i));
+                    let x = get!(ins::b(i));
                     let y = *konst!(ins::c(i));
                     if let (Some(p), Value::Int(q)) = (int_operand(&x), y) {
                         *reg!(a) = Value::Int(match op {
@@ -328,7 +336,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::Add => {
-                    let (x, y) = (*reg!(ins::b(i)), *reg!(ins::c(i)));
+                    let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let (Value::Int(p), Value::Int(q)) = (x, y) {
                         *reg!(a) = Value::Int(p.wrapping_add(q));
                         pc += 1;
@@ -338,7 +346,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::Sub => {
-                    let (x, y) = (*reg!(ins::b(i)), *reg!(ins::c(i)));
+                    let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let (Value::Int(p), Value::Int(q)) = (x, y) {
                         *reg!(a) = Value::Int(p.wrapping_sub(q));
                         pc += 1;
@@ -348,14 +356,14 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::Mul | Op::Mod | Op::Pow | Op::Div | Op::IDiv => {
-                    let (x, y) = (*reg!(ins::b(i)), *reg!(ins::c(i)));
+                    let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let Some(v) = arith_fast(op_arith(op), &x, &y) {
                         *reg!(a) = v;
                         pc += 1;
                     }
                 }
                 Op::BAnd | Op::BOr | Op::BXor | Op::Shl | Op::Shr => {
-                    let (x, y) = (*reg!(ins::b(i)), *reg!(ins::c(i)));
+                    let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let (Some(p), Some(q)) = (int_operand(&x), int_operand(&y)) {
                         *reg!(a) = Value::Int(match op {
                             Op::BAnd => p & q,
@@ -374,21 +382,21 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let ra = ins::a(prev);
                     let tm = TagMethod::from_u8(ins::c(i) as u8).unwrap_or(TagMethod::Add);
                     let (x, y, ox, oy) = match op {
-                        Op::MmBin => (*reg!(a), *reg!(ins::b(i)), Operand::Reg(a), Operand::Reg(ins::b(i))),
+                        Op::MmBin => (get!(a), get!(ins::b(i)), Operand::Reg(a), Operand::Reg(ins::b(i))),
                         Op::MmBinI => {
                             let imm = Value::Int(ins::sb(i) as i64);
                             if ins::k(i) {
-                                (imm, *reg!(a), Operand::None, Operand::Reg(a))
+                                (imm, get!(a), Operand::None, Operand::Reg(a))
                             } else {
-                                (*reg!(a), imm, Operand::Reg(a), Operand::None)
+                                (get!(a), imm, Operand::Reg(a), Operand::None)
                             }
                         }
                         _ => {
                             let kv = *konst!(ins::b(i));
                             if ins::k(i) {
-                                (kv, *reg!(a), Operand::Const(ins::b(i)), Operand::Reg(a))
+                                (kv, get!(a), Operand::Const(ins::b(i)), Operand::Reg(a))
                             } else {
-                                (*reg!(a), kv, Operand::Reg(a), Operand::Const(ins::b(i)))
+                                (get!(a), kv, Operand::Reg(a), Operand::Const(ins::b(i)))
                             }
                         }
                     };
@@ -396,7 +404,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(ra) = v;
                 }
                 Op::Unm => {
-                    let x = *reg!(ins::b(i));
+                    let x = get!(ins::b(i));
                     let v = match x {
                         Value::Int(n) => Value::Int(n.wrapping_neg()),
                         Value::Float(f) => Value::Float(-f),
@@ -405,7 +413,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a) = v;
                 }
                 Op::BNot => {
-                    let x = *reg!(ins::b(i));
+                    let x = get!(ins::b(i));
                     let v = match x {
                         Value::Int(n) => Value::Int(!n),
                         _ => mm_result!(arith_slow(lua, fi, TagMethod::BNot, x, x, Operand::Reg(ins::b(i)), Operand::Reg(ins::b(i)))),
@@ -414,7 +422,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::Not => *reg!(a) = Value::Bool(reg!(ins::b(i)).is_falsy()),
                 Op::Len => {
-                    let x = *reg!(ins::b(i));
+                    let x = get!(ins::b(i));
                     let v = match x {
                         Value::Str(s) => Value::Int(s.len() as i64),
                         Value::Table(t) if t.metatable().is_none() => Value::Int(t.length() as i64),
@@ -450,7 +458,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::Jmp => pc = (pc as isize + ins::sj(i) as isize) as usize,
                 Op::Eq => {
-                    let (x, y) = (*reg!(a), *reg!(ins::b(i)));
+                    let (x, y) = (get!(a), get!(ins::b(i)));
                     let r = match raw_or_mm_eq(lua, &x, &y) {
                         Some(r) => r,
                         None => {
@@ -466,7 +474,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     cond_jump!(r, i, pc, code);
                 }
                 Op::Lt | Op::Le => {
-                    let (x, y) = (*reg!(a), *reg!(ins::b(i)));
+                    let (x, y) = (get!(a), get!(ins::b(i)));
                     let fast = if op == Op::Lt { arith::num_lt(&x, &y) } else { arith::num_le(&x, &y) };
                     let r = match fast {
                         Some(r) => r,
@@ -487,7 +495,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::EqI => {
                     let imm = ins::sb(i) as i64;
-                    let r = match *reg!(a) {
+                    let r = match get!(a) {
                         Value::Int(n) => n == imm,
                         Value::Float(f) => f == imm as f64,
                         _ => false,
@@ -496,7 +504,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::LtI | Op::LeI | Op::GtI | Op::GeI => {
                     let imm = ins::sb(i) as i64;
-                    let x = *reg!(a);
+                    let x = get!(a);
                     let r = match x {
                         Value::Int(n) => match op {
                             Op::LtI => n < imm,
@@ -532,7 +540,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     cond_jump!(r, i, pc, code);
                 }
                 Op::TestSet => {
-                    let v = *reg!(ins::b(i));
+                    let v = get!(ins::b(i));
                     if v.is_falsy() == ins::k(i) {
                         pc += 1;
                     } else {
@@ -646,13 +654,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                 }
                 Op::ForLoop => {
-                    match *reg!(a + 2) {
+                    match get!(a + 2) {
                         Value::Int(step) => {
                             // R[A+1] holds the remaining iteration count.
-                            if let Value::Int(count) = *reg!(a + 1) {
+                            if let Value::Int(count) = get!(a + 1) {
                                 if count > 0 {
                                     *reg!(a + 1) = Value::Int(count - 1);
-                                    if let Value::Int(idx) = *reg!(a) {
+                                    if let Value::Int(idx) = get!(a) {
                                         let next = idx.wrapping_add(step);
                                         *reg!(a) = Value::Int(next);
                                         *reg!(a + 3) = Value::Int(next);
@@ -662,7 +670,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             }
                         }
                         Value::Float(step) => {
-                            if let (Value::Float(idx), Value::Float(limit)) = (*reg!(a), *reg!(a + 1)) {
+                            if let (Value::Float(idx), Value::Float(limit)) = (get!(a), get!(a + 1)) {
                                 let next = idx + step;
                                 let go_on = if step > 0.0 { next <= limit } else { limit <= next };
                                 if go_on {
@@ -689,9 +697,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::TForCall => {
                     // Call R[A](R[A+1], R[A+2]) with results at R[A+4]..; then TFORLOOP.
-                    *reg!(a + 4) = *reg!(a);
-                    *reg!(a + 5) = *reg!(a + 1);
-                    *reg!(a + 6) = *reg!(a + 2);
+                    *reg!(a + 4) = get!(a);
+                    *reg!(a + 5) = get!(a + 1);
+                    *reg!(a + 6) = get!(a + 2);
                     let func = frame.base + a as usize + 4;
                     lua.th().top = func + 3;
                     save_pc!();
@@ -702,7 +710,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     refresh_base!();
                 }
                 Op::TForLoop => {
-                    let v = *reg!(a + 4);
+                    let v = get!(a + 4);
                     if !v.is_nil() {
                         *reg!(a + 2) = v;
                         pc -= ins::bx(i) as usize;
@@ -711,7 +719,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::SetList => {
                     let mut n = ins::b(i) as usize;
                     let mut last = ins::c(i) as usize;
-                    let t = *reg!(a);
+                    let t = get!(a);
                     if n == 0 {
                         n = lua.th().top - (frame.base + a as usize) - 1;
                     }
@@ -725,7 +733,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     if let Value::Table(t) = t {
                         save_pc!();
                         for j in 1..=n {
-                            let v = *reg!(a as usize + j);
+                            let v = get!(a as usize + j);
                             lua.raw_set_int(t, (last + j) as i64, v)?;
                         }
                     }
@@ -771,7 +779,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::VarArgT => {
                     let wanted = ins::c(i) as i32 - 1;
-                    let t = *reg!(ins::b(i));
+                    let t = get!(ins::b(i));
                     save_pc!();
                     unpack_vararg_table(lua, frame.base + a as usize, t, wanted)?;
                     refresh_base!();
