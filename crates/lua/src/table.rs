@@ -457,6 +457,20 @@ impl Table {
         self.resize(heap, seed, array_size, total - in_array)
     }
 
+    /// Makes the array part at least `n` slots, keeping the hash part's size.
+    ///
+    /// # Errors
+    /// `Memory` if the parts cannot be allocated; the table is unchanged then.
+    pub(crate) fn grow_array(t: Gc<Table>, heap: &Heap, seed: u32, n: usize) -> Result<(), SetError> {
+        // SAFETY: single-threaded; no other borrow of the table is live.
+        let this = unsafe { t.get_mut() };
+        if n <= this.array.len() {
+            return Ok(());
+        }
+        let live_nodes = this.nodes.iter().filter(|node| !node.val.is_nil()).count();
+        this.resize(heap, seed, n.min(MAX_ASIZE), live_nodes)
+    }
+
     /// Resizes both parts. On failure the table is unchanged.
     pub(crate) fn resize(&mut self, heap: &Heap, seed: u32, array_size: usize, hash_count: usize) -> Result<(), SetError> {
         let node_size = if hash_count == 0 {

@@ -732,6 +732,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let _ = FIELDS_PER_FLUSH;
                     if let Value::Table(t) = t {
                         save_pc!();
+                        // Grow the array part once for the whole list (`luaH_resizearray`).
+                        if last + n > t.array_len() {
+                            Table::grow_array(t, &lua.heap, lua.seed, last + n).map_err(|_| Error::Memory)?;
+                        }
                         for j in 1..=n {
                             let v = get!(a as usize + j);
                             lua.raw_set_int(t, (last + j) as i64, v)?;
