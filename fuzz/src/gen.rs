@@ -37,7 +37,7 @@ pub fn program(data: &[u8]) -> String {
     g.out.push_str("local t = {1, 2, 3, x = 1, [-1] = 'neg', [2^53] = 'big'}\n");
     g.scope.extend(["a", "b", "c", "d", "t"].map(String::from));
     while g.pos < g.data.len() && g.out.len() < MAX_LEN {
-        if g.byte() % 4 == 0 {
+        if g.byte().is_multiple_of(4) {
             g.stat();
         } else {
             g.out.push_str("pcall(function(...)\n");
@@ -503,11 +503,11 @@ impl Gen<'_> {
                     ("1", "1/0", "1e300"),
                 ][self.pick(10)];
                 let label = self.fresh("cont");
-                let _ = write!(self.out, "for {i} = {lo}, {hi}, {step} do\n");
+                let _ = writeln!(self.out, "for {i} = {lo}, {hi}, {step} do");
                 self.scope.push(i);
                 self.out.push_str("if ");
                 self.expr();
-                let _ = write!(self.out, " then goto {label} end\n");
+                let _ = writeln!(self.out, " then goto {label} end");
                 self.block(3);
                 let _ = write!(self.out, "::{label}::\nend");
                 self.scope.pop();
@@ -531,7 +531,7 @@ impl Gen<'_> {
             }
             10 => {
                 let n = self.fresh("n");
-                let _ = write!(self.out, "local {n} = 0\nwhile {n} < 5 do\n{n} = {n} + 1\n");
+                let _ = writeln!(self.out, "local {n} = 0\nwhile {n} < 5 do\n{n} = {n} + 1");
                 self.scope.push(n);
                 self.block(3);
                 if self.pick(3) == 0 {
@@ -564,7 +564,7 @@ impl Gen<'_> {
                 let label = self.fresh("skip");
                 let _ = write!(self.out, "do\nif ");
                 self.expr();
-                let _ = write!(self.out, " then goto {label} end\n");
+                let _ = writeln!(self.out, " then goto {label} end");
                 self.block(2);
                 let _ = write!(self.out, "::{label}::\nend");
             }

@@ -115,5 +115,5 @@ pub fn stress_for(data: &[u8], one_in: u32) -> bool {
     for &b in data {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
-    h % one_in == 0
+    h.is_multiple_of(one_in)
 }

@@ -309,7 +309,7 @@ impl Heap {
     pub(crate) fn stress_tick(&self) -> Option<bool> {
         let n = self.stress.get()?.wrapping_add(1);
         self.stress.set(Some(n));
-        Some(n % STRESS_FULL_EVERY == 0)
+        Some(n.is_multiple_of(STRESS_FULL_EVERY))
     }
 
     /// Allocates a `GcBox<T>` plus `extra` trailing bytes, links it in the all-objects

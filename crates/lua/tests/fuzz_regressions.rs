@@ -5,6 +5,7 @@
 //! panic, which is what the fuzzer reported as a crash.
 
 #[path = "../../../fuzz/src/harness.rs"]
+#[allow(dead_code)]
 mod harness;
 
 use std::path::Path;
