@@ -380,7 +380,16 @@ pub(crate) fn step(lua: &mut Lua) -> LuaResult<()> {
         full(lua);
         return run_finalizers(lua, usize::MAX);
     }
-    let work = WORK_PER_STEP * lua.heap.step_mul.get() as usize / 100;
+    let work = match lua.heap.stress_tick() {
+        None => WORK_PER_STEP * lua.heap.step_mul.get() as usize / 100,
+        // GC stress mode: tiny steps, so cycles interleave finely with the mutator (any
+        // missing barrier or root shows), and now and then a whole cycle.
+        Some(false) => crate::gc::STRESS_WORK,
+        Some(true) => {
+            full(lua);
+            return run_finalizers(lua, usize::MAX);
+        }
+    };
     match lua.heap.phase.get() {
         Phase::Pause | Phase::CallFin => {
             mark_roots(lua);

@@ -194,7 +194,16 @@ pub struct Heap {
     pub(crate) estimate: Cell<usize>,
     /// Live objects, for leak checks and `collectgarbage("count")`-style reporting.
     objects: Cell<usize>,
+    /// GC stress mode (`Lua::set_gc_stress`, for tests and fuzzing): `Some(steps taken)`
+    /// makes every safe point run a tiny step (the debt stays at 0), with a full
+    /// collection every `STRESS_FULL_EVERY` steps.
+    stress: Cell<Option<u32>>,
 }
+
+/// GC stress mode: objects traversed or swept per step.
+pub(crate) const STRESS_WORK: usize = 2;
+/// GC stress mode: every this many steps, a full collection instead.
+pub(crate) const STRESS_FULL_EVERY: u32 = 64;
 
 /// Collector phases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,6 +245,7 @@ impl Heap {
             gen_params: Cell::new([20, 100, 100]),
             estimate: Cell::new(0),
             objects: Cell::new(0),
+            stress: Cell::new(None),
         }
     }
 
@@ -284,7 +294,22 @@ impl Heap {
     }
 
     pub(crate) fn set_debt(&self, debt: isize) {
-        self.debt.set(debt);
+        // Under stress, no allowance: the next safe point steps again.
+        self.debt.set(if self.stress.get().is_some() { 0 } else { debt });
+    }
+
+    /// Turns GC stress mode on or off.
+    pub(crate) fn set_stress(&self, on: bool) {
+        self.stress.set(if on { Some(0) } else { None });
+        self.set_debt(64 * 1024);
+    }
+
+    /// Counts a step under stress mode: `None` when off, else `Some(true)` when this
+    /// step must be a full collection.
+    pub(crate) fn stress_tick(&self) -> Option<bool> {
+        let n = self.stress.get()?.wrapping_add(1);
+        self.stress.set(Some(n));
+        Some(n.is_multiple_of(STRESS_FULL_EVERY))
     }
 
     /// Allocates a `GcBox<T>` plus `extra` trailing bytes, links it in the all-objects

@@ -356,6 +356,14 @@ impl Lua {
         self.trap = self.fuel_slice > 0 || self.hooks.func.is_some();
     }
 
+    /// GC stress mode, for tests and fuzzing (off by default; slow): every safe point of
+    /// the VM runs a tiny collector step, and every 64th step is a full collection, so
+    /// that a value that is not rooted or a missing write barrier shows up at once.
+    /// `collectgarbage("stop")` still stops the collector.
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.heap.set_stress(on);
+    }
+
     /// Turns `warn` output on or off (`warn("@on")`).
     pub fn set_warnings(&mut self, on: bool) {
         self.warn_on = on;

@@ -1,0 +1,1 @@
+return 0/0 ~= 0/0, -0.0 == 0.0, 1/-0.0, 2^53 + 1, math.floor(-0.5), math.huge // 1, string.format("%.14g %a %5.1f", 0.1, 1.0, -0.0), tostring(1e308 * 10), tostring(-(0/0)), 3 == 3.0, math.type(3 // 1.0), 2^63 == math.mininteger, math.maxinteger + 0.0 == 2^63, 1e15, 1e16, 123456789012345678

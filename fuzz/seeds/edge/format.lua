@@ -1,0 +1,1 @@
+return string.format("%5.2f|%-5d|%05d|%x|%X|%o|%e|%g|%a|%q|%s|%c|%%|%i", 3.14159, 42, -42, 255, 255, 8, 1e10, 1e-10, 1, "a\0b\n\"", nil, 65, 7), string.format("%q", 1/0), string.format("%q", math.mininteger), string.format("%.99f", 1), pcall(string.format, "%d", 1.5), pcall(string.format, "%100d", 1), string.format("%s", setmetatable({}, {__tostring = function() return "T" end}))

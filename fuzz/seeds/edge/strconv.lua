@@ -1,0 +1,1 @@
+return tonumber("0x10"), tonumber(" 10 "), tonumber("1e2"), tonumber("z", 36), tonumber("7", 2), tonumber("0x"), tonumber(""), "10" + 1, "3" * "4", "0x10" + 0, 10 .. 20, #("abc" .. 1.5), tonumber("1e400"), tonumber("-0x8000000000000000"), math.tointeger("8")
