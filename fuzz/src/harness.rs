@@ -65,9 +65,24 @@ pub fn compile_only(src: &[u8]) {
 /// Loads and runs `src` in a fresh limited state (see the module documentation).
 pub fn execute(src: &[u8], opts: Opts) {
     let slices = Rc::new(Cell::new(0));
-    let (memory_limit, max) = if opts.gc_stress { (STRESS_MEMORY_LIMIT, STRESS_SLICES) } else { (MEMORY_LIMIT, SLICES) };
-    let config = Config { memory_limit, fuel_slice: FUEL_SLICE, stack_budget: STACK_BUDGET, ..Config::default() };
-    let Ok(mut lua) = Lua::new(config, Box::new(FuzzHost { slices: slices.clone(), max })) else {
+    let (memory_limit, max) = if opts.gc_stress {
+        (STRESS_MEMORY_LIMIT, STRESS_SLICES)
+    } else {
+        (MEMORY_LIMIT, SLICES)
+    };
+    let config = Config {
+        memory_limit,
+        fuel_slice: FUEL_SLICE,
+        stack_budget: STACK_BUDGET,
+        ..Config::default()
+    };
+    let Ok(mut lua) = Lua::new(
+        config,
+        Box::new(FuzzHost {
+            slices: slices.clone(),
+            max,
+        }),
+    ) else {
         panic!("a fresh state does not fit in {memory_limit} bytes");
     };
     lua.set_gc_stress(opts.gc_stress);
@@ -87,7 +102,10 @@ pub fn execute(src: &[u8], opts: Opts) {
     slices.set(0);
     if let Ok(f) = lua.enter(|l| l.load(b"return 1 + 1", b"=check", Mode::Text, None)) {
         if let Ok(r) = lua.call(f, &[]) {
-            assert!(matches!(r.as_slice(), [Value::Int(2)]), "state broken after the script: {r:?}");
+            assert!(
+                matches!(r.as_slice(), [Value::Int(2)]),
+                "state broken after the script: {r:?}"
+            );
         }
     }
     slices.set(0);
@@ -98,7 +116,11 @@ pub fn execute(src: &[u8], opts: Opts) {
 }
 
 fn check_limit(lua: &Lua, limit: usize) {
-    assert!(lua.memory_used() <= limit, "memory limit passed: {} bytes", lua.memory_used());
+    assert!(
+        lua.memory_used() <= limit,
+        "memory limit passed: {} bytes",
+        lua.memory_used()
+    );
 }
 
 /// Everything one input is put through: the compiler alone, then a run with or without

@@ -32,7 +32,13 @@ pub enum Ret {
     /// Call the function at `top - nargs - 1` with the `nargs` values above it, keeping
     /// `nresults` results (-1: all), then run `k(ctx)`. With `protected`, an error in
     /// the call is passed to `k` instead of propagating.
-    CallK { nargs: usize, nresults: i32, k: ContFn, ctx: usize, protected: bool },
+    CallK {
+        nargs: usize,
+        nresults: i32,
+        k: ContFn,
+        ctx: usize,
+        protected: bool,
+    },
     /// Replace this native by a call to the function at `top - nargs - 1`; its results
     /// become ours.
     TailCall { nargs: usize },
@@ -43,7 +49,12 @@ pub enum Ret {
     YieldK { n: usize, k: ContFn, ctx: usize },
     /// Resume coroutine `co` with the last `nargs` values; when it yields, returns or
     /// fails, run `k(ctx)` with what it passed back on top (an error as `Err`).
-    Resume { co: Gc<crate::thread::Thread>, nargs: usize, k: ContFn, ctx: usize },
+    Resume {
+        co: Gc<crate::thread::Thread>,
+        nargs: usize,
+        k: ContFn,
+        ctx: usize,
+    },
 }
 
 /// A native function's view of its call.
@@ -147,7 +158,11 @@ impl Lua {
                 }
                 other => {
                     let mut b = Buf::default();
-                    let _ = write!(b, "(error object is a {} value)", Bytes(self.type_name_of(other).as_bytes()));
+                    let _ = write!(
+                        b,
+                        "(error object is a {} value)",
+                        Bytes(self.type_name_of(other).as_bytes())
+                    );
                     out = b.bytes;
                 }
             },
@@ -189,7 +204,9 @@ impl<'a> Ctx<'a> {
     #[inline]
     pub fn push(&mut self, v: Value) -> LuaResult<()> {
         let lua = &mut *self.lua;
-        lua.th().push(&lua.heap, v).map_err(|overflow| stack_error(lua, overflow))
+        lua.th()
+            .push(&lua.heap, v)
+            .map_err(|overflow| stack_error(lua, overflow))
     }
 
     /// Drops everything above argument `n`.
@@ -197,7 +214,8 @@ impl<'a> Ctx<'a> {
         let want = self.base + n;
         let lua = &mut *self.lua;
         let th = lua.th();
-        th.ensure_slots(&lua.heap, want).map_err(|o| stack_error(lua, o))?;
+        th.ensure_slots(&lua.heap, want)
+            .map_err(|o| stack_error(lua, o))?;
         let th = lua.th();
         for i in th.top..want {
             th.set(i, Value::Nil);
@@ -240,22 +258,43 @@ impl<'a> Ctx<'a> {
         let mut text = Buf::default();
         let name = Bytes(&name);
         let r = if is_method && i == 0 {
-            write!(text, "calling '{}' on bad self ({})", name, Bytes(&detail.bytes))
+            write!(
+                text,
+                "calling '{}' on bad self ({})",
+                name,
+                Bytes(&detail.bytes)
+            )
         } else {
-            write!(text, "bad argument #{} to '{}' ({})", i, name, Bytes(&detail.bytes))
+            write!(
+                text,
+                "bad argument #{} to '{}' ({})",
+                i,
+                name,
+                Bytes(&detail.bytes)
+            )
         };
         if r.is_err() || text.failed {
             return Error::Memory;
         }
-        self.lua.error_at_level(1, format_args!("{}", Bytes(&text.bytes)))
+        self.lua
+            .error_at_level(1, format_args!("{}", Bytes(&text.bytes)))
     }
 
     /// `luaL_typeerror`: `bad argument #i to 'f' (T expected, got U)`.
     pub fn type_error(&mut self, i: usize, expected: &str) -> Error {
         let got = self.arg(i);
-        let tn = if i > self.nargs() { crate::state::TypeName::Basic("no value") } else { self.lua.type_name_of(&got) };
-        let Ok(got_name) = crate::tvec::try_copy_of(tn.as_bytes()) else { return Error::Memory };
-        self.arg_error(i, format_args!("{} expected, got {}", expected, Bytes(&got_name)))
+        let tn = if i > self.nargs() {
+            crate::state::TypeName::Basic("no value")
+        } else {
+            self.lua.type_name_of(&got)
+        };
+        let Ok(got_name) = crate::tvec::try_copy_of(tn.as_bytes()) else {
+            return Error::Memory;
+        };
+        self.arg_error(
+            i,
+            format_args!("{} expected, got {}", expected, Bytes(&got_name)),
+        )
     }
 
     // ---- argument checks ----
@@ -352,7 +391,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// An option name from a list (`luaL_checkoption`); returns its index.
-    pub fn check_option(&mut self, i: usize, default: Option<&str>, options: &[&str]) -> LuaResult<usize> {
+    pub fn check_option(
+        &mut self,
+        i: usize,
+        default: Option<&str>,
+        options: &[&str],
+    ) -> LuaResult<usize> {
         let name: Vec<u8> = match (self.arg(i), default) {
             (Value::Nil, Some(d)) => crate::tvec::try_copy_of(d.as_bytes())?,
             _ => crate::tvec::try_copy_of(self.check_str(i)?.as_bytes())?,

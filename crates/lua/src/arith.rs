@@ -59,7 +59,15 @@ pub enum ArithOp {
 
 impl ArithOp {
     pub fn is_bitwise(self) -> bool {
-        matches!(self, ArithOp::BAnd | ArithOp::BOr | ArithOp::BXor | ArithOp::Shl | ArithOp::Shr | ArithOp::BNot)
+        matches!(
+            self,
+            ArithOp::BAnd
+                | ArithOp::BOr
+                | ArithOp::BXor
+                | ArithOp::Shl
+                | ArithOp::Shr
+                | ArithOp::BNot
+        )
     }
 
     pub fn tag_method(self) -> crate::opcode::TagMethod {
@@ -128,7 +136,11 @@ pub fn int_idiv(a: i64, b: i64) -> Option<i64> {
     }
     let q = a / b;
     // Round toward minus infinity when the signs differ and the division is inexact.
-    Some(if (a % b != 0) && ((a ^ b) < 0) { q - 1 } else { q })
+    Some(if (a % b != 0) && ((a ^ b) < 0) {
+        q - 1
+    } else {
+        q
+    })
 }
 
 /// `a % b` on integers; `None` when `b == 0`.

@@ -89,12 +89,18 @@ impl Lua {
                     let nargs = th.top.saturating_sub(func + 1);
                     let base = func + 1;
                     let need = base + nargs.max(p.num_params as usize) + p.max_stack as usize + 1;
-                    th.ensure_slots(&self.heap, need).map_err(|o| stack_error(self, o))?;
+                    th.ensure_slots(&self.heap, need)
+                        .map_err(|o| stack_error(self, o))?;
                     let th = self.th();
                     for i in nargs..p.num_params as usize {
                         th.set(base + i, Value::Nil);
                     }
-                    th.top = base + if p.is_vararg { nargs.max(p.num_params as usize) } else { p.num_params as usize };
+                    th.top = base
+                        + if p.is_vararg {
+                            nargs.max(p.num_params as usize)
+                        } else {
+                            p.num_params as usize
+                        };
                     let frame = Frame {
                         func,
                         base,
@@ -107,7 +113,8 @@ impl Lua {
                         ctx: 0,
                         handler: 0,
                     };
-                    th.push_frame(&self.heap, frame).map_err(|_| Error::Memory)?;
+                    th.push_frame(&self.heap, frame)
+                        .map_err(|_| Error::Memory)?;
                     return Ok(true);
                 }
                 f @ (Value::NativeFn(_) | Value::NativeClosure(_)) => {
@@ -116,7 +123,8 @@ impl Lua {
                         Value::NativeClosure(c) => c.f,
                         _ => return Ok(false),
                     };
-                    th.ensure(&self.heap, crate::thread::MIN_STACK).map_err(|o| stack_error(self, o))?;
+                    th.ensure(&self.heap, crate::thread::MIN_STACK)
+                        .map_err(|o| stack_error(self, o))?;
                     let frame = Frame {
                         func,
                         base: func + 1,
@@ -129,8 +137,12 @@ impl Lua {
                         ctx: 0,
                         handler: 0,
                     };
-                    th.push_frame(&self.heap, frame).map_err(|_| Error::Memory)?;
-                    let ret = nf(&mut Ctx { lua: self, base: func + 1 })?;
+                    th.push_frame(&self.heap, frame)
+                        .map_err(|_| Error::Memory)?;
+                    let ret = nf(&mut Ctx {
+                        lua: self,
+                        base: func + 1,
+                    })?;
                     return self.handle_ret(ret);
                 }
                 other => {
@@ -165,9 +177,17 @@ impl Lua {
                 self.return_from_native(n)?;
                 Ok(false)
             }
-            Ret::CallK { nargs, nresults, k, ctx, protected } => {
+            Ret::CallK {
+                nargs,
+                nresults,
+                k,
+                ctx,
+                protected,
+            } => {
                 let th = self.th();
-                let Some(f) = th.frames.last_mut() else { return Ok(false) };
+                let Some(f) = th.frames.last_mut() else {
+                    return Ok(false);
+                };
                 f.k = Some(k);
                 f.ctx = ctx;
                 if protected {
@@ -209,7 +229,9 @@ impl Lua {
     /// Runs the continuation of the native frame on top after its requested call ended.
     pub(crate) fn continue_native(&mut self, status: LuaResult<()>) -> LuaResult<bool> {
         let th = self.th();
-        let Some(f) = th.frames.last_mut() else { return Ok(false) };
+        let Some(f) = th.frames.last_mut() else {
+            return Ok(false);
+        };
         let Some(k) = f.k.take() else {
             return status.map(|_| false);
         };
@@ -223,7 +245,9 @@ impl Lua {
     /// Pops the native frame on top, moving its last `n` values to its function slot.
     pub(crate) fn return_from_native(&mut self, n: usize) -> LuaResult<()> {
         let th = self.th();
-        let Some(f) = th.frames.pop() else { return Ok(()) };
+        let Some(f) = th.frames.pop() else {
+            return Ok(());
+        };
         let first = th.top.saturating_sub(n);
         self.move_results(f.func, first, n, f.nresults)
     }
@@ -231,11 +255,18 @@ impl Lua {
     /// Moves `n` results from `first` to `dest`, adjusting to `wanted` (or all), and
     /// sets `top` after them.
     #[inline]
-    pub(crate) fn move_results(&mut self, dest: usize, first: usize, n: usize, wanted: i32) -> LuaResult<()> {
+    pub(crate) fn move_results(
+        &mut self,
+        dest: usize,
+        first: usize,
+        n: usize,
+        wanted: i32,
+    ) -> LuaResult<()> {
         let th = self.th();
         let count = if wanted < 0 { n } else { wanted as usize };
         if dest + count > th.stack.len() {
-            th.ensure_slots(&self.heap, dest + count).map_err(|o| stack_error(self, o))?;
+            th.ensure_slots(&self.heap, dest + count)
+                .map_err(|o| stack_error(self, o))?;
         }
         let th = self.th();
         for i in 0..count {
@@ -247,7 +278,11 @@ impl Lua {
     }
 
     /// Runs frames until the frame stack of `entry_thread` is back to `entry_depth`.
-    pub(crate) fn execute(&mut self, entry_thread: Gc<Thread>, entry_depth: usize) -> LuaResult<()> {
+    pub(crate) fn execute(
+        &mut self,
+        entry_thread: Gc<Thread>,
+        entry_depth: usize,
+    ) -> LuaResult<()> {
         loop {
             if self.current == entry_thread && self.th().frames.len() <= entry_depth {
                 return Ok(());
@@ -297,12 +332,27 @@ impl Lua {
 
     /// Unwinds to the nearest protected frame of the running thread above the entry
     /// point and resumes there; otherwise kills the coroutine or returns the error.
-    fn handle_error(&mut self, mut e: Error, entry_thread: Gc<Thread>, entry_depth: usize) -> LuaResult<()> {
+    fn handle_error(
+        &mut self,
+        mut e: Error,
+        entry_thread: Gc<Thread>,
+        entry_depth: usize,
+    ) -> LuaResult<()> {
         loop {
             let th = self.th();
-            let floor = if self.current == entry_thread { entry_depth } else { 0 };
+            let floor = if self.current == entry_thread {
+                entry_depth
+            } else {
+                0
+            };
             let protected = if e.is_catchable() {
-                th.frames.iter().enumerate().skip(floor).rev().find(|(_, f)| f.flags & flags::PROTECTED != 0).map(|(i, _)| i)
+                th.frames
+                    .iter()
+                    .enumerate()
+                    .skip(floor)
+                    .rev()
+                    .find(|(_, f)| f.flags & flags::PROTECTED != 0)
+                    .map(|(i, _)| i)
             } else {
                 None
             };
@@ -332,7 +382,9 @@ impl Lua {
             if let Error::Lua(v) = e {
                 cot.error = Some(v);
             }
-            let Some(resumer) = cot.resumer.take() else { return Err(e) };
+            let Some(resumer) = cot.resumer.take() else {
+                return Err(e);
+            };
             self.current = resumer;
             // SAFETY: the resumer is alive (it is waiting in `resume`).
             unsafe { resumer.get_mut() }.status = CoStatus::Running;
@@ -350,7 +402,14 @@ impl Lua {
     fn apply_handler(&mut self, e: Error) -> Error {
         let Error::Lua(v) = e else { return e };
         let th = self.th();
-        let Some(f) = th.frames.iter().rev().find(|f| f.flags & flags::PROTECTED != 0) else { return e };
+        let Some(f) = th
+            .frames
+            .iter()
+            .rev()
+            .find(|f| f.flags & flags::PROTECTED != 0)
+        else {
+            return e;
+        };
         if f.handler == 0 {
             return e;
         }
@@ -436,7 +495,8 @@ impl Lua {
         }
         let th = self.th();
         let first = th.top.saturating_sub(nargs);
-        cot.ensure(&self.heap, nargs + crate::thread::MIN_STACK).map_err(|o| stack_error(self, o))?;
+        cot.ensure(&self.heap, nargs + crate::thread::MIN_STACK)
+            .map_err(|o| stack_error(self, o))?;
         for i in 0..nargs {
             let v = th.get(first + i);
             let t = cot.top;
@@ -462,7 +522,9 @@ impl Lua {
         }
         // Resuming a yield: the yielding native frame returns the resume arguments.
         let cot = self.th();
-        let Some(f) = cot.frames.last() else { return Ok(true) };
+        let Some(f) = cot.frames.last() else {
+            return Ok(true);
+        };
         if f.k.is_some() {
             self.continue_native(Ok(()))?;
         } else {
@@ -488,11 +550,14 @@ impl Lua {
             f.ctx = ctx;
         }
         let first = cot.top.saturating_sub(n);
-        let Some(resumer) = cot.resumer.take() else { return Ok(false) };
+        let Some(resumer) = cot.resumer.take() else {
+            return Ok(false);
+        };
         cot.status = CoStatus::Suspended;
         // SAFETY: the resumer is alive and waiting.
         let rt = unsafe { resumer.get_mut() };
-        rt.ensure(&self.heap, n + 1).map_err(|o| stack_error(self, o))?;
+        rt.ensure(&self.heap, n + 1)
+            .map_err(|o| stack_error(self, o))?;
         for i in 0..n {
             let v = cot.get(first + i);
             let t = rt.top;
@@ -518,7 +583,8 @@ impl Lua {
         let n = cot.top;
         // SAFETY: the resumer is alive and waiting.
         let rt = unsafe { resumer.get_mut() };
-        rt.ensure(&self.heap, n + 1).map_err(|o| stack_error(self, o))?;
+        rt.ensure(&self.heap, n + 1)
+            .map_err(|o| stack_error(self, o))?;
         for i in 0..n {
             let v = cot.get(i);
             let t = rt.top;

@@ -54,7 +54,9 @@ fn mark_roots(lua: &Lua) {
 
 /// Weak mode of a table: (weak keys, weak values).
 fn weak_mode(lua: &Lua, t: &Table) -> (bool, bool) {
-    let Some(mt) = t.metatable() else { return (false, false) };
+    let Some(mt) = t.metatable() else {
+        return (false, false);
+    };
     match lua.tm_from(mt, TagMethod::Mode) {
         Value::Str(s) => (s.as_bytes().contains(&b'k'), s.as_bytes().contains(&b'v')),
         _ => (false, false),
@@ -366,7 +368,8 @@ fn set_pause(lua: &mut Lua) {
     strings.shrink_if_sparse(heap);
     let bytes = lua.heap.bytes() as isize;
     let pause = lua.heap.pause.get() as isize;
-    lua.heap.set_debt((bytes * (pause - 100) / 100).max(16 * 1024));
+    lua.heap
+        .set_debt((bytes * (pause - 100) / 100).max(16 * 1024));
 }
 
 /// One incremental step, run at a safe point. Also runs pending finalizers.
@@ -443,7 +446,9 @@ pub(crate) fn run_finalizers(lua: &mut Lua, max: usize) -> LuaResult<()> {
     let mut n = 0;
     let mut result = Ok(());
     while n < max {
-        let Some(h) = lua.heap.pop_tobefnz() else { break };
+        let Some(h) = lua.heap.pop_tobefnz() else {
+            break;
+        };
         n += 1;
         // SAFETY: finalizable objects are tables or userdata.
         let obj = unsafe {

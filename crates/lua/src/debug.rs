@@ -27,7 +27,11 @@ pub enum Operand {
 /// The frame `level` levels below the top (0: top).
 pub(crate) fn frame_at(lua: &Lua, level: usize) -> Option<Frame> {
     let frames = &lua.th().frames;
-    frames.len().checked_sub(level + 1).and_then(|i| frames.get(i)).copied()
+    frames
+        .len()
+        .checked_sub(level + 1)
+        .and_then(|i| frames.get(i))
+        .copied()
 }
 
 /// Current line of a Lua frame.
@@ -38,8 +42,12 @@ pub(crate) fn current_line(f: &Frame) -> Option<u32> {
 
 /// Appends `chunkid:line: ` for the frame at `level`, if it is a Lua frame.
 pub(crate) fn push_where(lua: &Lua, level: usize, buf: &mut Buf) {
-    let Some(f) = frame_at(lua, level) else { return };
-    let (Some(cl), Some(line)) = (f.closure, current_line(&f)) else { return };
+    let Some(f) = frame_at(lua, level) else {
+        return;
+    };
+    let (Some(cl), Some(line)) = (f.closure, current_line(&f)) else {
+        return;
+    };
     let mut id = Vec::new();
     if crate::chunkid::push_chunk_id(&mut id, cl.proto.source.as_bytes()).is_err() {
         buf.failed = true;
@@ -63,8 +71,13 @@ pub(crate) fn native_name(lua: &Lua, arg: usize) -> (usize, Vec<u8>, bool) {
             }
         }
         None => {
-            let found = frame_at(lua, 0).map(|f| lua.th().get(f.func)).and_then(|fv| global_func_name(lua, &fv));
-            let _ = crate::tvec::TryVec::try_extend_from_slice(&mut name, found.as_deref().unwrap_or(b"?"));
+            let found = frame_at(lua, 0)
+                .map(|f| lua.th().get(f.func))
+                .and_then(|fv| global_func_name(lua, &fv));
+            let _ = crate::tvec::TryVec::try_extend_from_slice(
+                &mut name,
+                found.as_deref().unwrap_or(b"?"),
+            );
         }
     }
     (arg, name, false)
@@ -77,7 +90,9 @@ fn global_func_name(lua: &Lua, f: &Value) -> Option<Vec<u8>> {
     let mut key = Value::Nil;
     while let Ok(Some((k, module))) = loaded.next(&key, lua.seed) {
         key = k;
-        let (Value::Str(modname), Value::Table(t)) = (k, module) else { continue };
+        let (Value::Str(modname), Value::Table(t)) = (k, module) else {
+            continue;
+        };
         let mut fk = Value::Nil;
         while let Ok(Some((field, v))) = t.next(&fk, lua.seed) {
             fk = field;
@@ -85,7 +100,8 @@ fn global_func_name(lua: &Lua, f: &Value) -> Option<Vec<u8>> {
                 if v.raw_eq(f) {
                     let mut out = Vec::new();
                     if modname.as_bytes() != b"_G" {
-                        crate::tvec::TryVec::try_extend_from_slice(&mut out, modname.as_bytes()).ok()?;
+                        crate::tvec::TryVec::try_extend_from_slice(&mut out, modname.as_bytes())
+                            .ok()?;
                         crate::tvec::TryVec::try_push(&mut out, b'.').ok()?;
                     }
                     crate::tvec::TryVec::try_extend_from_slice(&mut out, fname.as_bytes()).ok()?;
@@ -112,7 +128,10 @@ pub(crate) fn call_site_name(f: &Frame) -> Option<(&'static str, Vec<u8>)> {
                 Op::SetTabUp | Op::SetTable | Op::SetI | Op::SetField => "newindex",
                 Op::MmBin | Op::MmBinI | Op::MmBinK => {
                     let t = crate::opcode::TagMethod::from_u8(ins::c(i) as u8)?;
-                    return Some(("metamethod", copy(t.name().trim_start_matches("__").as_bytes())));
+                    return Some((
+                        "metamethod",
+                        copy(t.name().trim_start_matches("__").as_bytes()),
+                    ));
                 }
                 Op::Unm => "unm",
                 Op::BNot => "bnot",
@@ -180,7 +199,9 @@ fn find_set_reg(p: &FnProto, mut lastpc: usize, reg: u32) -> Option<usize> {
     let mut jmptarget = 0usize;
     for pc in 0..lastpc {
         let Some(&i) = p.code.get(pc) else { break };
-        let Some(op) = Op::from_u8(ins::op(i)) else { break };
+        let Some(op) = Op::from_u8(ins::op(i)) else {
+            break;
+        };
         let a = ins::a(i);
         let change = match op {
             Op::LoadNil => a <= reg && reg <= a + ins::b(i),
@@ -224,23 +245,36 @@ fn obj_name(p: &FnProto, lastpc: usize, reg: u32) -> Option<(&'static str, Vec<u
         }
         Op::GetTabUp => {
             let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
-            let env = p.upval_names.get(ins::b(i) as usize).is_some_and(|n| n.as_slice() == b"_ENV");
+            let env = p
+                .upval_names
+                .get(ins::b(i) as usize)
+                .is_some_and(|n| n.as_slice() == b"_ENV");
             Some((if env { "global" } else { "field" }, name))
         }
         Op::GetField => {
             let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
-            let env = p.local_name(ins::b(i) as usize + 1, pc).is_some_and(|n| n == b"_ENV");
+            let env = p
+                .local_name(ins::b(i) as usize + 1, pc)
+                .is_some_and(|n| n == b"_ENV");
             Some((if env { "global" } else { "field" }, name))
         }
         Op::GetTable => {
             let name = match find_set_reg(p, pc, ins::c(i)).and_then(|q| p.code.get(q)) {
-                Some(&li) if matches!(Op::from_u8(ins::op(li)), Some(Op::LoadK)) => kstr(ins::bx(li)),
+                Some(&li) if matches!(Op::from_u8(ins::op(li)), Some(Op::LoadK)) => {
+                    kstr(ins::bx(li))
+                }
                 _ => None,
             };
             Some(("field", name.unwrap_or_else(|| copy(b"?"))))
         }
         Op::GetI => Some(("field", copy(b"integer index"))),
-        Op::GetUpval => Some(("upvalue", p.upval_names.get(ins::b(i) as usize).map(|n| copy(n)).unwrap_or_else(|| copy(b"?")))),
+        Op::GetUpval => Some((
+            "upvalue",
+            p.upval_names
+                .get(ins::b(i) as usize)
+                .map(|n| copy(n))
+                .unwrap_or_else(|| copy(b"?")),
+        )),
         Op::LoadK => kstr(ins::bx(i)).map(|n| ("constant", n)),
         Op::SelfOp => {
             let name = if ins::k(i) { kstr(ins::c(i)) } else { None };
@@ -314,14 +348,25 @@ pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
 }
 
 /// Error for arithmetic or bitwise operands that are not numbers.
-pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: Operand, oy: Operand) -> Error {
+pub(crate) fn arith_error(
+    lua: &mut Lua,
+    op: ArithOp,
+    x: &Value,
+    y: &Value,
+    ox: Operand,
+    oy: Operand,
+) -> Error {
     if op.is_bitwise() {
         let is_num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
         let xn = is_num(x).then_some(());
         let yn = is_num(y).then_some(());
         if xn.is_some() && yn.is_some() {
             // The operand that is a float without integer value (`luaG_tointerror`).
-            let o = if crate::arith::to_integer(x).is_none() { ox } else { oy };
+            let o = if crate::arith::to_integer(x).is_none() {
+                ox
+            } else {
+                oy
+            };
             let mut buf = Buf::default();
             let _ = write!(buf, "number");
             varinfo(lua, o, &mut buf);
@@ -334,7 +379,11 @@ pub(crate) fn arith_error(lua: &mut Lua, op: ArithOp, x: &Value, y: &Value, ox: 
         let (bad, o) = if xn.is_none() { (x, ox) } else { (y, oy) };
         return typed_error(lua, bad, "perform bitwise operation on", o);
     }
-    let (bad, o) = if !matches!(x, Value::Int(_) | Value::Float(_)) { (x, ox) } else { (y, oy) };
+    let (bad, o) = if !matches!(x, Value::Int(_) | Value::Float(_)) {
+        (x, ox)
+    } else {
+        (y, oy)
+    };
     typed_error(lua, bad, "perform arithmetic on", o)
 }
 
@@ -343,9 +392,16 @@ pub(crate) fn compare_error(lua: &mut Lua, x: &Value, y: &Value) -> Error {
     let t1 = lua.type_name_of(x);
     let t2 = lua.type_name_of(y);
     if t1.as_bytes() == t2.as_bytes() {
-        lua.rt_error(format_args!("attempt to compare two {} values", Bytes(t1.as_bytes())))
+        lua.rt_error(format_args!(
+            "attempt to compare two {} values",
+            Bytes(t1.as_bytes())
+        ))
     } else {
-        lua.rt_error(format_args!("attempt to compare {} with {}", Bytes(t1.as_bytes()), Bytes(t2.as_bytes())))
+        lua.rt_error(format_args!(
+            "attempt to compare {} with {}",
+            Bytes(t1.as_bytes()),
+            Bytes(t2.as_bytes())
+        ))
     }
 }
 
@@ -363,7 +419,9 @@ pub(crate) fn local_name_at(lua: &Lua, slot: usize) -> Option<Vec<u8>> {
     let f = frame_at(lua, 0)?;
     let cl = f.closure?;
     let reg = slot.checked_sub(f.base)?;
-    cl.proto.local_name(reg + 1, f.pc.saturating_sub(1)).map(copy)
+    cl.proto
+        .local_name(reg + 1, f.pc.saturating_sub(1))
+        .map(copy)
 }
 
 /// Appends a traceback of the running thread, starting `level` frames below the top
@@ -393,7 +451,13 @@ pub fn traceback(lua: &Lua, level: usize, buf: &mut Buf) {
             }
             None => {
                 buf.push_bytes(b"[C]: in ");
-                match frames.get(idx.wrapping_sub(1)).and_then(|c| if idx == 0 { None } else { call_site_name(c) }) {
+                match frames.get(idx.wrapping_sub(1)).and_then(|c| {
+                    if idx == 0 {
+                        None
+                    } else {
+                        call_site_name(c)
+                    }
+                }) {
                     Some((kind, name)) if kind != "metamethod" => {
                         let _ = write!(buf, "function '{}'", Bytes(&name));
                     }

@@ -19,7 +19,8 @@ impl Lua {
         self.enter(|lua| {
             let th = lua.th();
             let func = th.top;
-            th.ensure(&lua.heap, args.len() + 1).map_err(|o| stack_error(lua, o))?;
+            th.ensure(&lua.heap, args.len() + 1)
+                .map_err(|o| stack_error(lua, o))?;
             let th = lua.th();
             th.set(func, f);
             for (i, a) in args.iter().enumerate() {
@@ -57,7 +58,10 @@ impl Lua {
         let xpcall = Value::NativeFn(crate::lib_base::XPCALL);
         let mut full = Vec::new();
         let fail = |lua: &Lua, e: Error| lua.error_message(&e);
-        if full.try_push(f).is_err() || full.try_push(handler).is_err() || full.try_extend_from_slice(args).is_err() {
+        if full.try_push(f).is_err()
+            || full.try_push(handler).is_err()
+            || full.try_extend_from_slice(args).is_err()
+        {
             return Err(fail(self, Error::Memory));
         }
         match self.call(xpcall, &full) {

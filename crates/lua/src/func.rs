@@ -52,8 +52,16 @@ impl FnProto {
             + self.protos.capacity() * size_of::<Gc<FnProto>>()
             + self.upvals.capacity() * size_of::<UpvalInfo>()
             + self.lines.capacity() * size_of::<u32>()
-            + self.locals.iter().map(|l| l.name.capacity() + size_of::<LocalVar>()).sum::<usize>()
-            + self.upval_names.iter().map(|n| n.capacity() + size_of::<Vec<u8>>()).sum::<usize>()
+            + self
+                .locals
+                .iter()
+                .map(|l| l.name.capacity() + size_of::<LocalVar>())
+                .sum::<usize>()
+            + self
+                .upval_names
+                .iter()
+                .map(|n| n.capacity() + size_of::<Vec<u8>>())
+                .sum::<usize>()
     }
 
     /// Source line of the instruction at `pc`.

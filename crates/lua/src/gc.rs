@@ -126,7 +126,10 @@ impl<T> Gc<T> {
     /// `h` must be the header of a live `GcBox<T>`.
     #[inline(always)]
     pub(crate) unsafe fn from_header(h: NonNull<GcHeader>) -> Self {
-        Gc { ptr: h.cast(), _marker: PhantomData }
+        Gc {
+            ptr: h.cast(),
+            _marker: PhantomData,
+        }
     }
 
     /// Mutable access to the payload.
@@ -295,7 +298,8 @@ impl Heap {
 
     pub(crate) fn set_debt(&self, debt: isize) {
         // Under stress, no allowance: the next safe point steps again.
-        self.debt.set(if self.stress.get().is_some() { 0 } else { debt });
+        self.debt
+            .set(if self.stress.get().is_some() { 0 } else { debt });
     }
 
     /// Turns GC stress mode on or off.
@@ -337,8 +341,12 @@ impl Heap {
         unsafe { ptr.as_ptr().write(GcBox { header, value }) };
         self.all.set(Some(ptr.cast()));
         self.objects.set(self.objects.get() + 1);
-        self.estimate.set(self.estimate.get().wrapping_add(layout.size()));
-        Ok(Gc { ptr, _marker: PhantomData })
+        self.estimate
+            .set(self.estimate.get().wrapping_add(layout.size()));
+        Ok(Gc {
+            ptr,
+            _marker: PhantomData,
+        })
     }
 
     // ---- colours ----
@@ -370,7 +378,8 @@ impl Heap {
 
     #[inline(always)]
     fn make_white(&self, h: &GcHeader) {
-        h.mark.set((h.mark.get() & !(WHITES | BLACK)) | self.current_white.get());
+        h.mark
+            .set((h.mark.get() & !(WHITES | BLACK)) | self.current_white.get());
     }
 
     #[inline(always)]
@@ -496,7 +505,11 @@ impl Heap {
 
     /// Sweeps up to `budget` objects, freeing dead ones through `free`. Returns true
     /// when the sweep is complete.
-    pub(crate) fn sweep_step(&self, mut budget: usize, free: &mut dyn FnMut(NonNull<GcHeader>)) -> bool {
+    pub(crate) fn sweep_step(
+        &self,
+        mut budget: usize,
+        free: &mut dyn FnMut(NonNull<GcHeader>),
+    ) -> bool {
         loop {
             let Some(link) = self.sweep_cursor.get() else {
                 // `finobj` and `tobefnz` hold no dead objects (unreachable ones with

@@ -17,13 +17,13 @@ pub mod parse;
 pub mod proto;
 
 // Values and the heap.
+pub(crate) mod func;
 pub mod gc;
 pub mod lstr;
 pub mod table;
-pub mod value;
-pub(crate) mod func;
 pub(crate) mod thread;
 pub mod userdata;
+pub mod value;
 
 // Execution.
 pub mod api;
@@ -48,8 +48,8 @@ pub mod tostr;
 pub(crate) mod lib_base;
 pub(crate) mod lib_coroutine;
 pub(crate) mod lib_debug;
-pub mod lib_package;
 pub(crate) mod lib_math;
+pub mod lib_package;
 pub(crate) mod lib_strarith;
 pub(crate) mod lib_string;
 pub(crate) mod lib_table;

@@ -61,7 +61,8 @@ pub fn to_string_meta(lua: &mut Lua, v: Value) -> LuaResult<Value> {
         if !f.is_nil() {
             let th = lua.th();
             let top = th.top;
-            th.ensure(&lua.heap, 3).map_err(|o| crate::api::stack_error(lua, o))?;
+            th.ensure(&lua.heap, 3)
+                .map_err(|o| crate::api::stack_error(lua, o))?;
             let th = lua.th();
             th.set(top, f);
             th.set(top + 1, v);
@@ -138,7 +139,11 @@ fn assert(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     // As `luaB_assert`: the message (default "assertion failed!") is raised like
     // `error(msg)`, so a string gets the caller's position.
-    let msg = if cx.nargs() >= 2 { cx.arg(2) } else { cx.lua.str_value(b"assertion failed!")? };
+    let msg = if cx.nargs() >= 2 {
+        cx.arg(2)
+    } else {
+        cx.lua.str_value(b"assertion failed!")?
+    };
     if let Value::Str(s) = msg {
         let text = crate::tvec::try_copy_of(s.as_bytes())?;
         return Err(cx.lua.error_at_level(1, format_args!("{}", Bytes(&text))));
@@ -152,7 +157,9 @@ fn error(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if let Value::Str(s) = v {
         if level > 0 {
             let msg = crate::tvec::try_copy_of(s.as_bytes())?;
-            let e = cx.lua.error_at_level(level as usize, format_args!("{}", Bytes(&msg)));
+            let e = cx
+                .lua
+                .error_at_level(level as usize, format_args!("{}", Bytes(&msg)));
             return Err(e);
         }
     }
@@ -167,7 +174,13 @@ fn error(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn pcall(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.check_any(1)?;
     let n = cx.nargs();
-    Ok(Ret::CallK { nargs: n - 1, nresults: MULTRET, k: finish_pcall, ctx: 0, protected: true })
+    Ok(Ret::CallK {
+        nargs: n - 1,
+        nresults: MULTRET,
+        k: finish_pcall,
+        ctx: 0,
+        protected: true,
+    })
 }
 
 /// After the protected call: `true, results...` or `false, error`.
@@ -178,7 +191,8 @@ fn finish_pcall(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<
         Ok(()) => {
             // Results are at start..top; put `true` in front of them.
             let n = th.top - start;
-            th.ensure(&cx.lua.heap, 1).map_err(|o| crate::api::stack_error(cx.lua, o))?;
+            th.ensure(&cx.lua.heap, 1)
+                .map_err(|o| crate::api::stack_error(cx.lua, o))?;
             let th = cx.lua.th();
             let mut i = th.top;
             while i > start {
@@ -224,7 +238,11 @@ pub(crate) fn traceback_handler(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         }
         Value::Nil => crate::tvec::try_copy_of(b"nil")?,
         other => {
-            if cx.lua.metatable(&other).is_some_and(|mt| !mt.get_str(cx.lua.names.tostring, cx.lua.seed).is_nil()) {
+            if cx
+                .lua
+                .metatable(&other)
+                .is_some_and(|mt| !mt.get_str(cx.lua.names.tostring, cx.lua.seed).is_nil())
+            {
                 let s = to_string_meta(cx.lua, other)?;
                 return cx.ret1(s);
             }
@@ -256,7 +274,8 @@ fn xpcall(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     // Move the function above the handler so that the call is `f(args...)`.
     let th = cx.lua.th();
     let base = cx.base;
-    th.ensure(&cx.lua.heap, 1).map_err(|o| crate::api::stack_error(cx.lua, o))?;
+    th.ensure(&cx.lua.heap, 1)
+        .map_err(|o| crate::api::stack_error(cx.lua, o))?;
     let th = cx.lua.th();
     // Layout: [f][h][a1..]: rebuild as [f][h][f][a1..] by shifting args up one.
     let mut i = th.top;
@@ -269,7 +288,13 @@ fn xpcall(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if let Some(fr) = th.frames.last_mut() {
         fr.handler = handler_slot;
     }
-    Ok(Ret::CallK { nargs: n - 2, nresults: MULTRET, k: finish_pcall, ctx: 0, protected: true })
+    Ok(Ret::CallK {
+        nargs: n - 2,
+        nresults: MULTRET,
+        k: finish_pcall,
+        ctx: 0,
+        protected: true,
+    })
 }
 
 fn select(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
@@ -325,7 +350,9 @@ fn rawset(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 fn getmetatable(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let v = cx.check_any(1)?;
-    let Some(mt) = cx.lua.metatable(&v) else { return cx.ret1(Value::Nil) };
+    let Some(mt) = cx.lua.metatable(&v) else {
+        return cx.ret1(Value::Nil);
+    };
     let protected = mt.get_str(cx.lua.names.metatable, cx.lua.seed);
     if !protected.is_nil() {
         return cx.ret1(protected);
@@ -383,7 +410,13 @@ fn pairs(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     cx.push(mm)?;
     cx.push(v)?;
-    Ok(Ret::CallK { nargs: 1, nresults: 4, k: finish_pairs, ctx: 0, protected: false })
+    Ok(Ret::CallK {
+        nargs: 1,
+        nresults: 4,
+        k: finish_pairs,
+        ctx: 0,
+        protected: false,
+    })
 }
 
 fn finish_pairs(_cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
@@ -462,8 +495,14 @@ fn str_to_int_base(s: &[u8], base: u32) -> Option<i64> {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|&c| !crate::number::is_space(c)).unwrap_or(s.len());
-    let end = s.iter().rposition(|&c| !crate::number::is_space(c)).map_or(start, |e| e + 1);
+    let start = s
+        .iter()
+        .position(|&c| !crate::number::is_space(c))
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|&c| !crate::number::is_space(c))
+        .map_or(start, |e| e + 1);
     s.get(start..end).unwrap_or(&[])
 }
 
@@ -473,7 +512,11 @@ fn load(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Some(m) => Mode::parse(m.as_bytes()),
         None => Mode::Both,
     };
-    let env = if cx.nargs() >= 4 { Some(cx.arg(4)) } else { None };
+    let env = if cx.nargs() >= 4 {
+        Some(cx.arg(4))
+    } else {
+        None
+    };
     let source: Vec<u8> = match chunk {
         Value::Str(s) => crate::tvec::try_copy_of(s.as_bytes())?,
         // As `lua_load` runs the reader in protected mode, its errors are returned.
@@ -513,7 +556,8 @@ fn read_chunk_function(cx: &mut Ctx<'_>, f: Value) -> LuaResult<Vec<u8>> {
     loop {
         let th = cx.lua.th();
         let top = th.top;
-        th.ensure(&cx.lua.heap, 2).map_err(|o| crate::api::stack_error(cx.lua, o))?;
+        th.ensure(&cx.lua.heap, 2)
+            .map_err(|o| crate::api::stack_error(cx.lua, o))?;
         let th = cx.lua.th();
         th.set(top, f);
         th.top = top + 1;
@@ -552,8 +596,14 @@ fn load_file_source(cx: &mut Ctx<'_>, name: Option<&[u8]>) -> LuaResult<(Vec<u8>
             Ok((src, chunk))
         }
         Err(msg) => {
-            let m = if msg.is_empty() { crate::tvec::try_copy_of(b"cannot open file")? } else { msg };
-            let v = cx.lua.format_value(format_args!("cannot open {}: {}", Bytes(name), Bytes(&m)))?;
+            let m = if msg.is_empty() {
+                crate::tvec::try_copy_of(b"cannot open file")?
+            } else {
+                msg
+            };
+            let v =
+                cx.lua
+                    .format_value(format_args!("cannot open {}: {}", Bytes(name), Bytes(&m)))?;
             Err(Error::Lua(v))
         }
     }
@@ -568,8 +618,13 @@ fn loadfile(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Some(m) => Mode::parse(m.as_bytes()),
         None => Mode::Both,
     };
-    let env = if cx.nargs() >= 3 { Some(cx.arg(3)) } else { None };
-    let r = load_file_source(cx, name.as_deref()).and_then(|(src, chunk)| cx.lua.load(&src, &chunk, mode, env));
+    let env = if cx.nargs() >= 3 {
+        Some(cx.arg(3))
+    } else {
+        None
+    };
+    let r = load_file_source(cx, name.as_deref())
+        .and_then(|(src, chunk)| cx.lua.load(&src, &chunk, mode, env));
     match r {
         Ok(f) => cx.ret1(f),
         Err(Error::Lua(msg)) => {
@@ -590,7 +645,13 @@ fn dofile(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let f = cx.lua.load(&src, &chunk, Mode::Both, None)?;
     cx.set_top(0)?;
     cx.push(f)?;
-    Ok(Ret::CallK { nargs: 0, nresults: MULTRET, k: pass_all, ctx: 0, protected: false })
+    Ok(Ret::CallK {
+        nargs: 0,
+        nresults: MULTRET,
+        k: pass_all,
+        ctx: 0,
+        protected: false,
+    })
 }
 
 fn pass_all(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
@@ -599,7 +660,17 @@ fn pass_all(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret>
 }
 
 fn collectgarbage(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    const OPTS: &[&str] = &["collect", "stop", "restart", "count", "step", "isrunning", "generational", "incremental", "param"];
+    const OPTS: &[&str] = &[
+        "collect",
+        "stop",
+        "restart",
+        "count",
+        "step",
+        "isrunning",
+        "generational",
+        "incremental",
+        "param",
+    ];
     let opt = cx.check_option(1, Some("collect"), OPTS)?;
     let heap = &cx.lua.heap;
     match opt {
@@ -626,7 +697,8 @@ fn collectgarbage(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             let before = heap.phase.get();
             crate::collect::step(cx.lua)?;
             cx.lua.heap.running.set(was_running);
-            let done = cx.lua.heap.phase.get() == crate::gc::Phase::Pause && before != crate::gc::Phase::Pause;
+            let done = cx.lua.heap.phase.get() == crate::gc::Phase::Pause
+                && before != crate::gc::Phase::Pause;
             cx.ret1(Value::Bool(done))
         }
         5 => cx.ret1(Value::Bool(heap.running.get())),
@@ -634,13 +706,28 @@ fn collectgarbage(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             // The collector is always incremental; the mode is remembered so that
             // switching reports the previous one, as the manual describes.
             let was_gen = heap.generational.replace(opt == 6);
-            let prev = cx.lua.str_value(if was_gen { b"generational" } else { b"incremental" })?;
+            let prev = cx.lua.str_value(if was_gen {
+                b"generational"
+            } else {
+                b"incremental"
+            })?;
             cx.ret1(prev)
         }
         _ => {
-            const PARAMS: &[&str] = &["pause", "stepmul", "stepsize", "minormul", "majorminor", "minormajor"];
+            const PARAMS: &[&str] = &[
+                "pause",
+                "stepmul",
+                "stepsize",
+                "minormul",
+                "majorminor",
+                "minormajor",
+            ];
             let p = cx.check_option(2, None, PARAMS)?;
-            let new = if cx.arg(3).is_nil() { None } else { Some(cx.check_int(3)?.clamp(0, u32::MAX as i64) as u32) };
+            let new = if cx.arg(3).is_nil() {
+                None
+            } else {
+                Some(cx.check_int(3)?.clamp(0, u32::MAX as i64) as u32)
+            };
             let heap = &cx.lua.heap;
             let old = match p {
                 0..=2 => {

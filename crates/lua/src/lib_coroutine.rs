@@ -34,7 +34,8 @@ pub fn new_coroutine(lua: &mut Lua, f: Value) -> LuaResult<Gc<Thread>> {
     let co = lua.heap.alloc_box(Kind::Thread, Thread::new(), 0)?;
     // SAFETY: the thread was just created; nothing else refers to it.
     let t = unsafe { co.get_mut() };
-    t.ensure(&lua.heap, crate::thread::MIN_STACK).map_err(|_| Error::Memory)?;
+    t.ensure(&lua.heap, crate::thread::MIN_STACK)
+        .map_err(|_| Error::Memory)?;
     t.set(0, f);
     t.top = 1;
     lua.threads.try_push(co)?;
@@ -65,7 +66,9 @@ fn resume_problem(lua: &Lua, co: Gc<Thread>) -> Option<&'static str> {
     match co.status {
         CoStatus::Dead => Some("cannot resume dead coroutine"),
         CoStatus::Running | CoStatus::Normal => Some("cannot resume non-suspended coroutine"),
-        CoStatus::Suspended if co.frames.is_empty() && co.top == 0 => Some("cannot resume dead coroutine"),
+        CoStatus::Suspended if co.frames.is_empty() && co.top == 0 => {
+            Some("cannot resume dead coroutine")
+        }
         CoStatus::Suspended => None,
     }
 }
@@ -78,7 +81,12 @@ fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return Ok(Ret::Values(2));
     }
     let nargs = cx.nargs() - 1;
-    Ok(Ret::Resume { co, nargs, k: finish_resume, ctx: 0 })
+    Ok(Ret::Resume {
+        co,
+        nargs,
+        k: finish_resume,
+        ctx: 0,
+    })
 }
 
 /// After the coroutine yielded or ended: `true, values...` or `false, error`.
@@ -88,7 +96,8 @@ fn finish_resume(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult
         Ok(()) => {
             let th = cx.lua.th();
             let n = th.top.saturating_sub(first);
-            th.ensure(&cx.lua.heap, 1).map_err(|o| crate::api::stack_error(cx.lua, o))?;
+            th.ensure(&cx.lua.heap, 1)
+                .map_err(|o| crate::api::stack_error(cx.lua, o))?;
             let th = cx.lua.th();
             let mut i = th.top;
             while i > first {
@@ -156,7 +165,14 @@ fn wrap(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let mut upvals = alloc::vec::Vec::new();
     upvals.try_push(Value::Thread(co))?;
     cx.lua.heap.charge(core::mem::size_of::<Value>())?;
-    let c = cx.lua.heap.alloc_box(Kind::NativeClosure, crate::func::NativeClosure { f: wrap_call, upvals }, 0)?;
+    let c = cx.lua.heap.alloc_box(
+        Kind::NativeClosure,
+        crate::func::NativeClosure {
+            f: wrap_call,
+            upvals,
+        },
+        0,
+    )?;
     cx.ret1(Value::NativeClosure(c))
 }
 
@@ -178,7 +194,12 @@ fn wrap_call(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return Err(cx.error(format_args!("{}", msg)));
     }
     let nargs = cx.nargs();
-    Ok(Ret::Resume { co, nargs, k: finish_wrap, ctx: 0 })
+    Ok(Ret::Resume {
+        co,
+        nargs,
+        k: finish_wrap,
+        ctx: 0,
+    })
 }
 
 fn finish_wrap(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
@@ -198,7 +219,9 @@ fn finish_wrap(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<R
         Err(Error::Lua(Value::Str(s))) => {
             // Like auxwrap: a string error gets the position of the caller prepended.
             let msg = crate::tvec::try_copy_of(s.as_bytes())?;
-            Err(cx.lua.error_at_level(1, format_args!("{}", crate::api::Bytes(&msg))))
+            Err(cx
+                .lua
+                .error_at_level(1, format_args!("{}", crate::api::Bytes(&msg))))
         }
         Err(e) => Err(e),
     }
@@ -239,7 +262,11 @@ fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
 fn close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let co = check_co(cx, 1)?;
     if co == cx.lua.current || matches!(co.status, CoStatus::Normal | CoStatus::Running) {
-        let what = if co == cx.lua.current { "running" } else { "normal" };
+        let what = if co == cx.lua.current {
+            "running"
+        } else {
+            "normal"
+        };
         return Err(cx.arg_error(1, format_args!("cannot close a {} coroutine", what)));
     }
     match close_coroutine(cx.lua, co)? {

@@ -58,7 +58,10 @@ pub(crate) struct Hooks {
 
 fn traceback(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let msg = cx.arg(1);
-    if !matches!(msg, Value::Nil | Value::Str(_) | Value::Int(_) | Value::Float(_)) {
+    if !matches!(
+        msg,
+        Value::Nil | Value::Str(_) | Value::Int(_) | Value::Float(_)
+    ) {
         return cx.ret1(msg);
     }
     let level = cx.opt_int(2, 1)?.max(0) as usize;
@@ -87,7 +90,9 @@ fn frame_for_level(cx: &mut Ctx<'_>, arg: usize) -> LuaResult<Option<(usize, Fra
         return Ok(None);
     }
     let frames = &cx.lua.th().frames;
-    let Some(idx) = frames.len().checked_sub(level as usize + 1) else { return Ok(None) };
+    let Some(idx) = frames.len().checked_sub(level as usize + 1) else {
+        return Ok(None);
+    };
     Ok(frames.get(idx).map(|f| (idx, *f)))
 }
 
@@ -127,8 +132,17 @@ fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                 crate::chunkid::push_chunk_id(&mut id, p.source.as_bytes())?;
                 set_str(lua, t, b"short_src", &id)?;
                 lua.set_field(t, b"linedefined", Value::Int(p.line_defined as i64))?;
-                lua.set_field(t, b"lastlinedefined", Value::Int(p.last_line_defined as i64))?;
-                set_str(lua, t, b"what", if p.line_defined == 0 { b"main" } else { b"Lua" })?;
+                lua.set_field(
+                    t,
+                    b"lastlinedefined",
+                    Value::Int(p.last_line_defined as i64),
+                )?;
+                set_str(
+                    lua,
+                    t,
+                    b"what",
+                    if p.line_defined == 0 { b"main" } else { b"Lua" },
+                )?;
             }
             None => {
                 set_str(lua, t, b"source", b"=[C]")?;
@@ -140,12 +154,18 @@ fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         }
     }
     if what.contains(&b'l') {
-        let line = frame.and_then(|(_, f)| crate::debug::current_line(&f)).map_or(-1, |l| l as i64);
+        let line = frame
+            .and_then(|(_, f)| crate::debug::current_line(&f))
+            .map_or(-1, |l| l as i64);
         lua.set_field(t, b"currentline", Value::Int(line))?;
     }
     if what.contains(&b'u') {
         let (nups, nparams, vararg) = match func {
-            Value::LuaFn(c) => (c.upvals.len(), c.proto.num_params as usize, c.proto.is_vararg),
+            Value::LuaFn(c) => (
+                c.upvals.len(),
+                c.proto.num_params as usize,
+                c.proto.is_vararg,
+            ),
             Value::NativeClosure(c) => (c.upvals.len(), 0, true),
             _ => (0, 0, true),
         };
@@ -154,7 +174,9 @@ fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         lua.set_field(t, b"isvararg", Value::Bool(vararg))?;
     }
     if what.contains(&b'n') {
-        let caller = frame.and_then(|(idx, _)| idx.checked_sub(1)).and_then(|i| lua.th().frames.get(i).copied());
+        let caller = frame
+            .and_then(|(idx, _)| idx.checked_sub(1))
+            .and_then(|i| lua.th().frames.get(i).copied());
         match caller.and_then(|c| crate::debug::call_site_name(&c)) {
             Some((kind, name)) => {
                 set_str(lua, t, b"name", &name)?;
@@ -190,7 +212,10 @@ fn local_slot(f: &Frame, n: i64) -> Option<(usize, Vec<u8>)> {
         if k > f.nextra as usize {
             return None;
         }
-        return Some((f.func - f.nextra as usize + k - 1, try_copy_of(b"(vararg)").ok()?));
+        return Some((
+            f.func - f.nextra as usize + k - 1,
+            try_copy_of(b"(vararg)").ok()?,
+        ));
     }
     let n = n as usize;
     let pc = f.pc.saturating_sub(1);
@@ -204,7 +229,11 @@ fn getlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n = cx.check_int(2)?;
     if let Value::LuaFn(c) = cx.arg(1) {
         // Parameter names of a function value.
-        let name = if n >= 1 { c.proto.local_name(n as usize, 0).map(try_copy_of) } else { None };
+        let name = if n >= 1 {
+            c.proto.local_name(n as usize, 0).map(try_copy_of)
+        } else {
+            None
+        };
         return match name {
             Some(Ok(nm)) => {
                 cx.push_str(&nm)?;
@@ -278,8 +307,15 @@ fn upvalue(f: &Value, n: i64) -> Option<(Vec<u8>, Value)> {
     match f {
         Value::LuaFn(c) => {
             let uv = c.upvals.get(i)?;
-            let name = c.proto.upval_names.get(i).map_or(&b""[..], |n| n.as_slice());
-            Some((try_copy_of(if name.is_empty() { b"(no name)" } else { name }).ok()?, uv.get()))
+            let name = c
+                .proto
+                .upval_names
+                .get(i)
+                .map_or(&b""[..], |n| n.as_slice());
+            Some((
+                try_copy_of(if name.is_empty() { b"(no name)" } else { name }).ok()?,
+                uv.get(),
+            ))
         }
         Value::NativeClosure(c) => Some((Vec::new(), *c.upvals.get(i)?)),
         _ => None,
@@ -315,7 +351,11 @@ fn setupvalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             Some(uv) => {
                 uv.set(v);
                 crate::collect::barrier_upval(cx.lua, *uv, &v);
-                let name = c.proto.upval_names.get(i).map_or(&b""[..], |n| n.as_slice());
+                let name = c
+                    .proto
+                    .upval_names
+                    .get(i)
+                    .map_or(&b""[..], |n| n.as_slice());
                 let name = try_copy_of(name)?;
                 cx.push_str(&name)?;
                 Ok(Ret::Values(1))
@@ -349,7 +389,11 @@ fn lua_closure_arg(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<LuaClosure>> {
 fn upvalueid(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n = cx.check_int(2)?;
     match cx.arg(1) {
-        Value::LuaFn(c) => match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.upvals.get(i)) {
+        Value::LuaFn(c) => match usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| c.upvals.get(i))
+        {
             Some(uv) => cx.ret1(Value::LightUserData(uv.addr())),
             None => Err(cx.arg_error(2, format_args!("invalid upvalue index"))),
         },
@@ -366,11 +410,23 @@ fn upvaluejoin(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n1 = cx.check_int(2)?;
     let f2 = lua_closure_arg(cx, 3)?;
     let n2 = cx.check_int(4)?;
-    let i1 = usize::try_from(n1).ok().and_then(|n| n.checked_sub(1)).filter(|&i| i < f1.upvals.len());
-    let Some(i1) = i1 else { return Err(cx.arg_error(2, format_args!("invalid upvalue index"))) };
-    let i2 = usize::try_from(n2).ok().and_then(|n| n.checked_sub(1)).filter(|&i| i < f2.upvals.len());
-    let Some(i2) = i2 else { return Err(cx.arg_error(4, format_args!("invalid upvalue index"))) };
-    let Some(&uv) = f2.upvals.get(i2) else { return Ok(Ret::Values(0)) };
+    let i1 = usize::try_from(n1)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .filter(|&i| i < f1.upvals.len());
+    let Some(i1) = i1 else {
+        return Err(cx.arg_error(2, format_args!("invalid upvalue index")));
+    };
+    let i2 = usize::try_from(n2)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .filter(|&i| i < f2.upvals.len());
+    let Some(i2) = i2 else {
+        return Err(cx.arg_error(4, format_args!("invalid upvalue index")));
+    };
+    let Some(&uv) = f2.upvals.get(i2) else {
+        return Ok(Ret::Values(0));
+    };
     // SAFETY: single-threaded; no other borrow of the closure is live.
     if let Some(slot) = unsafe { f1.get_mut() }.upvals.get_mut(i1) {
         *slot = uv;
@@ -382,7 +438,11 @@ fn upvaluejoin(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn getuservalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n = cx.opt_int(2, 1)?;
     match cx.arg(1) {
-        Value::UserData(u) => match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)).and_then(|i| u.user_values.get(i)) {
+        Value::UserData(u) => match usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| u.user_values.get(i))
+        {
             Some(v) => {
                 let v = *v;
                 cx.push(v)?;
@@ -406,10 +466,16 @@ fn getuservalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn setuservalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let v = cx.check_any(2)?;
     let n = cx.opt_int(3, 1)?;
-    let Value::UserData(u) = cx.arg(1) else { return Err(cx.type_error(1, "userdata")) };
+    let Value::UserData(u) = cx.arg(1) else {
+        return Err(cx.type_error(1, "userdata"));
+    };
     // SAFETY: single-threaded; no other borrow of the userdata is live.
     let um = unsafe { u.get_mut() };
-    match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)).and_then(|i| um.user_values.get_mut(i)) {
+    match usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| um.user_values.get_mut(i))
+    {
         Some(slot) => {
             *slot = v;
             crate::collect::barrier_forward(cx.lua, u.as_header_ptr(), &v);
@@ -451,7 +517,9 @@ fn sethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 fn gethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let h = cx.lua.hooks;
-    let Some(f) = h.func else { return Ok(Ret::Values(0)) };
+    let Some(f) = h.func else {
+        return Ok(Ret::Values(0));
+    };
     let mut mask = Vec::new();
     if h.call {
         mask.try_push(b'c')?;
@@ -488,7 +556,12 @@ pub(crate) fn run_hooks(lua: &mut Lua, pc: usize) -> LuaResult<()> {
     let mut fire_line = None;
     if h.line {
         let depth = lua.th().frames.len();
-        let line = lua.th().frames.last().and_then(|fr| fr.closure).and_then(|c| c.proto.line_at(pc));
+        let line = lua
+            .th()
+            .frames
+            .last()
+            .and_then(|fr| fr.closure)
+            .and_then(|c| c.proto.line_at(pc));
         if let Some(line) = line {
             if line != h.last_line || depth != h.last_depth || pc == 0 {
                 fire_line = Some(line);
@@ -511,10 +584,20 @@ fn call_hook(lua: &mut Lua, f: Value, event: &[u8], line: Option<u32>) -> LuaRes
     lua.hooks.running = true;
     let th = lua.th();
     // Hooks run above the frame's registers.
-    let top = th.frames.last().map_or(th.top, |fr| fr.base + fr.closure.map_or(0, |c| c.proto.max_stack as usize)).max(th.top);
+    let top = th
+        .frames
+        .last()
+        .map_or(th.top, |fr| {
+            fr.base + fr.closure.map_or(0, |c| c.proto.max_stack as usize)
+        })
+        .max(th.top);
     let saved = th.top;
     th.top = top;
-    let r = crate::nested::call1(lua, f, &[ev, line.map_or(Value::Nil, |l| Value::Int(l as i64))]);
+    let r = crate::nested::call1(
+        lua,
+        f,
+        &[ev, line.map_or(Value::Nil, |l| Value::Int(l as i64))],
+    );
     lua.th().top = saved;
     lua.hooks.running = false;
     r.map(|_| ())

@@ -118,7 +118,11 @@ fn modf(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return Ok(Ret::Values(2));
     }
     let n = cx.check_float(1)?;
-    let ip = if n < 0.0 { crate::number::ceil(n) } else { crate::number::floor(n) };
+    let ip = if n < 0.0 {
+        crate::number::ceil(n)
+    } else {
+        crate::number::floor(n)
+    };
     cx.push(num_int(ip))?;
     // `n == ip` catches the infinities, whose difference would be NaN.
     cx.push(Value::Float(if n == ip { 0.0 } else { n - ip }))?;
@@ -179,7 +183,11 @@ fn acos(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// `math.atan (y [, x])`
 fn atan(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let y = cx.check_float(1)?;
-    let x = if cx.arg(2).is_nil() { 1.0 } else { cx.check_float(2)? };
+    let x = if cx.arg(2).is_nil() {
+        1.0
+    } else {
+        cx.check_float(2)?
+    };
     cx.ret1(Value::Float(libm::atan2(y, x)))
 }
 
@@ -241,7 +249,11 @@ fn extreme(cx: &mut Ctx<'_>, max: bool) -> LuaResult<Ret> {
     }
     let mut best = 1;
     for i in 2..=n {
-        let (a, b) = if max { (cx.arg(best), cx.arg(i)) } else { (cx.arg(i), cx.arg(best)) };
+        let (a, b) = if max {
+            (cx.arg(best), cx.arg(i))
+        } else {
+            (cx.arg(i), cx.arg(best))
+        };
         if crate::lib_table::less_than(cx.lua, a, b)? {
             best = i;
         }

@@ -50,14 +50,18 @@ impl Lua {
     /// argument) the first time and caches its result in `package.loaded`.
     pub fn preload(&mut self, name: &[u8], open: NativeFn) -> LuaResult<()> {
         let reg = self.registry;
-        let Value::Table(preload) = self.get_field(reg, b"_PRELOAD")? else { return Err(Error::Memory) };
+        let Value::Table(preload) = self.get_field(reg, b"_PRELOAD")? else {
+            return Err(Error::Memory);
+        };
         self.set_field(preload, name, Value::NativeFn(open))
     }
 
     /// Sets `package.path`.
     pub fn set_package_path(&mut self, path: &[u8]) -> LuaResult<()> {
         let reg = self.registry;
-        let Value::Table(package) = self.get_field(reg, b"_PACKAGE")? else { return Err(Error::Memory) };
+        let Value::Table(package) = self.get_field(reg, b"_PACKAGE")? else {
+            return Err(Error::Memory);
+        };
         let v = self.str_value(path)?;
         self.set_field(package, b"path", v)
     }
@@ -89,12 +93,17 @@ fn require(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         let searcher = searchers.get_int(i);
         if searcher.is_nil() {
             let name = try_copy_of(name.as_bytes())?;
-            return Err(cx.error(format_args!("module '{}' not found:{}", Bytes(&name), Bytes(&notes))));
+            return Err(cx.error(format_args!(
+                "module '{}' not found:{}",
+                Bytes(&name),
+                Bytes(&notes)
+            )));
         }
         // A searcher returns a loader and extra data, or a string explaining the miss.
         let th = cx.lua.th();
         let top = th.top;
-        th.ensure(&cx.lua.heap, 3).map_err(|o| crate::api::stack_error(cx.lua, o))?;
+        th.ensure(&cx.lua.heap, 3)
+            .map_err(|o| crate::api::stack_error(cx.lua, o))?;
         let th = cx.lua.th();
         th.set(top, searcher);
         th.set(top + 1, Value::Str(name));
@@ -114,7 +123,8 @@ fn require(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     // Call loader(name, extra) and record its result.
     let th = cx.lua.th();
     let top = th.top;
-    th.ensure(&cx.lua.heap, 4).map_err(|o| crate::api::stack_error(cx.lua, o))?;
+    th.ensure(&cx.lua.heap, 4)
+        .map_err(|o| crate::api::stack_error(cx.lua, o))?;
     let th = cx.lua.th();
     th.set(top, loader);
     th.set(top + 1, Value::Str(name));
@@ -145,7 +155,10 @@ fn search_preload(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     };
     if loader.is_nil() {
         let n = try_copy_of(name.as_bytes())?;
-        let msg = cx.lua.format_value(format_args!("\n\tno field package.preload['{}']", Bytes(&n)))?;
+        let msg = cx.lua.format_value(format_args!(
+            "\n\tno field package.preload['{}']",
+            Bytes(&n)
+        ))?;
         return cx.ret1(msg);
     }
     cx.push(loader)?;
@@ -155,7 +168,13 @@ fn search_preload(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 /// Tries each template of `path`; returns the file name and its contents, or the list
 /// of names tried.
-fn find_file(lua: &mut Lua, name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> LuaResult<Result<(Vec<u8>, Vec<u8>), Vec<u8>>> {
+fn find_file(
+    lua: &mut Lua,
+    name: &[u8],
+    path: &[u8],
+    sep: &[u8],
+    rep: &[u8],
+) -> LuaResult<Result<(Vec<u8>, Vec<u8>), Vec<u8>>> {
     let mut subject = Vec::new();
     let mut i = 0;
     while i < name.len() {
@@ -213,7 +232,12 @@ fn search_lua(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                         Value::Str(s) => try_copy_of(s.as_bytes())?,
                         _ => Vec::new(),
                     };
-                    Err(cx.error(format_args!("error loading module '{}' from file '{}':\n\t{}", Bytes(&name), Bytes(&file), Bytes(&m))))
+                    Err(cx.error(format_args!(
+                        "error loading module '{}' from file '{}':\n\t{}",
+                        Bytes(&name),
+                        Bytes(&file),
+                        Bytes(&m)
+                    )))
                 }
                 Err(e) => Err(e),
             }

@@ -11,7 +11,9 @@ use crate::value::Value;
 
 /// Adds the arithmetic metamethods to the string metatable.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
-    let Some(mt) = lua.metatable(&Value::Str(lua.names.n)) else { return Ok(()) };
+    let Some(mt) = lua.metatable(&Value::Str(lua.names.n)) else {
+        return Ok(());
+    };
     let mms: &[(&[u8], NativeFn)] = &[
         (b"__add", add),
         (b"__sub", sub),
@@ -58,7 +60,12 @@ fn string_arith(cx: &mut Ctx<'_>, op: ArithOp) -> LuaResult<Ret> {
     let ta = crate::tvec::try_copy_of(cx.lua.type_name_of(&a).as_bytes())?;
     let tb = crate::tvec::try_copy_of(cx.lua.type_name_of(&b).as_bytes())?;
     let verb = &tm.name()[2..];
-    Err(cx.error(format_args!("attempt to {} a '{}' with a '{}'", verb, crate::api::Bytes(&ta), crate::api::Bytes(&tb))))
+    Err(cx.error(format_args!(
+        "attempt to {} a '{}' with a '{}'",
+        verb,
+        crate::api::Bytes(&ta),
+        crate::api::Bytes(&tb)
+    )))
 }
 
 fn add(cx: &mut Ctx<'_>) -> LuaResult<Ret> {

@@ -63,7 +63,9 @@ pub(crate) fn set_value(lua: &mut Lua, t: Value, k: Value, v: Value) -> LuaResul
         let tm = match t {
             Value::Table(tab) => {
                 let tm = match tab.metatable() {
-                    Some(mt) if tab.get(&k, lua.seed).is_nil() => lua.tm_from(mt, TagMethod::NewIndex),
+                    Some(mt) if tab.get(&k, lua.seed).is_nil() => {
+                        lua.tm_from(mt, TagMethod::NewIndex)
+                    }
                     _ => Value::Nil,
                 };
                 if tm.is_nil() {
@@ -103,7 +105,14 @@ pub(crate) fn len_of(lua: &mut Lua, v: Value) -> LuaResult<i64> {
         match v {
             Value::Table(t) => return Ok(t.length() as i64),
             Value::Str(s) => return Ok(s.len() as i64),
-            _ => return Err(crate::debug::type_error(lua, &v, "get length of", Operand::None)),
+            _ => {
+                return Err(crate::debug::type_error(
+                    lua,
+                    &v,
+                    "get length of",
+                    Operand::None,
+                ))
+            }
         }
     } else {
         crate::nested::call1(lua, mm, &[v, v])?
@@ -249,7 +258,12 @@ fn add_field(cx: &mut Ctx<'_>, out: &mut Vec<u8>, t: Value, i: i64) -> LuaResult
     match v {
         Value::Str(s) => out.try_extend_from_slice(s.as_bytes())?,
         Value::Int(_) | Value::Float(_) => crate::tostr::number(&v, out)?,
-        _ => return Err(cx.error(format_args!("invalid value (at index {}) in table for 'concat'", i))),
+        _ => {
+            return Err(cx.error(format_args!(
+                "invalid value (at index {}) in table for 'concat'",
+                i
+            )))
+        }
     }
     Ok(())
 }
@@ -292,12 +306,18 @@ fn pack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn unpack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let t = cx.arg(1);
     let i = cx.opt_int(2, 1)?;
-    let e = if cx.arg(3).is_nil() { len_of(cx.lua, t)? } else { cx.check_int(3)? };
+    let e = if cx.arg(3).is_nil() {
+        len_of(cx.lua, t)?
+    } else {
+        cx.check_int(3)?
+    };
     if i > e {
         return Ok(Ret::Values(0));
     }
     let n = (e as u64).wrapping_sub(i as u64);
-    if n >= MAX_INT as u64 || n >= (crate::thread::MAX_STACK as u64).saturating_sub(cx.lua.th().top as u64 + 1) {
+    if n >= MAX_INT as u64
+        || n >= (crate::thread::MAX_STACK as u64).saturating_sub(cx.lua.th().top as u64 + 1)
+    {
         return Err(cx.error(format_args!("too many results to unpack")));
     }
     let mut k = i;

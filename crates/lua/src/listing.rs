@@ -41,7 +41,11 @@ impl Write for Small {
 
 /// Writes `f` as C's `printf("%.14g")` does.
 pub fn write_g14(out: &mut impl Write, f: f64) -> fmt::Result {
-    let spec = crate::numfmt::Spec { precision: Some(14), conv: b'g', ..crate::numfmt::Spec::default() };
+    let spec = crate::numfmt::Spec {
+        precision: Some(14),
+        conv: b'g',
+        ..crate::numfmt::Spec::default()
+    };
     let mut text = Vec::new();
     crate::numfmt::fmt_spec_float(&mut text, &spec, f).map_err(|_| fmt::Error)?;
     out.write_str(core::str::from_utf8(&text).map_err(|_| fmt::Error)?)

@@ -43,10 +43,18 @@ impl Lua {
     ///
     /// # Errors
     /// A syntax error message (as a Lua string value) or `Error::Memory`.
-    pub fn load(&mut self, source: &[u8], chunkname: &[u8], mode: Mode, env: Option<Value>) -> LuaResult<Value> {
+    pub fn load(
+        &mut self,
+        source: &[u8],
+        chunkname: &[u8],
+        mode: Mode,
+        env: Option<Value>,
+    ) -> LuaResult<Value> {
         if source.starts_with(BINARY_SIGNATURE) {
             if mode == Mode::Text {
-                return Err(self.load_error(chunkname, "attempt to load a binary chunk (mode is 't')"));
+                return Err(
+                    self.load_error(chunkname, "attempt to load a binary chunk (mode is 't')")
+                );
             }
             return Err(self.load_error(chunkname, "binary chunks are not supported"));
         }
@@ -60,7 +68,9 @@ impl Lua {
         let proto = match crate::parse::compile(source, chunkname, &self.guard) {
             Ok(p) => p,
             Err(crate::parse::CompileError::Memory) => return Err(Error::Memory),
-            Err(crate::parse::CompileError::Syntax(msg)) => return Err(Error::Lua(self.str_value(&msg)?)),
+            Err(crate::parse::CompileError::Syntax(msg)) => {
+                return Err(Error::Lua(self.str_value(&msg)?))
+            }
         };
         let source_str = self.new_str(chunkname)?;
         let p = self.convert(proto, source_str)?;
@@ -73,8 +83,11 @@ impl Lua {
         if let Some(first) = upvals.first() {
             first.set(env);
         }
-        self.heap.charge(upvals.capacity() * core::mem::size_of::<Gc<UpVal>>())?;
-        let cl = self.heap.alloc_box(Kind::LuaClosure, LuaClosure { proto: p, upvals }, 0)?;
+        self.heap
+            .charge(upvals.capacity() * core::mem::size_of::<Gc<UpVal>>())?;
+        let cl = self
+            .heap
+            .alloc_box(Kind::LuaClosure, LuaClosure { proto: p, upvals }, 0)?;
         Ok(Value::LuaFn(cl))
     }
 
@@ -111,7 +124,9 @@ impl Lua {
             return Err(self.rt_error(format_args!("bad bytecode")));
         }
         let mut constants = Vec::new();
-        constants.try_reserve_exact(p.constants.len()).map_err(|_| Error::Memory)?;
+        constants
+            .try_reserve_exact(p.constants.len())
+            .map_err(|_| Error::Memory)?;
         for c in p.constants.iter() {
             let v = match c {
                 Constant::Nil => Value::Nil,
@@ -123,18 +138,39 @@ impl Lua {
             constants.try_push(v)?;
         }
         let mut protos = Vec::new();
-        protos.try_reserve_exact(p.protos.len()).map_err(|_| Error::Memory)?;
-        let Proto { protos: children, upvalues, code, lines, locals, line_defined, last_line_defined, num_params, is_vararg, max_stack, .. } = p;
+        protos
+            .try_reserve_exact(p.protos.len())
+            .map_err(|_| Error::Memory)?;
+        let Proto {
+            protos: children,
+            upvalues,
+            code,
+            lines,
+            locals,
+            line_defined,
+            last_line_defined,
+            num_params,
+            is_vararg,
+            max_stack,
+            ..
+        } = p;
         for child in children {
             let c = self.convert(child, source)?;
             protos.try_push(c)?;
         }
         let mut upvals = Vec::new();
         let mut upval_names = Vec::new();
-        upvals.try_reserve_exact(upvalues.len()).map_err(|_| Error::Memory)?;
-        upval_names.try_reserve_exact(upvalues.len()).map_err(|_| Error::Memory)?;
+        upvals
+            .try_reserve_exact(upvalues.len())
+            .map_err(|_| Error::Memory)?;
+        upval_names
+            .try_reserve_exact(upvalues.len())
+            .map_err(|_| Error::Memory)?;
         for u in upvalues {
-            upvals.try_push(UpvalInfo { in_stack: u.in_stack, index: u.index })?;
+            upvals.try_push(UpvalInfo {
+                in_stack: u.in_stack,
+                index: u.index,
+            })?;
             upval_names.try_push(u.name)?;
         }
         let fp = FnProto {
@@ -167,7 +203,9 @@ fn verify(p: &Proto) -> LuaResult<()> {
         return Err(bad());
     }
     for (pc, &i) in p.code.iter().enumerate() {
-        let Some(op) = Op::from_u8(ins::op(i)) else { return Err(bad()) };
+        let Some(op) = Op::from_u8(ins::op(i)) else {
+            return Err(bad());
+        };
         if ins::op(i) as usize >= OP_NAMES.len() {
             return Err(bad());
         }
@@ -177,11 +215,19 @@ fn verify(p: &Proto) -> LuaResult<()> {
             Op::Jmp => in_code(pc as i64 + 1 + ins::sj(i) as i64),
             Op::LoadK => a < max && (ins::bx(i) as usize) < p.constants.len(),
             Op::Closure => a < max && (ins::bx(i) as usize) < p.protos.len(),
-            Op::ForLoop | Op::TForLoop => a + 4 <= max.max(a + 4) && pc as i64 + 1 - ins::bx(i) as i64 >= 0,
+            Op::ForLoop | Op::TForLoop => {
+                a + 4 <= max.max(a + 4) && pc as i64 + 1 - ins::bx(i) as i64 >= 0
+            }
             Op::ForPrep | Op::TForPrep => in_code(pc as i64 + 1 + ins::bx(i) as i64),
             Op::GetUpval | Op::SetUpval => a < max && (ins::b(i) as usize) < p.upvalues.len(),
-            Op::GetTabUp => a < max && (ins::b(i) as usize) < p.upvalues.len() && (ins::c(i) as usize) < p.constants.len(),
-            Op::SetTabUp => (a as usize) < p.upvalues.len() && (ins::b(i) as usize) < p.constants.len(),
+            Op::GetTabUp => {
+                a < max
+                    && (ins::b(i) as usize) < p.upvalues.len()
+                    && (ins::c(i) as usize) < p.constants.len()
+            }
+            Op::SetTabUp => {
+                (a as usize) < p.upvalues.len() && (ins::b(i) as usize) < p.constants.len()
+            }
             Op::ExtraArg | Op::Return0 | Op::VarArgPrep => true,
             // A register operand may name the slot just past the frame when it starts
             // an empty range (e.g. `RETURN A 1`); `precall` keeps one spare slot.

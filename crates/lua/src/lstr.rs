@@ -97,7 +97,12 @@ pub fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
 fn new_raw(heap: &Heap, bytes: &[u8], hash: u32, hashed: bool) -> Result<Gc<LStr>, AllocError> {
     let s = heap.alloc_box(
         Kind::Str,
-        LStr { hash: Cell::new(hash), hashed: Cell::new(hashed), len: bytes.len(), bucket_next: Cell::new(None) },
+        LStr {
+            hash: Cell::new(hash),
+            hashed: Cell::new(hashed),
+            len: bytes.len(),
+            bucket_next: Cell::new(None),
+        },
         bytes.len(),
     )?;
     // SAFETY: the box was allocated with `bytes.len()` trailing bytes.
@@ -117,7 +122,11 @@ pub struct StringTable {
 
 impl StringTable {
     pub fn new(seed: u32) -> Self {
-        StringTable { buckets: Vec::new(), count: 0, seed }
+        StringTable {
+            buckets: Vec::new(),
+            count: 0,
+            seed,
+        }
     }
 
     /// Returns the string object for `bytes`, interning short strings.
@@ -207,7 +216,9 @@ impl StringTable {
             return;
         }
         let i = s.hash.get() as usize & (self.buckets.len() - 1);
-        let Some(mut link) = self.buckets.get_mut(i) else { return };
+        let Some(mut link) = self.buckets.get_mut(i) else {
+            return;
+        };
         loop {
             match *link {
                 Some(cur) if cur == s => {
@@ -224,5 +235,4 @@ impl StringTable {
             }
         }
     }
-
 }

@@ -12,7 +12,8 @@ use crate::vm::Lookup;
 pub fn call1(lua: &mut Lua, f: Value, args: &[Value]) -> LuaResult<Value> {
     let th = lua.th();
     let top = th.top;
-    th.ensure(&lua.heap, args.len() + 2).map_err(|o| stack_error(lua, o))?;
+    th.ensure(&lua.heap, args.len() + 2)
+        .map_err(|o| stack_error(lua, o))?;
     let th = lua.th();
     th.set(top, f);
     for (i, a) in args.iter().enumerate() {

@@ -17,7 +17,10 @@ pub fn is_space(c: u8) -> bool {
 
 fn trim(s: &[u8]) -> &[u8] {
     let start = s.iter().position(|&c| !is_space(c)).unwrap_or(s.len());
-    let end = s.iter().rposition(|&c| !is_space(c)).map_or(start, |e| e + 1);
+    let end = s
+        .iter()
+        .rposition(|&c| !is_space(c))
+        .map_or(start, |e| e + 1);
     s.get(start..end).unwrap_or(&[])
 }
 
@@ -81,7 +84,11 @@ fn str_to_int(s: &[u8]) -> Option<i64> {
             }
         }
     }
-    Some(if neg { (acc as i64).wrapping_neg() } else { acc as i64 })
+    Some(if neg {
+        (acc as i64).wrapping_neg()
+    } else {
+        acc as i64
+    })
 }
 
 /// The float value of an already trimmed numeral.
@@ -316,7 +323,10 @@ mod tests {
         assert_eq!(float_to_int(3.5, Rounding::Floor), Some(3));
         assert_eq!(float_to_int(-3.5, Rounding::Floor), Some(-4));
         assert_eq!(float_to_int(-3.5, Rounding::Ceil), Some(-3));
-        assert_eq!(float_to_int(-9223372036854775808.0, Rounding::Exact), Some(i64::MIN));
+        assert_eq!(
+            float_to_int(-9223372036854775808.0, Rounding::Exact),
+            Some(i64::MIN)
+        );
         assert_eq!(float_to_int(9223372036854775808.0, Rounding::Exact), None);
         assert_eq!(float_to_int(f64::NAN, Rounding::Floor), None);
         assert_eq!(float_to_int(f64::INFINITY, Rounding::Floor), None);
@@ -324,7 +334,19 @@ mod tests {
 
     #[test]
     fn floor_matches_std() {
-        for f in [0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 2.5e15, -2.5e15, 1e300, -1e-300, 4503599627370495.5] {
+        for f in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.5e15,
+            -2.5e15,
+            1e300,
+            -1e-300,
+            4503599627370495.5,
+        ] {
             assert_eq!(floor(f).to_bits(), f.floor().to_bits(), "floor({f})");
             assert_eq!(ceil(f).to_bits(), f.ceil().to_bits(), "ceil({f})");
         }

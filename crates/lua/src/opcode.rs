@@ -252,24 +252,88 @@ opcodes! {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum TagMethod {
-    Index, NewIndex, Gc, Mode, Len, Eq, Add, Sub, Mul, Mod, Pow, Div, IDiv, BAnd, BOr,
-    BXor, Shl, Shr, Unm, BNot, Lt, Le, Concat, Call, Close,
+    Index,
+    NewIndex,
+    Gc,
+    Mode,
+    Len,
+    Eq,
+    Add,
+    Sub,
+    Mul,
+    Mod,
+    Pow,
+    Div,
+    IDiv,
+    BAnd,
+    BOr,
+    BXor,
+    Shl,
+    Shr,
+    Unm,
+    BNot,
+    Lt,
+    Le,
+    Concat,
+    Call,
+    Close,
 }
 
 /// Metamethod names, indexed by `TagMethod`.
 pub const TM_NAMES: &[&str] = &[
-    "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul",
-    "__mod", "__pow", "__div", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr",
-    "__unm", "__bnot", "__lt", "__le", "__concat", "__call", "__close",
+    "__index",
+    "__newindex",
+    "__gc",
+    "__mode",
+    "__len",
+    "__eq",
+    "__add",
+    "__sub",
+    "__mul",
+    "__mod",
+    "__pow",
+    "__div",
+    "__idiv",
+    "__band",
+    "__bor",
+    "__bxor",
+    "__shl",
+    "__shr",
+    "__unm",
+    "__bnot",
+    "__lt",
+    "__le",
+    "__concat",
+    "__call",
+    "__close",
 ];
 
 impl TagMethod {
     const ALL: [TagMethod; 25] = [
-        TagMethod::Index, TagMethod::NewIndex, TagMethod::Gc, TagMethod::Mode,
-        TagMethod::Len, TagMethod::Eq, TagMethod::Add, TagMethod::Sub, TagMethod::Mul,
-        TagMethod::Mod, TagMethod::Pow, TagMethod::Div, TagMethod::IDiv, TagMethod::BAnd,
-        TagMethod::BOr, TagMethod::BXor, TagMethod::Shl, TagMethod::Shr, TagMethod::Unm,
-        TagMethod::BNot, TagMethod::Lt, TagMethod::Le, TagMethod::Concat, TagMethod::Call,
+        TagMethod::Index,
+        TagMethod::NewIndex,
+        TagMethod::Gc,
+        TagMethod::Mode,
+        TagMethod::Len,
+        TagMethod::Eq,
+        TagMethod::Add,
+        TagMethod::Sub,
+        TagMethod::Mul,
+        TagMethod::Mod,
+        TagMethod::Pow,
+        TagMethod::Div,
+        TagMethod::IDiv,
+        TagMethod::BAnd,
+        TagMethod::BOr,
+        TagMethod::BXor,
+        TagMethod::Shl,
+        TagMethod::Shr,
+        TagMethod::Unm,
+        TagMethod::BNot,
+        TagMethod::Lt,
+        TagMethod::Le,
+        TagMethod::Concat,
+        TagMethod::Call,
         TagMethod::Close,
     ];
 
@@ -401,7 +465,10 @@ mod tests {
     fn fields_round_trip() {
         let i = ins::abck(Op::Add, 3, 200, 7, true);
         assert_eq!(Op::from_u8(ins::op(i)), Some(Op::Add));
-        assert_eq!((ins::a(i), ins::b(i), ins::c(i), ins::k(i)), (3, 200, 7, true));
+        assert_eq!(
+            (ins::a(i), ins::b(i), ins::c(i), ins::k(i)),
+            (3, 200, 7, true)
+        );
         let j = ins::asbx(Op::LoadI, 9, -5);
         assert_eq!((ins::a(j), ins::sbx(j)), (9, -5));
         let s = ins::sj_(Op::Jmp, -1000);
@@ -412,8 +479,14 @@ mod tests {
     #[test]
     fn names_cover_every_opcode() {
         assert_eq!(OP_NAMES.len(), Op::VarArgT as usize + 1);
-        assert_eq!(Op::from_u8(Op::ExtraArg as u8).map(Op::name), Some("EXTRAARG"));
-        assert_eq!(TagMethod::from_u8(TagMethod::Close as u8).map(TagMethod::name), Some("__close"));
+        assert_eq!(
+            Op::from_u8(Op::ExtraArg as u8).map(Op::name),
+            Some("EXTRAARG")
+        );
+        assert_eq!(
+            TagMethod::from_u8(TagMethod::Close as u8).map(TagMethod::name),
+            Some("__close")
+        );
         assert_eq!(Op::from_u8(127), None);
     }
 }

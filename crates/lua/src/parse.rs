@@ -300,7 +300,12 @@ impl<'s, 'g> Parser<'s, 'g> {
         let line = self.fs_at(level).map_or(0, |fs| fs.f.line_defined);
         // `too many <what> (limit is <n>) in <where>`, as lparser.c's `errorlimit`.
         let msg = (|| {
-            let m = Msg::new().s(b"too many ")?.s(what)?.s(b" (limit is ")?.n(limit as i64)?.s(b") in ")?;
+            let m = Msg::new()
+                .s(b"too many ")?
+                .s(what)?
+                .s(b" (limit is ")?
+                .n(limit as i64)?
+                .s(b") in ")?;
             if line == 0 {
                 m.s(b"main function")
             } else {

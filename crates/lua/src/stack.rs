@@ -24,7 +24,9 @@ impl StackGuard {
     /// A guard that allows `budget` bytes below the caller's stack pointer.
     #[inline(never)]
     pub fn with_budget(budget: usize) -> Self {
-        Self { floor: stack_pointer().saturating_sub(budget) }
+        Self {
+            floor: stack_pointer().saturating_sub(budget),
+        }
     }
 
     /// A guard with an explicit floor address.
@@ -50,7 +52,9 @@ impl StackGuard {
 
     /// This guard, raised to `floor` if that is higher.
     pub fn max_floor(self, floor: usize) -> Self {
-        Self { floor: self.floor.max(floor) }
+        Self {
+            floor: self.floor.max(floor),
+        }
     }
 
     /// Bytes left above the floor.

@@ -65,7 +65,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { memory_limit: 0, fuel_slice: 0, stack_budget: 256 * 1024, allow_binary: false }
+        Config {
+            memory_limit: 0,
+            fuel_slice: 0,
+            stack_budget: 256 * 1024,
+            allow_binary: false,
+        }
     }
 }
 
@@ -126,7 +131,9 @@ impl Lua {
         let mem_msg = strings.intern(&heap, b"not enough memory")?;
         heap.fix(mem_msg.header());
         let mut tm_names = Vec::new();
-        tm_names.try_reserve_exact(TM_NAMES.len()).map_err(|_| Error::Memory)?;
+        tm_names
+            .try_reserve_exact(TM_NAMES.len())
+            .map_err(|_| Error::Memory)?;
         for name in TM_NAMES {
             let s = strings.intern(&heap, name.as_bytes())?;
             heap.fix(s.header());
@@ -166,7 +173,8 @@ impl Lua {
         // SAFETY: the main thread was just created; nothing else borrows it.
         let th = unsafe { main.get_mut() };
         th.status = CoStatus::Running;
-        th.ensure(&lua.heap, 2 * crate::thread::MIN_STACK).map_err(|_| Error::Memory)?;
+        th.ensure(&lua.heap, 2 * crate::thread::MIN_STACK)
+            .map_err(|_| Error::Memory)?;
         // registry[1] = main thread, registry[2] = globals (LUA_RIDX_*).
         lua.raw_set_int(registry, 1, Value::Thread(main))?;
         lua.raw_set_int(registry, 2, Value::Table(globals))?;
@@ -271,7 +279,10 @@ impl Lua {
         match v {
             Value::Table(t) => t.metatable(),
             Value::UserData(u) => u.metatable(),
-            other => self.type_meta.get(type_index(other.type_of())).and_then(Cell::get),
+            other => self
+                .type_meta
+                .get(type_index(other.type_of()))
+                .and_then(Cell::get),
         }
     }
 
@@ -298,7 +309,9 @@ impl Lua {
         if bit < 8 && mt.tm_known_absent(bit) {
             return Value::Nil;
         }
-        let Some(&name) = self.tm_names.get(event as usize) else { return Value::Nil };
+        let Some(&name) = self.tm_names.get(event as usize) else {
+            return Value::Nil;
+        };
         let v = mt.get_str(name, self.seed);
         if v.is_nil() && bit < 8 {
             mt.set_tm_absent(bit);

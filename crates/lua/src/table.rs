@@ -32,7 +32,11 @@ struct Node {
     next: i32,
 }
 
-const EMPTY_NODE: Node = Node { key: Value::Nil, val: Value::Nil, next: 0 };
+const EMPTY_NODE: Node = Node {
+    key: Value::Nil,
+    val: Value::Nil,
+    next: 0,
+};
 
 /// Largest array part (2^26 slots, like PUC's `MAXASIZE` bound on 64-bit in spirit).
 const MAX_ABITS: u32 = 26;
@@ -70,7 +74,13 @@ pub struct Table {
 
 impl Table {
     fn empty() -> Table {
-        Table { array: Vec::new(), nodes: Vec::new(), last_free: 0, meta: Cell::new(None), tm_absent: Cell::new(0) }
+        Table {
+            array: Vec::new(),
+            nodes: Vec::new(),
+            last_free: 0,
+            meta: Cell::new(None),
+            tm_absent: Cell::new(0),
+        }
     }
 
     /// The metatable.
@@ -91,7 +101,8 @@ impl Table {
 
     /// Bytes owned by the table outside its box (for accounting).
     pub(crate) fn buffer_bytes(&self) -> usize {
-        self.array.capacity() * core::mem::size_of::<Value>() + self.nodes.capacity() * core::mem::size_of::<Node>()
+        self.array.capacity() * core::mem::size_of::<Value>()
+            + self.nodes.capacity() * core::mem::size_of::<Node>()
     }
 
     #[inline(always)]
@@ -109,7 +120,12 @@ impl Table {
     /// `t[i]` without metamethods.
     #[inline(always)]
     pub fn get_int(&self, i: i64) -> Value {
-        if let Some(v) = (i as u64).wrapping_sub(1).try_into().ok().and_then(|k: usize| self.array.get(k)) {
+        if let Some(v) = (i as u64)
+            .wrapping_sub(1)
+            .try_into()
+            .ok()
+            .and_then(|k: usize| self.array.get(k))
+        {
             // SAFETY: a reference to an initialised array slot.
             return unsafe { crate::value::load_value(v) };
         }
@@ -122,7 +138,9 @@ impl Table {
         }
         let mut idx = self.main_int(i);
         loop {
-            let Some(n) = self.nodes.get(idx) else { return Value::Nil };
+            let Some(n) = self.nodes.get(idx) else {
+                return Value::Nil;
+            };
             if let Value::Int(k) = n.key {
                 if k == i {
                     return n.val;
@@ -144,7 +162,9 @@ impl Table {
         let mut idx = self.main_hash(s.hash(seed));
         let short = s.is_short();
         loop {
-            let Some(n) = self.nodes.get(idx) else { return Value::Nil };
+            let Some(n) = self.nodes.get(idx) else {
+                return Value::Nil;
+            };
             if let Value::Str(k) = n.key {
                 if k == s || (!short && LStr::equals(k, s)) {
                     return n.val;
@@ -221,7 +241,9 @@ impl Table {
             Value::Str(s) => self.main_hash(s.hash(seed)),
             Value::Float(f) => {
                 let b = f.to_bits();
-                self.main_hash((b ^ (b >> 32)) as u32 ^ ((b >> 52) as u32).wrapping_mul(0x9e37_79b9))
+                self.main_hash(
+                    (b ^ (b >> 32)) as u32 ^ ((b >> 52) as u32).wrapping_mul(0x9e37_79b9),
+                )
             }
             Value::Bool(b) => self.main_hash(b as u32),
             other => {
@@ -239,7 +261,13 @@ impl Table {
     /// # Errors
     /// `NilKey`/`NanKey` for invalid keys, `Memory` when growing fails (the table is
     /// unchanged then).
-    pub fn set(t: Gc<Table>, heap: &Heap, seed: u32, key: Value, val: Value) -> Result<(), SetError> {
+    pub fn set(
+        t: Gc<Table>,
+        heap: &Heap,
+        seed: u32,
+        key: Value,
+        val: Value,
+    ) -> Result<(), SetError> {
         let key = match key {
             Value::Nil => return Err(SetError::NilKey),
             Value::Float(f) => match float_to_int(f, Rounding::Exact) {
@@ -254,7 +282,10 @@ impl Table {
         let this = unsafe { t.get_mut() };
         let slot = match key {
             Value::Int(i) => this.slot_int(i),
-            _ => this.find_node(&key, seed).and_then(|i| this.nodes.get_mut(i)).map(|n| &mut n.val),
+            _ => this
+                .find_node(&key, seed)
+                .and_then(|i| this.nodes.get_mut(i))
+                .map(|n| &mut n.val),
         };
         if let Some(slot) = slot {
             let was_nil = slot.is_nil();
@@ -270,7 +301,13 @@ impl Table {
     }
 
     /// `t[i] = v` for an integer key.
-    pub fn set_int(t: Gc<Table>, heap: &Heap, seed: u32, i: i64, val: Value) -> Result<(), SetError> {
+    pub fn set_int(
+        t: Gc<Table>,
+        heap: &Heap,
+        seed: u32,
+        i: i64,
+        val: Value,
+    ) -> Result<(), SetError> {
         // SAFETY: as in `set`.
         let this = unsafe { t.get_mut() };
         if let Some(slot) = this.slot_int(i) {
@@ -307,7 +344,11 @@ impl Table {
     /// The existing, non-nil value slot for `key`, for the VM's fast `SETFIELD`-style
     /// paths (an existing non-nil entry can be overwritten without metamethods).
     #[inline]
-    pub(crate) fn existing_slot(t: Gc<Table>, key: &Value, seed: u32) -> Option<&'static mut Value> {
+    pub(crate) fn existing_slot(
+        t: Gc<Table>,
+        key: &Value,
+        seed: u32,
+    ) -> Option<&'static mut Value> {
         // SAFETY: single-threaded VM; the caller writes through the slot at once and keeps
         // no other borrow of the table.
         let this = unsafe { t.get_mut() };
@@ -354,7 +395,9 @@ impl Table {
             // The colliding node is out of its main position: move it to the free slot.
             let mut prev = other_mp;
             loop {
-                let Some(n) = self.nodes.get(prev) else { return Err(SetError::Memory) };
+                let Some(n) = self.nodes.get(prev) else {
+                    return Err(SetError::Memory);
+                };
                 let next = (prev as isize + n.next as isize) as usize;
                 if next == mp {
                     break;
@@ -380,7 +423,11 @@ impl Table {
             if let Some(f) = self.nodes.get_mut(free) {
                 f.key = key;
                 f.val = val;
-                f.next = if mp_next != 0 { (mp_next as isize + mp as isize - free as isize) as i32 } else { 0 };
+                f.next = if mp_next != 0 {
+                    (mp_next as isize + mp as isize - free as isize) as i32
+                } else {
+                    0
+                };
             }
             if let Some(m) = self.nodes.get_mut(mp) {
                 m.next = (free as isize - mp as isize) as i32;
@@ -390,7 +437,13 @@ impl Table {
         Ok(())
     }
 
-    fn insert_after_rehash(&mut self, heap: &Heap, seed: u32, key: Value, val: Value) -> Result<(), SetError> {
+    fn insert_after_rehash(
+        &mut self,
+        heap: &Heap,
+        seed: u32,
+        key: Value,
+        val: Value,
+    ) -> Result<(), SetError> {
         if let Value::Int(i) = key {
             if let Some(slot) = self.slot_int(i) {
                 *slot = val;
@@ -461,7 +514,12 @@ impl Table {
     ///
     /// # Errors
     /// `Memory` if the parts cannot be allocated; the table is unchanged then.
-    pub(crate) fn grow_array(t: Gc<Table>, heap: &Heap, seed: u32, n: usize) -> Result<(), SetError> {
+    pub(crate) fn grow_array(
+        t: Gc<Table>,
+        heap: &Heap,
+        seed: u32,
+        n: usize,
+    ) -> Result<(), SetError> {
         // SAFETY: single-threaded; no other borrow of the table is live.
         let this = unsafe { t.get_mut() };
         if n <= this.array.len() {
@@ -472,7 +530,13 @@ impl Table {
     }
 
     /// Resizes both parts. On failure the table is unchanged.
-    pub(crate) fn resize(&mut self, heap: &Heap, seed: u32, array_size: usize, hash_count: usize) -> Result<(), SetError> {
+    pub(crate) fn resize(
+        &mut self,
+        heap: &Heap,
+        seed: u32,
+        array_size: usize,
+        hash_count: usize,
+    ) -> Result<(), SetError> {
         let node_size = if hash_count == 0 {
             0
         } else {
@@ -482,13 +546,19 @@ impl Table {
             }
             1usize << bits
         };
-        let new_array_bytes = array_size.checked_mul(core::mem::size_of::<Value>()).ok_or(SetError::Memory)?;
-        let new_node_bytes = node_size.checked_mul(core::mem::size_of::<Node>()).ok_or(SetError::Memory)?;
+        let new_array_bytes = array_size
+            .checked_mul(core::mem::size_of::<Value>())
+            .ok_or(SetError::Memory)?;
+        let new_node_bytes = node_size
+            .checked_mul(core::mem::size_of::<Node>())
+            .ok_or(SetError::Memory)?;
         let old_bytes = self.buffer_bytes();
         heap.charge(new_array_bytes + new_node_bytes)?;
         let mut new_nodes: Vec<Node> = Vec::new();
         let mut new_array: Vec<Value> = Vec::new();
-        if new_nodes.try_reserve_exact(node_size).is_err() || new_array.try_reserve_exact(array_size).is_err() {
+        if new_nodes.try_reserve_exact(node_size).is_err()
+            || new_array.try_reserve_exact(array_size).is_err()
+        {
             heap.release(new_array_bytes + new_node_bytes);
             return Err(SetError::Memory);
         }
@@ -626,7 +696,9 @@ impl Table {
         let mut idx = self.main_position(&key, seed);
         loop {
             let n = self.nodes.get(idx).ok_or(())?;
-            if keys_equal(&n.key, &key) || matches!(n.key, Value::DeadKey(a) if a == key.identity() && key.gc_header().is_some()) {
+            if keys_equal(&n.key, &key)
+                || matches!(n.key, Value::DeadKey(a) if a == key.identity() && key.gc_header().is_some())
+            {
                 return Ok(self.array.len() + idx + 1);
             }
             if n.next == 0 {
@@ -654,7 +726,11 @@ impl Table {
 
     /// Turns keys of removed entries into dead keys and clears entries `clear` rejects
     /// (weak tables). `clear(key, val)` returns true to remove the entry.
-    pub(crate) fn sweep_entries(&mut self, mut clear_key: impl FnMut(&Value) -> bool, mut clear_val: impl FnMut(&Value) -> bool) {
+    pub(crate) fn sweep_entries(
+        &mut self,
+        mut clear_key: impl FnMut(&Value) -> bool,
+        mut clear_val: impl FnMut(&Value) -> bool,
+    ) {
         for v in self.array.iter_mut() {
             if clear_val(v) {
                 *v = Value::Nil;
@@ -688,10 +764,12 @@ fn keys_equal(a: &Value, b: &Value) -> bool {
 #[inline(always)]
 fn barrier(heap: &Heap, t: Gc<Table>, key: &Value, val: &Value) {
     if heap.keeps_invariant() && Heap::is_black(t.header()) {
-        let white = |v: &Value| v.gc_header().is_some_and(|h| {
-            // SAFETY: a value just stored is live.
-            heap.is_white(unsafe { h.as_ref() })
-        });
+        let white = |v: &Value| {
+            v.gc_header().is_some_and(|h| {
+                // SAFETY: a value just stored is live.
+                heap.is_white(unsafe { h.as_ref() })
+            })
+        };
         if white(key) || white(val) {
             heap.barrier_back(t.as_header_ptr());
         }
@@ -797,8 +875,14 @@ mod tests {
         assert!(matches!(t.get_int(2), Value::Int(1)));
         Table::set(t, &h, 0, Value::Float(2.5), Value::Int(2)).unwrap();
         assert!(matches!(t.get(&Value::Float(2.5), 0), Value::Int(2)));
-        assert_eq!(Table::set(t, &h, 0, Value::Nil, Value::Int(1)), Err(SetError::NilKey));
-        assert_eq!(Table::set(t, &h, 0, Value::Float(f64::NAN), Value::Int(1)), Err(SetError::NanKey));
+        assert_eq!(
+            Table::set(t, &h, 0, Value::Nil, Value::Int(1)),
+            Err(SetError::NilKey)
+        );
+        assert_eq!(
+            Table::set(t, &h, 0, Value::Float(f64::NAN), Value::Int(1)),
+            Err(SetError::NanKey)
+        );
     }
 
     #[test]

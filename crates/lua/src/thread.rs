@@ -144,11 +144,15 @@ impl Thread {
         if need > MAX_STACK {
             return Err(true);
         }
-        let new_len = need.max(self.stack.len() * 2).max(2 * MIN_STACK).min(MAX_STACK);
+        let new_len = need
+            .max(self.stack.len() * 2)
+            .max(2 * MIN_STACK)
+            .min(MAX_STACK);
         let old_ptr = self.stack.as_ptr();
         let old_cap = self.stack.capacity();
         let extra = new_len - self.stack.len();
-        heap.charge(extra * core::mem::size_of::<Value>()).map_err(|_| false)?;
+        heap.charge(extra * core::mem::size_of::<Value>())
+            .map_err(|_| false)?;
         if self.stack.try_resize(new_len, Value::Nil).is_err() {
             heap.release(extra * core::mem::size_of::<Value>());
             return Err(false);
@@ -179,7 +183,9 @@ impl Thread {
     pub(crate) fn push_frame(&mut self, heap: &Heap, f: Frame) -> Result<(), ()> {
         if self.frames.len() == self.frames.capacity() {
             let before = self.frames.capacity();
-            self.frames.try_reserve(self.frames.len().max(8)).map_err(|_| ())?;
+            self.frames
+                .try_reserve(self.frames.len().max(8))
+                .map_err(|_| ())?;
             let grown = (self.frames.capacity() - before) * core::mem::size_of::<Frame>();
             if heap.charge(grown).is_err() {
                 // Keep the reservation (it is accounted when freed) but report the limit.
@@ -191,7 +197,11 @@ impl Thread {
     }
 
     /// Finds or creates the open upvalue for stack slot `level`.
-    pub(crate) fn find_upval(&mut self, heap: &Heap, level: usize) -> Result<Gc<UpVal>, crate::tvec::AllocError> {
+    pub(crate) fn find_upval(
+        &mut self,
+        heap: &Heap,
+        level: usize,
+    ) -> Result<Gc<UpVal>, crate::tvec::AllocError> {
         let mut prev: Option<Gc<UpVal>> = None;
         let mut cur = self.open_upvals;
         while let Some(uv) = cur {

@@ -110,7 +110,9 @@ pub fn try_box<T>(value: T) -> Result<alloc::boxed::Box<T>, AllocError> {
     let layout = core::alloc::Layout::new::<T>();
     if layout.size() == 0 {
         // SAFETY: a dangling, aligned pointer is a valid `Box` for zero-sized types.
-        return Ok(unsafe { alloc::boxed::Box::from_raw(core::ptr::NonNull::<T>::dangling().as_ptr()) });
+        return Ok(unsafe {
+            alloc::boxed::Box::from_raw(core::ptr::NonNull::<T>::dangling().as_ptr())
+        });
     }
     // SAFETY: the layout has non-zero size.
     let ptr = unsafe { alloc::alloc::alloc(layout) } as *mut T;

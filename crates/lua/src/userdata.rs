@@ -62,15 +62,25 @@ pub(crate) unsafe fn free(heap: &Heap, h: NonNull<GcHeader>) {
 
 impl crate::state::Lua {
     /// Creates a full userdata holding `value`, with `nuser` user values (nil).
-    pub fn new_userdata<T: Any>(&mut self, value: T, nuser: usize) -> crate::error::LuaResult<Gc<UserData>> {
+    pub fn new_userdata<T: Any>(
+        &mut self,
+        value: T,
+        nuser: usize,
+    ) -> crate::error::LuaResult<Gc<UserData>> {
         let payload: Box<dyn Any> = crate::tvec::try_box(value)?;
         let mut user_values = Vec::new();
         crate::tvec::TryVec::try_resize(&mut user_values, nuser, Value::Nil)?;
         let payload_bytes = core::mem::size_of::<T>();
-        self.heap.charge(payload_bytes + nuser * core::mem::size_of::<Value>())?;
+        self.heap
+            .charge(payload_bytes + nuser * core::mem::size_of::<Value>())?;
         Ok(self.heap.alloc_box(
             crate::gc::Kind::UserData,
-            UserData { meta: Cell::new(None), user_values, payload: Some(payload), payload_bytes },
+            UserData {
+                meta: Cell::new(None),
+                user_values,
+                payload: Some(payload),
+                payload_bytes,
+            },
             0,
         )?)
     }

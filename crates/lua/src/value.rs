@@ -80,7 +80,11 @@ impl core::fmt::Debug for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => write!(f, "{x:?}"),
-            Value::Str(s) => write!(f, "{:?}", core::str::from_utf8(s.as_bytes()).unwrap_or("<bytes>")),
+            Value::Str(s) => write!(
+                f,
+                "{:?}",
+                core::str::from_utf8(s.as_bytes()).unwrap_or("<bytes>")
+            ),
             other => write!(f, "{}: {:#x}", other.type_of().name(), other.identity()),
         }
     }
@@ -208,6 +212,9 @@ impl Value {
 
     #[inline]
     pub fn is_function(&self) -> bool {
-        matches!(self, Value::LuaFn(_) | Value::NativeFn(_) | Value::NativeClosure(_))
+        matches!(
+            self,
+            Value::LuaFn(_) | Value::NativeFn(_) | Value::NativeClosure(_)
+        )
     }
 }

@@ -45,7 +45,6 @@ macro_rules! cond_jump {
     };
 }
 
-
 /// Where an index operation leads.
 pub(crate) enum Lookup {
     /// The value, found without calling anything.
@@ -60,8 +59,12 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
     'frame: loop {
         let th = lua.th();
         let fi = th.frames.len().wrapping_sub(1);
-        let Some(frame) = th.frames.get(fi).copied() else { return Ok(()) };
-        let Some(cl) = frame.closure else { return Ok(()) };
+        let Some(frame) = th.frames.get(fi).copied() else {
+            return Ok(());
+        };
+        let Some(cl) = frame.closure else {
+            return Ok(());
+        };
         let proto = cl.proto;
         let code: &[u32] = &proto.code;
         let kst: &[Value] = &proto.constants;
@@ -173,8 +176,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         None => match index_chain(lua, &t, &k) {
                             Some(v) => v,
                             None => {
-                            let r = protect!(index_lookup(lua, t, k, Operand::Upval(ins::b(i))));
-                            mm_result!(finish_lookup(lua, fi, r))
+                                let r =
+                                    protect!(index_lookup(lua, t, k, Operand::Upval(ins::b(i))));
+                                mm_result!(finish_lookup(lua, fi, r))
                             }
                         },
                     };
@@ -188,8 +192,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         None => match index_chain(lua, &t, &k) {
                             Some(v) => v,
                             None => {
-                            let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                            mm_result!(finish_lookup(lua, fi, r))
+                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
+                                mm_result!(finish_lookup(lua, fi, r))
                             }
                         },
                     };
@@ -203,8 +207,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         None => match index_chain(lua, &t, &k) {
                             Some(v) => v,
                             None => {
-                            let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                            mm_result!(finish_lookup(lua, fi, r))
+                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
+                                mm_result!(finish_lookup(lua, fi, r))
                             }
                         },
                     };
@@ -218,8 +222,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         None => match index_chain(lua, &t, &k) {
                             Some(v) => v,
                             None => {
-                            let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                            mm_result!(finish_lookup(lua, fi, r))
+                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
+                                mm_result!(finish_lookup(lua, fi, r))
                             }
                         },
                     };
@@ -228,7 +232,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::SetTabUp => {
                     let t = upval(&cl, a).get();
                     let k = *konst!(ins::b(i));
-                    let v = if ins::k(i) { *konst!(ins::c(i)) } else { get!(ins::c(i)) };
+                    let v = if ins::k(i) {
+                        *konst!(ins::c(i))
+                    } else {
+                        get!(ins::c(i))
+                    };
                     if !fast_set(lua, &t, &k, v) {
                         let done = protect!(set_slow(lua, fi, t, k, v, Operand::Upval(a)));
                         if !done {
@@ -243,7 +251,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         Op::SetI => Value::Int(ins::b(i) as i64),
                         _ => *konst!(ins::b(i)),
                     };
-                    let v = if ins::k(i) { *konst!(ins::c(i)) } else { get!(ins::c(i)) };
+                    let v = if ins::k(i) {
+                        *konst!(ins::c(i))
+                    } else {
+                        get!(ins::c(i))
+                    };
                     if !fast_set(lua, &t, &k, v) {
                         let done = protect!(set_slow(lua, fi, t, k, v, Operand::Reg(a)));
                         if !done {
@@ -274,15 +286,19 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::SelfOp => {
                     let t = get!(ins::b(i));
-                    let k = if ins::k(i) { *konst!(ins::c(i)) } else { get!(ins::c(i)) };
+                    let k = if ins::k(i) {
+                        *konst!(ins::c(i))
+                    } else {
+                        get!(ins::c(i))
+                    };
                     *reg!(a + 1) = t;
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
                         None => match index_chain(lua, &t, &k) {
                             Some(v) => v,
                             None => {
-                            let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                            mm_result!(finish_lookup(lua, fi, r))
+                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
+                                mm_result!(finish_lookup(lua, fi, r))
                             }
                         },
                     };
@@ -382,7 +398,12 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let ra = ins::a(prev);
                     let tm = TagMethod::from_u8(ins::c(i) as u8).unwrap_or(TagMethod::Add);
                     let (x, y, ox, oy) = match op {
-                        Op::MmBin => (get!(a), get!(ins::b(i)), Operand::Reg(a), Operand::Reg(ins::b(i))),
+                        Op::MmBin => (
+                            get!(a),
+                            get!(ins::b(i)),
+                            Operand::Reg(a),
+                            Operand::Reg(ins::b(i)),
+                        ),
                         Op::MmBinI => {
                             let imm = Value::Int(ins::sb(i) as i64);
                             if ins::k(i) {
@@ -408,7 +429,15 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let v = match x {
                         Value::Int(n) => Value::Int(n.wrapping_neg()),
                         Value::Float(f) => Value::Float(-f),
-                        _ => mm_result!(arith_slow(lua, fi, TagMethod::Unm, x, x, Operand::Reg(ins::b(i)), Operand::Reg(ins::b(i)))),
+                        _ => mm_result!(arith_slow(
+                            lua,
+                            fi,
+                            TagMethod::Unm,
+                            x,
+                            x,
+                            Operand::Reg(ins::b(i)),
+                            Operand::Reg(ins::b(i))
+                        )),
                     };
                     *reg!(a) = v;
                 }
@@ -416,7 +445,15 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let x = get!(ins::b(i));
                     let v = match x {
                         Value::Int(n) => Value::Int(!n),
-                        _ => mm_result!(arith_slow(lua, fi, TagMethod::BNot, x, x, Operand::Reg(ins::b(i)), Operand::Reg(ins::b(i)))),
+                        _ => mm_result!(arith_slow(
+                            lua,
+                            fi,
+                            TagMethod::BNot,
+                            x,
+                            x,
+                            Operand::Reg(ins::b(i)),
+                            Operand::Reg(ins::b(i))
+                        )),
                     };
                     *reg!(a) = v;
                 }
@@ -475,13 +512,27 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::Lt | Op::Le => {
                     let (x, y) = (get!(a), get!(ins::b(i)));
-                    let fast = if op == Op::Lt { arith::num_lt(&x, &y) } else { arith::num_le(&x, &y) };
+                    let fast = if op == Op::Lt {
+                        arith::num_lt(&x, &y)
+                    } else {
+                        arith::num_le(&x, &y)
+                    };
                     let r = match fast {
                         Some(r) => r,
                         None => match compare_strings(&x, &y) {
-                            Some(ord) => if op == Op::Lt { ord.is_lt() } else { ord.is_le() },
+                            Some(ord) => {
+                                if op == Op::Lt {
+                                    ord.is_lt()
+                                } else {
+                                    ord.is_le()
+                                }
+                            }
                             None => {
-                                let tm = if op == Op::Lt { TagMethod::Lt } else { TagMethod::Le };
+                                let tm = if op == Op::Lt {
+                                    TagMethod::Lt
+                                } else {
+                                    TagMethod::Le
+                                };
                                 let v = mm_result!(compare_slow(lua, fi, tm, x, y));
                                 v.truthy()
                             }
@@ -522,7 +573,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             }
                         }
                         _ => {
-                            let imm_v = if ins::c(i) != 0 { Value::Float(imm as f64) } else { Value::Int(imm) };
+                            let imm_v = if ins::c(i) != 0 {
+                                Value::Float(imm as f64)
+                            } else {
+                                Value::Int(imm)
+                            };
                             let (tm, l, r) = match op {
                                 Op::LtI => (TagMethod::Lt, x, imm_v),
                                 Op::LeI => (TagMethod::Le, x, imm_v),
@@ -559,7 +614,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                     save_pc!();
                     let pushed = lua.precall(func, nresults, 0)?;
-                    if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl) {
+                    if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl)
+                    {
                         continue 'frame;
                     }
                     refresh_base!();
@@ -576,7 +632,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         // so errors and names see the caller; the `RETURN A 0` the
                         // compiler emits after every TAILCALL returns its results.
                         let pushed = lua.precall(func, MULTRET, 0)?;
-                        if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl) {
+                        if pushed
+                            || lua.th().frames.len() != fi + 1
+                            || !is_current_frame(lua, fi, &cl)
+                        {
                             continue 'frame;
                         }
                         refresh_base!();
@@ -597,7 +656,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         th.set(dest + j, th.get(func + j));
                     }
                     th.top = dest + n;
-                    let Some(cur) = th.frames.pop() else { return Ok(()) };
+                    let Some(cur) = th.frames.pop() else {
+                        return Ok(());
+                    };
                     let pushed = lua.precall(dest, cur.nresults, cur.flags | flags::TAIL)?;
                     if !pushed {
                         // A native callee finished: its results are at `dest`; return them.
@@ -605,7 +666,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             return Ok(());
                         }
                         match lua.th().frames.last() {
-                            Some(f) if f.is_lua() && f.flags & flags::FINISH_OP == 0 => continue 'frame,
+                            Some(f) if f.is_lua() && f.flags & flags::FINISH_OP == 0 => {
+                                continue 'frame
+                            }
                             _ => {
                                 lua.after_return()?;
                                 return Ok(());
@@ -636,7 +699,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         }
                     }
                     let mut dest = frame.func;
-                    let nparams1 = if op == Op::Return { ins::c(i) as usize } else { 0 };
+                    let nparams1 = if op == Op::Return {
+                        ins::c(i) as usize
+                    } else {
+                        0
+                    };
                     if nparams1 > 0 {
                         dest -= frame.nextra as usize + nparams1;
                     }
@@ -670,9 +737,14 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             }
                         }
                         Value::Float(step) => {
-                            if let (Value::Float(idx), Value::Float(limit)) = (get!(a), get!(a + 1)) {
+                            if let (Value::Float(idx), Value::Float(limit)) = (get!(a), get!(a + 1))
+                            {
                                 let next = idx + step;
-                                let go_on = if step > 0.0 { next <= limit } else { limit <= next };
+                                let go_on = if step > 0.0 {
+                                    next <= limit
+                                } else {
+                                    limit <= next
+                                };
                                 if go_on {
                                     *reg!(a) = Value::Float(next);
                                     *reg!(a + 3) = Value::Float(next);
@@ -704,7 +776,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     lua.th().top = func + 3;
                     save_pc!();
                     let pushed = lua.precall(func, ins::c(i) as i32, 0)?;
-                    if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl) {
+                    if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl)
+                    {
                         continue 'frame;
                     }
                     refresh_base!();
@@ -734,7 +807,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         save_pc!();
                         // Grow the array part once for the whole list (`luaH_resizearray`).
                         if last + n > t.array_len() {
-                            Table::grow_array(t, &lua.heap, lua.seed, last + n).map_err(|_| Error::Memory)?;
+                            Table::grow_array(t, &lua.heap, lua.seed, last + n)
+                                .map_err(|_| Error::Memory)?;
                         }
                         for j in 1..=n {
                             let v = get!(a as usize + j);
@@ -770,7 +844,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         save_pc!();
                         let name = konst!(ins::bx(i)).as_str();
                         return Err(match name {
-                            Some(n) => lua.rt_error(format_args!("global '{}' already defined", crate::api::Bytes(n.as_bytes()))),
+                            Some(n) => lua.rt_error(format_args!(
+                                "global '{}' already defined",
+                                crate::api::Bytes(n.as_bytes())
+                            )),
                             None => lua.rt_error(format_args!("global already defined")),
                         });
                     }
@@ -793,7 +870,6 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
     }
 }
 
-
 #[inline(always)]
 fn stack_base(lua: &mut Lua, base: usize) -> *mut Value {
     // SAFETY: `base` is within the stack (precall ensured `base + max_stack` slots).
@@ -804,7 +880,11 @@ fn stack_base(lua: &mut Lua, base: usize) -> *mut Value {
 /// callee may have switched threads or pushed frames).
 #[inline(always)]
 fn is_current_frame(lua: &mut Lua, fi: usize, cl: &Gc<LuaClosure>) -> bool {
-    lua.th().frames.get(fi).and_then(|f| f.closure).is_some_and(|c| c == *cl)
+    lua.th()
+        .frames
+        .get(fi)
+        .and_then(|f| f.closure)
+        .is_some_and(|c| c == *cl)
 }
 
 #[inline(always)]
@@ -938,7 +1018,9 @@ fn no_tm(lua: &Lua, mt: Option<Gc<Table>>, tm: TagMethod) -> bool {
 /// function, a non-table, or a long chain is met (the general path handles those).
 #[inline]
 fn index_chain(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
-    let Value::Table(mut tab) = *t else { return None };
+    let Value::Table(mut tab) = *t else {
+        return None;
+    };
     for _ in 0..8 {
         let mt = tab.metatable()?;
         let next = match lua.tm_from(mt, TagMethod::Index) {
@@ -959,7 +1041,12 @@ fn index_chain(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
 }
 
 /// Follows `__index` until a value or a function to call is found.
-pub(crate) fn index_lookup(lua: &mut Lua, mut t: Value, k: Value, operand: Operand) -> LuaResult<Lookup> {
+pub(crate) fn index_lookup(
+    lua: &mut Lua,
+    mut t: Value,
+    k: Value,
+    operand: Operand,
+) -> LuaResult<Lookup> {
     for depth in 0..MAX_TAG_LOOP {
         let tm = if let Value::Table(tab) = t {
             let v = tab.get(&k, lua.seed);
@@ -1008,11 +1095,23 @@ fn finish_lookup(lua: &mut Lua, fi: usize, r: Lookup) -> LuaResult<Option<Value>
 /// The key operand of the indexing instruction being executed in frame `fi`.
 fn current_key(lua: &mut Lua, fi: usize) -> Value {
     let th = lua.th();
-    let Some(f) = th.frames.get(fi) else { return Value::Nil };
-    let Some(cl) = f.closure else { return Value::Nil };
-    let Some(&i) = cl.proto.code.get(f.pc.wrapping_sub(1)) else { return Value::Nil };
+    let Some(f) = th.frames.get(fi) else {
+        return Value::Nil;
+    };
+    let Some(cl) = f.closure else {
+        return Value::Nil;
+    };
+    let Some(&i) = cl.proto.code.get(f.pc.wrapping_sub(1)) else {
+        return Value::Nil;
+    };
     let reg = |r: u32| th.get(f.base + r as usize);
-    let k = |x: u32| cl.proto.constants.get(x as usize).copied().unwrap_or(Value::Nil);
+    let k = |x: u32| {
+        cl.proto
+            .constants
+            .get(x as usize)
+            .copied()
+            .unwrap_or(Value::Nil)
+    };
     match Op::from_u8(ins::op(i)) {
         Some(Op::GetTabUp | Op::GetField) => k(ins::c(i)),
         Some(Op::GetTable) => reg(ins::c(i)),
@@ -1042,7 +1141,14 @@ fn fast_set(lua: &mut Lua, t: &Value, k: &Value, v: Value) -> bool {
 }
 
 /// `t[k] = v` with `__newindex`. Returns false when a Lua metamethod frame was pushed.
-pub(crate) fn set_slow(lua: &mut Lua, fi: usize, mut t: Value, k: Value, v: Value, operand: Operand) -> LuaResult<bool> {
+pub(crate) fn set_slow(
+    lua: &mut Lua,
+    fi: usize,
+    mut t: Value,
+    k: Value,
+    v: Value,
+    operand: Operand,
+) -> LuaResult<bool> {
     for depth in 0..MAX_TAG_LOOP {
         let tm = if let Value::Table(tab) = t {
             let existing = tab.get(&k, lua.seed);
@@ -1076,22 +1182,43 @@ pub(crate) fn set_slow(lua: &mut Lua, fi: usize, mut t: Value, k: Value, v: Valu
 /// Calls `f(a, b)` for frame `fi` wanting one result: `Some(result)` if it completed
 /// (a native), `None` if a Lua frame was pushed (its result is delivered by
 /// `finish_op`).
-pub(crate) fn call_tm(lua: &mut Lua, fi: usize, f: Value, a: Value, b: Value) -> LuaResult<Option<Value>> {
+pub(crate) fn call_tm(
+    lua: &mut Lua,
+    fi: usize,
+    f: Value,
+    a: Value,
+    b: Value,
+) -> LuaResult<Option<Value>> {
     push_tm_call(lua, fi, None, &[f, a, b])
 }
 
-fn call_tm3(lua: &mut Lua, fi: usize, f: Value, a: Value, b: Value, c: Value) -> LuaResult<Option<Value>> {
+fn call_tm3(
+    lua: &mut Lua,
+    fi: usize,
+    f: Value,
+    a: Value,
+    b: Value,
+    c: Value,
+) -> LuaResult<Option<Value>> {
     push_tm_call(lua, fi, None, &[f, a, b, c])
 }
 
 /// Places `vals` (function and arguments) at `slot` (default: just above the frame's
 /// registers) and calls it for one result.
-fn push_tm_call(lua: &mut Lua, fi: usize, slot: Option<usize>, vals: &[Value]) -> LuaResult<Option<Value>> {
+fn push_tm_call(
+    lua: &mut Lua,
+    fi: usize,
+    slot: Option<usize>,
+    vals: &[Value],
+) -> LuaResult<Option<Value>> {
     let th = lua.th();
-    let Some(frame) = th.frames.get(fi).copied() else { return Ok(None) };
+    let Some(frame) = th.frames.get(fi).copied() else {
+        return Ok(None);
+    };
     let max = frame.closure.map_or(0, |c| c.proto.max_stack as usize);
     let slot = slot.unwrap_or(frame.base + max);
-    th.ensure_slots(&lua.heap, slot + vals.len() + crate::thread::MIN_STACK).map_err(|o| stack_error(lua, o))?;
+    th.ensure_slots(&lua.heap, slot + vals.len() + crate::thread::MIN_STACK)
+        .map_err(|o| stack_error(lua, o))?;
     let th = lua.th();
     for (j, v) in vals.iter().enumerate() {
         th.set(slot + j, *v);
@@ -1115,12 +1242,18 @@ fn push_tm_call(lua: &mut Lua, fi: usize, slot: Option<usize>, vals: &[Value]) -
 /// (`luaV_finishOp`).
 pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
     let th = lua.th();
-    let Some(f) = th.frames.last_mut() else { return Ok(()) };
+    let Some(f) = th.frames.last_mut() else {
+        return Ok(());
+    };
     f.flags &= !flags::FINISH_OP;
     let frame = *f;
-    let Some(cl) = frame.closure else { return Ok(()) };
+    let Some(cl) = frame.closure else {
+        return Ok(());
+    };
     let code = &cl.proto.code;
-    let Some(&i) = code.get(frame.pc.wrapping_sub(1)) else { return Ok(()) };
+    let Some(&i) = code.get(frame.pc.wrapping_sub(1)) else {
+        return Ok(());
+    };
     let result = th.get(th.top.wrapping_sub(1));
     match Op::from_u8(ins::op(i)) {
         Some(Op::MmBin | Op::MmBinI | Op::MmBinK) => {
@@ -1128,7 +1261,16 @@ pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
                 th.set(frame.base + ins::a(prev) as usize, result);
             }
         }
-        Some(Op::Unm | Op::BNot | Op::Len | Op::GetTabUp | Op::GetTable | Op::GetI | Op::GetField | Op::SelfOp) => {
+        Some(
+            Op::Unm
+            | Op::BNot
+            | Op::Len
+            | Op::GetTabUp
+            | Op::GetTable
+            | Op::GetI
+            | Op::GetField
+            | Op::SelfOp,
+        ) => {
             th.set(frame.base + ins::a(i) as usize, result);
         }
         Some(Op::Lt | Op::Le | Op::LtI | Op::LeI | Op::GtI | Op::GeI | Op::Eq) => {
@@ -1173,14 +1315,26 @@ pub(crate) fn finish_op(lua: &mut Lua) -> LuaResult<()> {
 
 // ---- arithmetic, comparison and length slow paths ----
 
-fn arith_slow(lua: &mut Lua, fi: usize, tm: TagMethod, x: Value, y: Value, ox: Operand, oy: Operand) -> LuaResult<Option<Value>> {
+fn arith_slow(
+    lua: &mut Lua,
+    fi: usize,
+    tm: TagMethod,
+    x: Value,
+    y: Value,
+    ox: Operand,
+    oy: Operand,
+) -> LuaResult<Option<Value>> {
     let op = ArithOp::from_tag_method(tm).unwrap_or(ArithOp::Add);
     // Strings are not converted here: the string metatable's metamethods do that.
     if !matches!(x, Value::Str(_)) && !matches!(y, Value::Str(_)) {
         match arith::arith(op, &x, &y) {
             Ok(v) => return Ok(Some(v)),
-            Err(ArithError::DivByZero) => return Err(lua.rt_error(format_args!("attempt to divide by zero"))),
-            Err(ArithError::ModByZero) => return Err(lua.rt_error(format_args!("attempt to perform 'n%0'"))),
+            Err(ArithError::DivByZero) => {
+                return Err(lua.rt_error(format_args!("attempt to divide by zero")))
+            }
+            Err(ArithError::ModByZero) => {
+                return Err(lua.rt_error(format_args!("attempt to perform 'n%0'")))
+            }
             Err(_) => {}
         }
     }
@@ -1194,7 +1348,13 @@ fn arith_slow(lua: &mut Lua, fi: usize, tm: TagMethod, x: Value, y: Value, ox: O
     call_tm(lua, fi, mm, x, y)
 }
 
-fn compare_slow(lua: &mut Lua, fi: usize, tm: TagMethod, x: Value, y: Value) -> LuaResult<Option<Value>> {
+fn compare_slow(
+    lua: &mut Lua,
+    fi: usize,
+    tm: TagMethod,
+    x: Value,
+    y: Value,
+) -> LuaResult<Option<Value>> {
     let mut mm = lua.metamethod(&x, tm);
     if mm.is_nil() {
         mm = lua.metamethod(&y, tm);
@@ -1210,7 +1370,12 @@ fn len_slow(lua: &mut Lua, fi: usize, x: Value, reg: u32) -> LuaResult<Option<Va
     if mm.is_nil() {
         return match x {
             Value::Table(t) => Ok(Some(Value::Int(t.length() as i64))),
-            _ => Err(crate::debug::type_error(lua, &x, "get length of", Operand::Reg(reg))),
+            _ => Err(crate::debug::type_error(
+                lua,
+                &x,
+                "get length of",
+                Operand::Reg(reg),
+            )),
         };
     }
     call_tm(lua, fi, mm, x, x)
@@ -1278,7 +1443,12 @@ pub(crate) fn concat(lua: &mut Lua, fi: usize, mut n: usize) -> LuaResult<bool> 
             }
             if mm.is_nil() {
                 let bad = if is_stringish(&x) { y } else { x };
-                return Err(crate::debug::concat_error(lua, &bad, fi, top - if is_stringish(&x) { 1 } else { 2 }));
+                return Err(crate::debug::concat_error(
+                    lua,
+                    &bad,
+                    fi,
+                    top - if is_stringish(&x) { 1 } else { 2 },
+                ));
             }
             // Called at the concatenation's top, as `finish_op` expects (`luaV_concat`).
             match push_tm_call(lua, fi, Some(top), &[mm, x, y])? {
@@ -1314,7 +1484,13 @@ fn append_stringish(v: &Value, buf: &mut alloc::vec::Vec<u8>) -> LuaResult<()> {
 /// Prepares a numeric for loop (`forprep`); true when the loop must be skipped.
 fn for_prep(lua: &mut Lua, base: *mut Value, a: u32) -> LuaResult<bool> {
     // SAFETY: registers a..a+3 are below max_stack (module docs).
-    let (init, limit, step) = unsafe { (*base.add(a as usize), *base.add(a as usize + 1), *base.add(a as usize + 2)) };
+    let (init, limit, step) = unsafe {
+        (
+            *base.add(a as usize),
+            *base.add(a as usize + 1),
+            *base.add(a as usize + 2),
+        )
+    };
     let set = |r: usize, v: Value| {
         // SAFETY: as above.
         unsafe { *base.add(a as usize + r) = v }
@@ -1344,10 +1520,17 @@ fn for_prep(lua: &mut Lua, base: *mut Value, a: u32) -> LuaResult<bool> {
         set(3, Value::Int(i0));
         return Ok(false);
     }
-    let tof = |v: &Value| arith::to_float(v).filter(|_| matches!(v, Value::Int(_) | Value::Float(_)));
-    let Some(l) = tof(&limit) else { return Err(for_error(lua, "limit", &limit)) };
-    let Some(s) = tof(&step) else { return Err(for_error(lua, "step", &step)) };
-    let Some(i0) = tof(&init) else { return Err(for_error(lua, "initial value", &init)) };
+    let tof =
+        |v: &Value| arith::to_float(v).filter(|_| matches!(v, Value::Int(_) | Value::Float(_)));
+    let Some(l) = tof(&limit) else {
+        return Err(for_error(lua, "limit", &limit));
+    };
+    let Some(s) = tof(&step) else {
+        return Err(for_error(lua, "step", &step));
+    };
+    let Some(i0) = tof(&init) else {
+        return Err(for_error(lua, "initial value", &init));
+    };
     if s == 0.0 {
         return Err(lua.rt_error(format_args!("'for' step is zero")));
     }
@@ -1365,8 +1548,14 @@ fn for_prep(lua: &mut Lua, base: *mut Value, a: u32) -> LuaResult<bool> {
 #[cold]
 fn for_error(lua: &mut Lua, what: &str, v: &Value) -> Error {
     let tn = lua.type_name_of(v);
-    let Ok(name) = crate::tvec::try_copy_of(tn.as_bytes()) else { return Error::Memory };
-    lua.rt_error(format_args!("bad 'for' {} (number expected, got {})", what, crate::api::Bytes(&name)))
+    let Ok(name) = crate::tvec::try_copy_of(tn.as_bytes()) else {
+        return Error::Memory;
+    };
+    lua.rt_error(format_args!(
+        "bad 'for' {} (number expected, got {})",
+        what,
+        crate::api::Bytes(&name)
+    ))
 }
 
 /// Integer limit of a loop with integer start and step (`forlimit`); `None` when the
@@ -1380,7 +1569,11 @@ fn for_limit(lua: &mut Lua, limit: &Value, step: i64) -> LuaResult<Option<i64>> 
     if f.is_nan() {
         return Ok(None);
     }
-    let mode = if step < 0 { crate::number::Rounding::Ceil } else { crate::number::Rounding::Floor };
+    let mode = if step < 0 {
+        crate::number::Rounding::Ceil
+    } else {
+        crate::number::Rounding::Floor
+    };
     Ok(Some(match crate::number::float_to_int(f, mode) {
         Some(l) => l,
         None => {
@@ -1402,10 +1595,18 @@ fn for_limit(lua: &mut Lua, limit: &Value, step: i64) -> LuaResult<Option<i64>> 
 
 // ---- closures and varargs ----
 
-fn new_closure(lua: &mut Lua, p: Gc<crate::func::FnProto>, parent: &Gc<LuaClosure>, base: usize) -> LuaResult<Gc<LuaClosure>> {
+fn new_closure(
+    lua: &mut Lua,
+    p: Gc<crate::func::FnProto>,
+    parent: &Gc<LuaClosure>,
+    base: usize,
+) -> LuaResult<Gc<LuaClosure>> {
     let mut upvals = alloc::vec::Vec::new();
-    upvals.try_reserve_exact(p.upvals.len()).map_err(|_| Error::Memory)?;
-    lua.heap.charge(p.upvals.len() * core::mem::size_of::<Gc<UpVal>>())?;
+    upvals
+        .try_reserve_exact(p.upvals.len())
+        .map_err(|_| Error::Memory)?;
+    lua.heap
+        .charge(p.upvals.len() * core::mem::size_of::<Gc<UpVal>>())?;
     for d in p.upvals.iter() {
         let uv = if d.in_stack {
             lua.th().find_upval(&lua.heap, base + d.index as usize)?
@@ -1415,17 +1616,24 @@ fn new_closure(lua: &mut Lua, p: Gc<crate::func::FnProto>, parent: &Gc<LuaClosur
         use crate::tvec::TryVec;
         upvals.try_push(uv)?;
     }
-    Ok(lua.heap.alloc_box(crate::gc::Kind::LuaClosure, LuaClosure { proto: p, upvals }, 0)?)
+    Ok(lua.heap.alloc_box(
+        crate::gc::Kind::LuaClosure,
+        LuaClosure { proto: p, upvals },
+        0,
+    )?)
 }
 
 /// `VARARGPREP`: moves the function and fixed parameters above the extra arguments.
 fn adjust_varargs(lua: &mut Lua, fi: usize, nparams: usize, max_stack: usize) -> LuaResult<()> {
     let th = lua.th();
-    let Some(f) = th.frames.get(fi).copied() else { return Ok(()) };
+    let Some(f) = th.frames.get(fi).copied() else {
+        return Ok(());
+    };
     let actual = th.top - f.func - 1;
     let nextra = actual.saturating_sub(nparams);
     let new_func = th.top;
-    th.ensure_slots(&lua.heap, new_func + 1 + nparams + max_stack + 1).map_err(|o| stack_error(lua, o))?;
+    th.ensure_slots(&lua.heap, new_func + 1 + nparams + max_stack + 1)
+        .map_err(|o| stack_error(lua, o))?;
     let th = lua.th();
     th.set(new_func, th.get(f.func));
     for j in 1..=nparams {
@@ -1445,14 +1653,21 @@ fn adjust_varargs(lua: &mut Lua, fi: usize, nparams: usize, max_stack: usize) ->
 /// `VARARG`: copies the extra arguments to `dest`.
 fn varargs(lua: &mut Lua, fi: usize, dest: usize, wanted: i32) -> LuaResult<()> {
     let th = lua.th();
-    let Some(f) = th.frames.get(fi).copied() else { return Ok(()) };
+    let Some(f) = th.frames.get(fi).copied() else {
+        return Ok(());
+    };
     let nextra = f.nextra as usize;
     let n = if wanted < 0 { nextra } else { wanted as usize };
-    th.ensure_slots(&lua.heap, dest + n + 1).map_err(|o| stack_error(lua, o))?;
+    th.ensure_slots(&lua.heap, dest + n + 1)
+        .map_err(|o| stack_error(lua, o))?;
     let th = lua.th();
     let src = f.func - nextra;
     for j in 0..n {
-        let v = if j < nextra { th.get(src + j) } else { Value::Nil };
+        let v = if j < nextra {
+            th.get(src + j)
+        } else {
+            Value::Nil
+        };
         th.set(dest + j, v);
     }
     if wanted < 0 {
@@ -1464,7 +1679,9 @@ fn varargs(lua: &mut Lua, fi: usize, dest: usize, wanted: i32) -> LuaResult<()> 
 /// `VARARGTAB`: a table `{...extra args, n = count}`.
 fn vararg_table(lua: &mut Lua, fi: usize) -> LuaResult<Gc<Table>> {
     let th = lua.th();
-    let Some(f) = th.frames.get(fi).copied() else { return Err(Error::Memory) };
+    let Some(f) = th.frames.get(fi).copied() else {
+        return Err(Error::Memory);
+    };
     let nextra = f.nextra as usize;
     let t = crate::table::new_table(&lua.heap, nextra, 1)?;
     for j in 0..nextra {
@@ -1478,16 +1695,24 @@ fn vararg_table(lua: &mut Lua, fi: usize) -> LuaResult<Gc<Table>> {
 
 /// `VARARGT`: unpacks a named vararg table from 1 to its field `n`.
 fn unpack_vararg_table(lua: &mut Lua, dest: usize, t: Value, wanted: i32) -> LuaResult<()> {
-    let Value::Table(t) = t else { return Err(lua.rt_error(format_args!("vararg table is not a table"))) };
+    let Value::Table(t) = t else {
+        return Err(lua.rt_error(format_args!("vararg table is not a table")));
+    };
     let count = match t.get_str(lua.names.n, lua.seed) {
         Value::Int(n) if n >= 0 => n as usize,
         _ => return Err(lua.rt_error(format_args!("vararg table has no proper 'n'"))),
     };
     let n = if wanted < 0 { count } else { wanted as usize };
-    lua.th().ensure_slots(&lua.heap, dest + n + 1).map_err(|o| stack_error(lua, o))?;
+    lua.th()
+        .ensure_slots(&lua.heap, dest + n + 1)
+        .map_err(|o| stack_error(lua, o))?;
     let th = lua.th();
     for j in 0..n {
-        let v = if j < count { t.get_int(j as i64 + 1) } else { Value::Nil };
+        let v = if j < count {
+            t.get_int(j as i64 + 1)
+        } else {
+            Value::Nil
+        };
         th.set(dest + j, v);
     }
     if wanted < 0 {
@@ -1507,7 +1732,10 @@ fn mark_tbc(lua: &mut Lua, slot: usize) -> LuaResult<()> {
     if lua.metamethod(&v, TagMethod::Close).is_nil() {
         let name = crate::debug::local_name_at(lua, slot);
         return Err(match name {
-            Some(n) => lua.rt_error(format_args!("variable '{}' got a non-closable value", crate::api::Bytes(&n))),
+            Some(n) => lua.rt_error(format_args!(
+                "variable '{}' got a non-closable value",
+                crate::api::Bytes(&n)
+            )),
             None => lua.rt_error(format_args!("variable got a non-closable value")),
         });
     }
@@ -1530,11 +1758,18 @@ fn close_level(lua: &mut Lua, level: usize) -> LuaResult<()> {
 /// of frame `fi`, calling `__close` handlers without recursion: false when a Lua handler
 /// was pushed (the instruction repeats when it returns, see `finish_op`). Calls are placed
 /// at `slot`, above values that must survive (the return values).
-fn close_level_stackless(lua: &mut Lua, fi: usize, level: usize, slot: Option<usize>) -> LuaResult<bool> {
+fn close_level_stackless(
+    lua: &mut Lua,
+    fi: usize,
+    level: usize,
+    slot: Option<usize>,
+) -> LuaResult<bool> {
     lua.th().close_upvals(level);
     loop {
         let th = lua.th();
-        let Some(&s) = th.tbc.last() else { return Ok(true) };
+        let Some(&s) = th.tbc.last() else {
+            return Ok(true);
+        };
         if s < level {
             return Ok(true);
         }
@@ -1559,11 +1794,18 @@ pub(crate) fn close_tbc(lua: &mut Lua, level: usize, err: Value, unwinding: bool
 
 /// As `close_tbc`; returns the error object after all handlers ran (a handler that fails
 /// while unwinding replaces it).
-pub(crate) fn close_tbc_final(lua: &mut Lua, level: usize, err: Value, unwinding: bool) -> LuaResult<Value> {
+pub(crate) fn close_tbc_final(
+    lua: &mut Lua,
+    level: usize,
+    err: Value,
+    unwinding: bool,
+) -> LuaResult<Value> {
     let mut err = err;
     loop {
         let th = lua.th();
-        let Some(&slot) = th.tbc.last() else { return Ok(err) };
+        let Some(&slot) = th.tbc.last() else {
+            return Ok(err);
+        };
         if slot < level {
             return Ok(err);
         }
@@ -1575,7 +1817,8 @@ pub(crate) fn close_tbc_final(lua: &mut Lua, level: usize, err: Value, unwinding
         }
         let th = lua.th();
         let top = th.top.max(slot + 1);
-        th.ensure_slots(&lua.heap, top + 4).map_err(|o| stack_error(lua, o))?;
+        th.ensure_slots(&lua.heap, top + 4)
+            .map_err(|o| stack_error(lua, o))?;
         let th = lua.th();
         th.set(top, mm);
         th.set(top + 1, v);
@@ -1591,5 +1834,3 @@ pub(crate) fn close_tbc_final(lua: &mut Lua, level: usize, err: Value, unwinding
         }
     }
 }
-
-

@@ -10,11 +10,25 @@ fn unreachable_tables_are_freed_by_a_full_collection() {
     run(&mut lua, "collectgarbage()").unwrap();
     let objects = lua.object_count();
     let bytes = lua.memory_used();
-    run(&mut lua, "local x = {} for i = 1, 20000 do x[i] = {} end x = nil").unwrap();
+    run(
+        &mut lua,
+        "local x = {} for i = 1, 20000 do x[i] = {} end x = nil",
+    )
+    .unwrap();
     assert!(lua.object_count() > objects + 10000);
     lua.collect_garbage().unwrap();
-    assert!(lua.object_count() < objects + 100, "objects {} -> {}", objects, lua.object_count());
-    assert!(lua.memory_used() < bytes + 64 * 1024, "bytes {} -> {}", bytes, lua.memory_used());
+    assert!(
+        lua.object_count() < objects + 100,
+        "objects {} -> {}",
+        objects,
+        lua.object_count()
+    );
+    assert!(
+        lua.memory_used() < bytes + 64 * 1024,
+        "bytes {} -> {}",
+        bytes,
+        lua.memory_used()
+    );
 }
 
 #[test]

@@ -19,7 +19,11 @@ fn stressed() -> Box<lua::Lua> {
 fn check(src: &str, expected: &[&str]) {
     let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
     let mut plain = state_with(Config::default(), TestHost::default());
-    assert_eq!(run(&mut plain, src), Ok(expected.clone()), "without stress: {src}");
+    assert_eq!(
+        run(&mut plain, src),
+        Ok(expected.clone()),
+        "without stress: {src}"
+    );
     let mut lua = stressed();
     assert_eq!(run(&mut lua, src), Ok(expected), "under GC stress: {src}");
     // The state survives a full collection and still works.
@@ -143,7 +147,13 @@ fn collector_stopped_by_the_script_stays_stopped() {
     let mut lua = stressed();
     let r = run(&mut lua, "collectgarbage('stop') local t = {} for i = 1, 1000 do t[i] = {} end return collectgarbage('isrunning')");
     assert_eq!(r, Ok(vec!["false".into()]));
-    assert_eq!(run(&mut lua, "collectgarbage('restart') return collectgarbage('isrunning')"), Ok(vec!["true".into()]));
+    assert_eq!(
+        run(
+            &mut lua,
+            "collectgarbage('restart') return collectgarbage('isrunning')"
+        ),
+        Ok(vec!["true".into()])
+    );
 }
 
 /// Every assertion script of the conformance suite (no golden output, no expected
@@ -151,13 +161,22 @@ fn collector_stopped_by_the_script_stays_stopped() {
 #[test]
 fn conformance_scripts_have_the_same_outcome_under_stress() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "lua")).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "lua"))
+        .collect();
     names.sort();
     let mut ran = 0;
     for path in names {
         let src = std::fs::read_to_string(&path).unwrap();
-        let header: Vec<&str> = src.lines().take_while(|l| l.trim_start().starts_with("--") || l.trim().is_empty()).collect();
-        if header.iter().any(|l| l.contains("expect:") || l.contains("expect-error") || l.contains("expect-status")) {
+        let header: Vec<&str> = src
+            .lines()
+            .take_while(|l| l.trim_start().starts_with("--") || l.trim().is_empty())
+            .collect();
+        if header.iter().any(|l| {
+            l.contains("expect:") || l.contains("expect-error") || l.contains("expect-status")
+        }) {
             continue;
         }
         let mut plain = state_with(Config::default(), TestHost::default());
@@ -165,7 +184,15 @@ fn conformance_scripts_have_the_same_outcome_under_stress() {
         let mut lua = stressed();
         let got = run(&mut lua, &src);
         assert_eq!(got, want, "{}", path.display());
-        eprintln!("{}: {}", path.display(), if got.is_ok() { "ok" } else { "error (also without stress)" });
+        eprintln!(
+            "{}: {}",
+            path.display(),
+            if got.is_ok() {
+                "ok"
+            } else {
+                "error (also without stress)"
+            }
+        );
         ran += 1;
     }
     assert!(ran >= 20, "only {ran} scripts ran");

@@ -7,7 +7,13 @@ use lua::Config;
 
 #[test]
 fn allocating_past_the_memory_limit_is_a_catchable_error_and_the_state_survives() {
-    let mut lua = state_with(Config { memory_limit: 512 * 1024, ..Config::default() }, TestHost::default());
+    let mut lua = state_with(
+        Config {
+            memory_limit: 512 * 1024,
+            ..Config::default()
+        },
+        TestHost::default(),
+    );
     let r = run(&mut lua, "local t = {} local ok, e = pcall(function() for i = 1, 1e9 do t[i] = {i} end end) t = nil return ok, e");
     assert_eq!(r, Ok(vec!["false".into(), "not enough memory".into()]));
     assert_eq!(run(&mut lua, "return 1 + 1"), Ok(vec!["2".into()]));
@@ -16,40 +22,97 @@ fn allocating_past_the_memory_limit_is_a_catchable_error_and_the_state_survives(
 
 #[test]
 fn uncaught_memory_error_reaches_the_host() {
-    let mut lua = state_with(Config { memory_limit: 256 * 1024, ..Config::default() }, TestHost::default());
-    let r = run(&mut lua, "local s = 'x' for i = 1, 40 do s = s .. s end return #s");
+    let mut lua = state_with(
+        Config {
+            memory_limit: 256 * 1024,
+            ..Config::default()
+        },
+        TestHost::default(),
+    );
+    let r = run(
+        &mut lua,
+        "local s = 'x' for i = 1, 40 do s = s .. s end return #s",
+    );
     assert_eq!(r, Err("not enough memory".into()));
-    assert_eq!(run(&mut lua, "return 'still alive'"), Ok(vec!["still alive".into()]));
+    assert_eq!(
+        run(&mut lua, "return 'still alive'"),
+        Ok(vec!["still alive".into()])
+    );
 }
 
 #[test]
 fn garbage_is_reclaimed_so_a_loop_within_the_limit_keeps_running() {
-    let mut lua = state_with(Config { memory_limit: 1024 * 1024, ..Config::default() }, TestHost::default());
-    let r = run(&mut lua, "local n = 0 for i = 1, 200000 do local t = {i, i, i} n = n + #t end return n");
+    let mut lua = state_with(
+        Config {
+            memory_limit: 1024 * 1024,
+            ..Config::default()
+        },
+        TestHost::default(),
+    );
+    let r = run(
+        &mut lua,
+        "local n = 0 for i = 1, 200000 do local t = {i, i, i} n = n + #t end return n",
+    );
     assert_eq!(r, Ok(vec!["600000".into()]));
 }
 
 #[test]
 fn endless_loop_returns_to_the_host_when_the_budget_aborts() {
-    let host = TestHost { abort_after: 3, ..TestHost::default() };
-    let mut lua = state_with(Config { fuel_slice: 10_000, ..Config::default() }, host.clone());
-    assert_eq!(run(&mut lua, "while true do end"), Err("script aborted".into()));
+    let host = TestHost {
+        abort_after: 3,
+        ..TestHost::default()
+    };
+    let mut lua = state_with(
+        Config {
+            fuel_slice: 10_000,
+            ..Config::default()
+        },
+        host.clone(),
+    );
+    assert_eq!(
+        run(&mut lua, "while true do end"),
+        Err("script aborted".into())
+    );
     assert_eq!(*host.fuel_calls.borrow(), 3);
 }
 
 #[test]
 fn pcall_cannot_catch_a_budget_abort() {
-    let host = TestHost { abort_after: 2, ..TestHost::default() };
-    let mut lua = state_with(Config { fuel_slice: 5_000, ..Config::default() }, host);
-    let r = run(&mut lua, "while true do pcall(function() while true do end end) end");
+    let host = TestHost {
+        abort_after: 2,
+        ..TestHost::default()
+    };
+    let mut lua = state_with(
+        Config {
+            fuel_slice: 5_000,
+            ..Config::default()
+        },
+        host,
+    );
+    let r = run(
+        &mut lua,
+        "while true do pcall(function() while true do end end) end",
+    );
     assert_eq!(r, Err("script aborted".into()));
 }
 
 #[test]
 fn exhausted_slices_continue_when_the_host_says_so() {
     let host = TestHost::default();
-    let mut lua = state_with(Config { fuel_slice: 1_000, ..Config::default() }, host.clone());
-    assert_eq!(run(&mut lua, "local n = 0 for i = 1, 100000 do n = n + i end return n"), Ok(vec!["5000050000".into()]));
+    let mut lua = state_with(
+        Config {
+            fuel_slice: 1_000,
+            ..Config::default()
+        },
+        host.clone(),
+    );
+    assert_eq!(
+        run(
+            &mut lua,
+            "local n = 0 for i = 1, 100000 do n = n + i end return n"
+        ),
+        Ok(vec!["5000050000".into()])
+    );
     assert!(*host.fuel_calls.borrow() >= 100);
 }
 
@@ -101,14 +164,22 @@ fn coroutines_resumed_inside_coroutines_are_stackless() {
 #[test]
 fn stack_overflow_of_lua_calls_is_an_error() {
     let (mut lua, _) = state();
-    let r = run(&mut lua, "local function f() return 1 + f() end local ok, e = pcall(f) return ok, e");
+    let r = run(
+        &mut lua,
+        "local function f() return 1 + f() end local ok, e = pcall(f) return ok, e",
+    );
     let r = r.unwrap();
     assert_eq!(r[0], "false");
     assert!(r[1].ends_with("stack overflow"), "{}", r[1]);
 }
 
 fn nested(open: &str, mid: &str, close: &str, depth: usize) -> String {
-    format!("return {}{}{}", open.repeat(depth), mid, close.repeat(depth))
+    format!(
+        "return {}{}{}",
+        open.repeat(depth),
+        mid,
+        close.repeat(depth)
+    )
 }
 
 #[test]
@@ -118,16 +189,31 @@ fn pathological_nesting_under_a_6k_budget_gives_errors_not_crashes() {
         ("tables", nested("{", "1", "}", 300)),
         ("functions", nested("function() return ", "1", " end", 300)),
         ("unary", format!("return {}1", "- ".repeat(300))),
-        ("calls", format!("return {}1{}", "f(".repeat(300), ")".repeat(300))),
-        ("ifs", format!("{} x = 1 {}", "if x then ".repeat(300), "end ".repeat(300))),
+        (
+            "calls",
+            format!("return {}1{}", "f(".repeat(300), ")".repeat(300)),
+        ),
+        (
+            "ifs",
+            format!("{} x = 1 {}", "if x then ".repeat(300), "end ".repeat(300)),
+        ),
     ];
     for (name, src) in cases {
         let r = on_small_stack(64 * 1024, move || {
-            let mut lua = state_with(Config { stack_budget: 6 * 1024, ..Config::default() }, TestHost::default());
+            let mut lua = state_with(
+                Config {
+                    stack_budget: 6 * 1024,
+                    ..Config::default()
+                },
+                TestHost::default(),
+            );
             run(&mut lua, &src)
         });
         let e = r.expect_err(name);
-        assert!(e.contains("C stack overflow") || e.contains("too many"), "{name}: {e}");
+        assert!(
+            e.contains("C stack overflow") || e.contains("too many"),
+            "{name}: {e}"
+        );
     }
 }
 
@@ -135,7 +221,13 @@ fn pathological_nesting_under_a_6k_budget_gives_errors_not_crashes() {
 fn moderate_nesting_compiles_within_10k() {
     let src = nested("(", "1", ")", 100);
     let r = on_small_stack(64 * 1024, move || {
-        let mut lua = state_with(Config { stack_budget: 10 * 1024, ..Config::default() }, TestHost::default());
+        let mut lua = state_with(
+            Config {
+                stack_budget: 10 * 1024,
+                ..Config::default()
+            },
+            TestHost::default(),
+        );
         run(&mut lua, &src)
     });
     assert_eq!(r, Ok(vec!["1".into()]));

@@ -4,36 +4,111 @@
 
 mod stdlib_common;
 
-use stdlib_common::{check_calls, check_sources, A::*, CallRow, SrcRow};
+use stdlib_common::{check_calls, check_sources, CallRow, SrcRow, A::*};
 
 /// Lua helper prepended to the rows: renders a sequence as `{a,b,c}`.
 macro_rules! with_list {
     ($src:literal) => {
-        concat!("local function L(t) return '{' .. table.concat(t, ',') .. '}' end ", $src)
+        concat!(
+            "local function L(t) return '{' .. table.concat(t, ',') .. '}' end ",
+            $src
+        )
     };
 }
 
 #[test]
 fn insert_and_remove_shift_elements() {
     let rows: &[SrcRow] = &[
-        ("insert_appends", with_list!("local t = {1,2} table.insert(t, 3) return L(t)"), Ok("\"{1,2,3}\"")),
-        ("insert_at_front", with_list!("local t = {1,2} table.insert(t, 1, 0) return L(t)"), Ok("\"{0,1,2}\"")),
-        ("insert_in_middle", with_list!("local t = {1,2,3} table.insert(t, 2, 9) return L(t)"), Ok("\"{1,9,2,3}\"")),
-        ("insert_just_past_end", with_list!("local t = {1} table.insert(t, 2, 5) return L(t)"), Ok("\"{1,5}\"")),
-        ("remove_last", with_list!("local t = {1,2,3} local r = table.remove(t) return r, L(t)"), Ok("3, \"{1,2}\"")),
-        ("remove_first", with_list!("local t = {1,2,3} local r = table.remove(t, 1) return r, L(t)"), Ok("1, \"{2,3}\"")),
-        ("remove_from_empty", "local t = {} return table.remove(t), #t", Ok("nil, 0")),
-        ("remove_position_zero_of_empty", "return table.remove({}, 0)", Ok("nil")),
-        ("remove_one_past_end", "return table.remove({1,2,3}, 4)", Ok("nil")),
-        ("insert_position_zero", "local _ = table.insert({1}, 0, 5)", Err("t:1: bad argument #2 to 'insert' (position out of bounds)")),
-        ("insert_position_too_far", "local _ = table.insert({1}, 3, 5)", Err("t:1: bad argument #2 to 'insert' (position out of bounds)")),
-        ("insert_too_few_arguments", "local _ = table.insert({})", Err("t:1: wrong number of arguments to 'insert'")),
-        ("insert_too_many_arguments", "local _ = table.insert({}, 1, 2, 3)", Err("t:1: wrong number of arguments to 'insert'")),
-        ("insert_into_nil", "local _ = table.insert(nil, 1)", Err("t:1: bad argument #1 to 'insert' (table expected, got nil)")),
-        ("insert_position_not_integer", "local _ = table.insert({}, 'x', 1)", Err("t:1: bad argument #2 to 'insert' (number expected, got string)")),
-        ("remove_two_past_end", "local _ = table.remove({1,2,3}, 5)", Err("t:1: bad argument #1 to 'remove' (position out of bounds)")),
-        ("remove_negative", "local _ = table.remove({1,2,3}, -1)", Err("t:1: bad argument #1 to 'remove' (position out of bounds)")),
-        ("remove_from_string", "local _ = table.remove('abc')", Err("t:1: bad argument #1 to 'remove' (table expected, got string)")),
+        (
+            "insert_appends",
+            with_list!("local t = {1,2} table.insert(t, 3) return L(t)"),
+            Ok("\"{1,2,3}\""),
+        ),
+        (
+            "insert_at_front",
+            with_list!("local t = {1,2} table.insert(t, 1, 0) return L(t)"),
+            Ok("\"{0,1,2}\""),
+        ),
+        (
+            "insert_in_middle",
+            with_list!("local t = {1,2,3} table.insert(t, 2, 9) return L(t)"),
+            Ok("\"{1,9,2,3}\""),
+        ),
+        (
+            "insert_just_past_end",
+            with_list!("local t = {1} table.insert(t, 2, 5) return L(t)"),
+            Ok("\"{1,5}\""),
+        ),
+        (
+            "remove_last",
+            with_list!("local t = {1,2,3} local r = table.remove(t) return r, L(t)"),
+            Ok("3, \"{1,2}\""),
+        ),
+        (
+            "remove_first",
+            with_list!("local t = {1,2,3} local r = table.remove(t, 1) return r, L(t)"),
+            Ok("1, \"{2,3}\""),
+        ),
+        (
+            "remove_from_empty",
+            "local t = {} return table.remove(t), #t",
+            Ok("nil, 0"),
+        ),
+        (
+            "remove_position_zero_of_empty",
+            "return table.remove({}, 0)",
+            Ok("nil"),
+        ),
+        (
+            "remove_one_past_end",
+            "return table.remove({1,2,3}, 4)",
+            Ok("nil"),
+        ),
+        (
+            "insert_position_zero",
+            "local _ = table.insert({1}, 0, 5)",
+            Err("t:1: bad argument #2 to 'insert' (position out of bounds)"),
+        ),
+        (
+            "insert_position_too_far",
+            "local _ = table.insert({1}, 3, 5)",
+            Err("t:1: bad argument #2 to 'insert' (position out of bounds)"),
+        ),
+        (
+            "insert_too_few_arguments",
+            "local _ = table.insert({})",
+            Err("t:1: wrong number of arguments to 'insert'"),
+        ),
+        (
+            "insert_too_many_arguments",
+            "local _ = table.insert({}, 1, 2, 3)",
+            Err("t:1: wrong number of arguments to 'insert'"),
+        ),
+        (
+            "insert_into_nil",
+            "local _ = table.insert(nil, 1)",
+            Err("t:1: bad argument #1 to 'insert' (table expected, got nil)"),
+        ),
+        (
+            "insert_position_not_integer",
+            "local _ = table.insert({}, 'x', 1)",
+            Err("t:1: bad argument #2 to 'insert' (number expected, got string)"),
+        ),
+        (
+            "remove_two_past_end",
+            "local _ = table.remove({1,2,3}, 5)",
+            Err("t:1: bad argument #1 to 'remove' (position out of bounds)"),
+        ),
+        (
+            "remove_negative",
+            "local _ = table.remove({1,2,3}, -1)",
+            Err("t:1: bad argument #1 to 'remove' (position out of bounds)"),
+        ),
+        (
+            "remove_from_string",
+            "local _ = table.remove('abc')",
+            Err("t:1: bad argument #1 to 'remove' (table expected, got string)"),
+        ),
     ];
     check_sources(rows);
 }
@@ -41,15 +116,47 @@ fn insert_and_remove_shift_elements() {
 #[test]
 fn concat_joins_strings_and_numbers() {
     let rows: &[SrcRow] = &[
-        ("separator", "return table.concat({1, 2.5, 'x'}, ', ')", Ok("\"1, 2.5, x\"")),
+        (
+            "separator",
+            "return table.concat({1, 2.5, 'x'}, ', ')",
+            Ok("\"1, 2.5, x\""),
+        ),
         ("empty_list", "return table.concat({}, ',')", Ok("\"\"")),
-        ("range", "return table.concat({1,2,3}, ',', 2, 3)", Ok("\"2,3\"")),
-        ("empty_range", "return table.concat({1,2,3}, ',', 3, 2)", Ok("\"\"")),
-        ("maxinteger_index", "return table.concat({[math.maxinteger] = 'a'}, ',', math.maxinteger, math.maxinteger)", Ok("\"a\"")),
-        ("invalid_value", "local _ = table.concat({1, {}, 3})", Err("t:1: invalid value (at index 2) in table for 'concat'")),
-        ("nil_past_end", "local _ = table.concat({1, 2}, ',', 1, 3)", Err("t:1: invalid value (at index 3) in table for 'concat'")),
-        ("bad_separator", "local _ = table.concat({1, 2}, {})", Err("t:1: bad argument #2 to 'concat' (string expected, got table)")),
-        ("not_a_table", "local _ = table.concat(5)", Err("t:1: bad argument #1 to 'concat' (table expected, got number)")),
+        (
+            "range",
+            "return table.concat({1,2,3}, ',', 2, 3)",
+            Ok("\"2,3\""),
+        ),
+        (
+            "empty_range",
+            "return table.concat({1,2,3}, ',', 3, 2)",
+            Ok("\"\""),
+        ),
+        (
+            "maxinteger_index",
+            "return table.concat({[math.maxinteger] = 'a'}, ',', math.maxinteger, math.maxinteger)",
+            Ok("\"a\""),
+        ),
+        (
+            "invalid_value",
+            "local _ = table.concat({1, {}, 3})",
+            Err("t:1: invalid value (at index 2) in table for 'concat'"),
+        ),
+        (
+            "nil_past_end",
+            "local _ = table.concat({1, 2}, ',', 1, 3)",
+            Err("t:1: invalid value (at index 3) in table for 'concat'"),
+        ),
+        (
+            "bad_separator",
+            "local _ = table.concat({1, 2}, {})",
+            Err("t:1: bad argument #2 to 'concat' (string expected, got table)"),
+        ),
+        (
+            "not_a_table",
+            "local _ = table.concat(5)",
+            Err("t:1: bad argument #1 to 'concat' (table expected, got number)"),
+        ),
     ];
     check_sources(rows);
 }
@@ -57,28 +164,101 @@ fn concat_joins_strings_and_numbers() {
 #[test]
 fn pack_unpack_and_create() {
     let rows: &[CallRow] = &[
-        ("unpack_defaults_to_length", "table.unpack", &[], Err("attempt to get length of a nil value")),
-        ("pack_counts_nils", "table.pack", &[I(1), N, I(3)], Ok("table")),
+        (
+            "unpack_defaults_to_length",
+            "table.unpack",
+            &[],
+            Err("attempt to get length of a nil value"),
+        ),
+        (
+            "pack_counts_nils",
+            "table.pack",
+            &[I(1), N, I(3)],
+            Ok("table"),
+        ),
         ("create_empty", "table.create", &[I(10), I(4)], Ok("table")),
-        ("create_negative", "table.create", &[I(-1)], Err("bad argument #1 to '?' (out of range)")),
-        ("create_too_big", "table.create", &[I(1 << 40)], Err("bad argument #1 to '?' (out of range)")),
-        ("create_hash_too_big", "table.create", &[I(0), I(-5)], Err("bad argument #2 to '?' (out of range)")),
+        (
+            "create_negative",
+            "table.create",
+            &[I(-1)],
+            Err("bad argument #1 to '?' (out of range)"),
+        ),
+        (
+            "create_too_big",
+            "table.create",
+            &[I(1 << 40)],
+            Err("bad argument #1 to '?' (out of range)"),
+        ),
+        (
+            "create_hash_too_big",
+            "table.create",
+            &[I(0), I(-5)],
+            Err("bad argument #2 to '?' (out of range)"),
+        ),
     ];
     check_calls(rows);
     let src: &[SrcRow] = &[
-        ("unpack_all", "return table.unpack({1, 2, 3})", Ok("1, 2, 3")),
-        ("unpack_from", "return table.unpack({1, 2, 3}, 2)", Ok("2, 3")),
-        ("unpack_past_end", "return table.unpack({1, 2, 3}, 2, 5)", Ok("2, 3, nil, nil")),
-        ("unpack_empty_range", "return select('#', table.unpack({}, 1, 0))", Ok("0")),
-        ("unpack_reversed_extremes", "return select('#', table.unpack({}, math.maxinteger, math.mininteger))", Ok("0")),
-        ("unpack_negative_start", "return table.unpack({1, 2, 3}, -1, 1)", Ok("nil, nil, 1")),
-        ("unpack_at_maxinteger", "return table.unpack({}, math.maxinteger - 1, math.maxinteger)", Ok("nil, nil")),
-        ("unpack_too_many", "local _ = table.unpack({}, 1, 1e7)", Err("t:1: too many results to unpack")),
-        ("unpack_whole_range", "local _ = table.unpack({}, math.mininteger, math.maxinteger)", Err("t:1: too many results to unpack")),
-        ("pack_sets_n", "local p = table.pack(1, nil, 3) return p.n, p[1], p[2], p[3]", Ok("3, 1, nil, 3")),
+        (
+            "unpack_all",
+            "return table.unpack({1, 2, 3})",
+            Ok("1, 2, 3"),
+        ),
+        (
+            "unpack_from",
+            "return table.unpack({1, 2, 3}, 2)",
+            Ok("2, 3"),
+        ),
+        (
+            "unpack_past_end",
+            "return table.unpack({1, 2, 3}, 2, 5)",
+            Ok("2, 3, nil, nil"),
+        ),
+        (
+            "unpack_empty_range",
+            "return select('#', table.unpack({}, 1, 0))",
+            Ok("0"),
+        ),
+        (
+            "unpack_reversed_extremes",
+            "return select('#', table.unpack({}, math.maxinteger, math.mininteger))",
+            Ok("0"),
+        ),
+        (
+            "unpack_negative_start",
+            "return table.unpack({1, 2, 3}, -1, 1)",
+            Ok("nil, nil, 1"),
+        ),
+        (
+            "unpack_at_maxinteger",
+            "return table.unpack({}, math.maxinteger - 1, math.maxinteger)",
+            Ok("nil, nil"),
+        ),
+        (
+            "unpack_too_many",
+            "local _ = table.unpack({}, 1, 1e7)",
+            Err("t:1: too many results to unpack"),
+        ),
+        (
+            "unpack_whole_range",
+            "local _ = table.unpack({}, math.mininteger, math.maxinteger)",
+            Err("t:1: too many results to unpack"),
+        ),
+        (
+            "pack_sets_n",
+            "local p = table.pack(1, nil, 3) return p.n, p[1], p[2], p[3]",
+            Ok("3, 1, nil, 3"),
+        ),
         ("pack_nothing", "return table.pack().n", Ok("0")),
-        ("create_is_usable", "local t = table.create(4, 2) t[1] = 'a' t.x = 1 return #t, t.x", Ok("1, 1")),
-        ("create_bad_type", "local _ = table.create('x')", Err("t:1: bad argument #1 to 'create' (number expected, got string)")),
+        (
+            "create_is_usable",
+            "local t = table.create(4, 2) t[1] = 'a' t.x = 1 return #t, t.x",
+            Ok("1, 1"),
+        ),
+        (
+            "create_bad_type",
+            "local _ = table.create('x')",
+            Err("t:1: bad argument #1 to 'create' (number expected, got string)"),
+        ),
     ];
     check_sources(src);
 }
@@ -86,14 +266,48 @@ fn pack_unpack_and_create() {
 #[test]
 fn move_copies_in_a_safe_direction() {
     let rows: &[SrcRow] = &[
-        ("overlap_forward", with_list!("return L(table.move({1,2,3}, 1, 3, 2))"), Ok("\"{1,1,2,3}\"")),
-        ("overlap_backward", with_list!("return L(table.move({1,2,3}, 2, 3, 1))"), Ok("\"{2,3,3}\"")),
-        ("other_table", with_list!("local d = {} local r = table.move({1,2,3}, 1, 3, 1, d) return L(d), r == d"), Ok("\"{1,2,3}\", true")),
-        ("empty_range", with_list!("return L(table.move({1,2,3}, 1, 0, 1))"), Ok("\"{1,2,3}\"")),
-        ("too_many_elements", "local _ = table.move({}, -1, math.maxinteger, 2)", Err("t:1: bad argument #3 to 'move' (too many elements to move)")),
-        ("destination_wraps", "local _ = table.move({1,2}, 1, 2, math.maxinteger)", Err("t:1: bad argument #4 to 'move' (destination wrap around)")),
-        ("destination_not_table", "local _ = table.move({}, 1, 2, 3, 4)", Err("t:1: bad argument #5 to 'move' (table expected, got number)")),
-        ("source_not_table", "local _ = table.move(1, 1, 2, 3)", Err("t:1: bad argument #1 to 'move' (table expected, got number)")),
+        (
+            "overlap_forward",
+            with_list!("return L(table.move({1,2,3}, 1, 3, 2))"),
+            Ok("\"{1,1,2,3}\""),
+        ),
+        (
+            "overlap_backward",
+            with_list!("return L(table.move({1,2,3}, 2, 3, 1))"),
+            Ok("\"{2,3,3}\""),
+        ),
+        (
+            "other_table",
+            with_list!(
+                "local d = {} local r = table.move({1,2,3}, 1, 3, 1, d) return L(d), r == d"
+            ),
+            Ok("\"{1,2,3}\", true"),
+        ),
+        (
+            "empty_range",
+            with_list!("return L(table.move({1,2,3}, 1, 0, 1))"),
+            Ok("\"{1,2,3}\""),
+        ),
+        (
+            "too_many_elements",
+            "local _ = table.move({}, -1, math.maxinteger, 2)",
+            Err("t:1: bad argument #3 to 'move' (too many elements to move)"),
+        ),
+        (
+            "destination_wraps",
+            "local _ = table.move({1,2}, 1, 2, math.maxinteger)",
+            Err("t:1: bad argument #4 to 'move' (destination wrap around)"),
+        ),
+        (
+            "destination_not_table",
+            "local _ = table.move({}, 1, 2, 3, 4)",
+            Err("t:1: bad argument #5 to 'move' (table expected, got number)"),
+        ),
+        (
+            "source_not_table",
+            "local _ = table.move(1, 1, 2, 3)",
+            Err("t:1: bad argument #1 to 'move' (table expected, got number)"),
+        ),
     ];
     check_sources(rows);
 }

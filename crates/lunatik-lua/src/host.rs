@@ -28,7 +28,9 @@ pub struct StdHost {
 impl StdHost {
     pub fn new(warnings: bool) -> Self {
         let _ = warnings;
-        StdHost { warn_continued: false }
+        StdHost {
+            warn_continued: false,
+        }
     }
 }
 
@@ -62,7 +64,10 @@ impl Host for StdHost {
     }
 
     fn seed(&mut self) -> u64 {
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
         t ^ (std::process::id() as u64) << 32
     }
 }

@@ -88,7 +88,9 @@ fn stream_of(v: &Value) -> Option<Gc<UserData>> {
 }
 
 fn check_file<'a>(cx: &mut Ctx<'_>, i: usize) -> LuaResult<&'a mut Stream> {
-    let Some(u) = stream_of(&cx.arg(i)) else { return Err(cx.type_error(i, "FILE*")) };
+    let Some(u) = stream_of(&cx.arg(i)) else {
+        return Err(cx.type_error(i, "FILE*"));
+    };
     // SAFETY: single-threaded; the stream is used only during this call.
     let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
     if matches!(s, Stream::Closed) {
@@ -141,7 +143,9 @@ fn write_to(cx: &mut Ctx<'_>, s: &mut Stream, first: usize, file: Value) -> LuaR
 fn io_write(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let reg = cx.lua.registry();
     let out = cx.lua.get_field(reg, b"_IO_output")?;
-    let Some(u) = stream_of(&out) else { return Err(Error::Memory) };
+    let Some(u) = stream_of(&out) else {
+        return Err(Error::Memory);
+    };
     // SAFETY: single-threaded; used only during this call.
     let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
     write_to(cx, s, 1, out)
@@ -190,7 +194,10 @@ fn read_item(s: &mut Stream, fmt: &[u8]) -> std::io::Result<Option<ReadItem>> {
                     r.consume(1);
                     continue;
                 }
-                if c.is_ascii_hexdigit() || matches!(c, b'.' | b'-' | b'+' | b'x' | b'X' | b'p' | b'P') && text.len() < 200 {
+                if c.is_ascii_hexdigit()
+                    || matches!(c, b'.' | b'-' | b'+' | b'x' | b'X' | b'p' | b'P')
+                        && text.len() < 200
+                {
                     text.push(c);
                     r.consume(1);
                 } else {
@@ -216,7 +223,11 @@ enum ReadItem {
 fn read_from(cx: &mut Ctx<'_>, s: &mut Stream, first: usize) -> LuaResult<Ret> {
     let n = cx.nargs();
     let mut count = 0;
-    let formats: Vec<Value> = if n < first { vec![Value::Nil] } else { (first..=n).map(|i| cx.arg(i)).collect() };
+    let formats: Vec<Value> = if n < first {
+        vec![Value::Nil]
+    } else {
+        (first..=n).map(|i| cx.arg(i)).collect()
+    };
     for (k, f) in formats.iter().enumerate() {
         let item = match f {
             Value::Nil => read_item(s, b"l"),
@@ -244,7 +255,10 @@ fn read_from(cx: &mut Ctx<'_>, s: &mut Stream, first: usize) -> LuaResult<Ret> {
             }
             Value::Str(fs) => {
                 let fmt = fs.as_bytes().to_vec();
-                let ok = matches!(fmt.strip_prefix(b"*").unwrap_or(&fmt).first(), Some(b'l' | b'L' | b'a' | b'n'));
+                let ok = matches!(
+                    fmt.strip_prefix(b"*").unwrap_or(&fmt).first(),
+                    Some(b'l' | b'L' | b'a' | b'n')
+                );
                 if !ok {
                     return Err(cx.arg_error(first + k, format_args!("invalid format")));
                 }
@@ -270,7 +284,9 @@ fn read_from(cx: &mut Ctx<'_>, s: &mut Stream, first: usize) -> LuaResult<Ret> {
 fn io_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let reg = cx.lua.registry();
     let inp = cx.lua.get_field(reg, b"_IO_input")?;
-    let Some(u) = stream_of(&inp) else { return Err(Error::Memory) };
+    let Some(u) = stream_of(&inp) else {
+        return Err(Error::Memory);
+    };
     // SAFETY: single-threaded; used only during this call.
     let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
     read_from(cx, s, 1)
@@ -283,7 +299,9 @@ fn f_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 fn lines_iter(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let th_file = cx.arg(1);
-    let Some(u) = stream_of(&th_file) else { return cx.ret1(Value::Nil) };
+    let Some(u) = stream_of(&th_file) else {
+        return cx.ret1(Value::Nil);
+    };
     // SAFETY: single-threaded; used only during this call.
     let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
     if matches!(s, Stream::Closed) {
@@ -340,7 +358,11 @@ fn io_open(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let r = match m {
         "r" => File::open(&name).map(|f| Stream::Read(BufReader::new(f))),
         "w" => File::create(&name).map(|f| Stream::Write(std::io::BufWriter::new(f))),
-        "a" => std::fs::OpenOptions::new().append(true).create(true).open(&name).map(|f| Stream::Write(std::io::BufWriter::new(f))),
+        "a" => std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&name)
+            .map(|f| Stream::Write(std::io::BufWriter::new(f))),
         "r+" | "w+" | "a+" => std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -425,7 +447,9 @@ fn f_setvbuf(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn f_tostring(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let v = cx.arg(1);
     let text = match stream_of(&v) {
-        Some(u) if matches!(u.downcast_ref::<Stream>(), Some(Stream::Closed)) => "file (closed)".to_string(),
+        Some(u) if matches!(u.downcast_ref::<Stream>(), Some(Stream::Closed)) => {
+            "file (closed)".to_string()
+        }
         Some(u) => format!("file (0x{:x})", u.addr()),
         None => "file".to_string(),
     };

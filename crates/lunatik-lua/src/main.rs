@@ -39,7 +39,13 @@ struct Options {
 }
 
 fn parse_args(argv: &[String]) -> Result<Options, String> {
-    let mut o = Options { actions: Vec::new(), interactive: false, version: false, warnings: false, script: None };
+    let mut o = Options {
+        actions: Vec::new(),
+        interactive: false,
+        version: false,
+        warnings: false,
+        script: None,
+    };
     let mut i = 1;
     while i < argv.len() {
         let a = argv[i].as_str();
@@ -72,7 +78,11 @@ fn parse_args(argv: &[String]) -> Result<Options, String> {
                         _ => return Err(format!("'{}' needs argument", &a[..2])),
                     }
                 };
-                o.actions.push(if a.starts_with("-e") { Action::Exec(val) } else { Action::Require(val) });
+                o.actions.push(if a.starts_with("-e") {
+                    Action::Exec(val)
+                } else {
+                    Action::Require(val)
+                });
             }
             _ if a.starts_with('-') => return Err(format!("unrecognized option '{a}'")),
             _ => {
@@ -113,7 +123,11 @@ fn run_chunk(lua: &mut Lua, src: &[u8], name: &[u8], args: &[Value]) -> bool {
     }
 }
 
-fn make_arg_table(lua: &mut Lua, argv: &[String], script: Option<usize>) -> Result<Vec<Value>, lua::Error> {
+fn make_arg_table(
+    lua: &mut Lua,
+    argv: &[String],
+    script: Option<usize>,
+) -> Result<Vec<Value>, lua::Error> {
     let t = lua.new_table()?;
     let s = script.unwrap_or(argv.len());
     for (i, a) in argv.iter().enumerate() {
@@ -133,7 +147,9 @@ fn repl(lua: &mut Lua) {
     let mut lines = stdin.lock().lines();
     loop {
         prompt("> ");
-        let Some(Ok(mut chunk)) = lines.next() else { break };
+        let Some(Ok(mut chunk)) = lines.next() else {
+            break;
+        };
         // First try it as an expression, as lua.c does.
         let ret = format!("return {chunk}");
         let f = match lua.enter(|l| l.load(ret.as_bytes(), b"=stdin", Mode::Text, None)) {
@@ -195,7 +211,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let config = Config { stack_budget: 1024 * 1024, ..Config::default() };
+    let config = Config {
+        stack_budget: 1024 * 1024,
+        ..Config::default()
+    };
     let mut lua = match Lua::new(config, Box::new(host::StdHost::new(opts.warnings))) {
         Ok(l) => l,
         Err(_) => {
@@ -203,7 +222,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if iolib::open(&mut lua).and_then(|_| oslib::open(&mut lua)).is_err() {
+    if iolib::open(&mut lua)
+        .and_then(|_| oslib::open(&mut lua))
+        .is_err()
+    {
         report(b"cannot open libraries: not enough memory");
         return ExitCode::from(1);
     }

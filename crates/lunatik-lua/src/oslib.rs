@@ -25,7 +25,10 @@ pub fn open(lua: &mut Lua) -> LuaResult<()> {
 }
 
 fn clock(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let mut ts = libc_timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc_timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `clock_gettime` writes a timespec; CLOCK_PROCESS_CPUTIME_ID is 2 on Linux.
     unsafe { clock_gettime(2, &mut ts) };
     cx.ret1(Value::Float(ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9))
@@ -42,7 +45,10 @@ extern "C" {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 fn time(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
@@ -55,7 +61,13 @@ fn time(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         match (lua::arith::to_integer(&v), default) {
             (Some(i), _) => Ok(i),
             (None, Some(d)) if v.is_nil() => Ok(d),
-            _ => Err(cx.lua.error_at_level(1, format_args!("field '{}' missing in date table", String::from_utf8_lossy(name)))),
+            _ => Err(cx.lua.error_at_level(
+                1,
+                format_args!(
+                    "field '{}' missing in date table",
+                    String::from_utf8_lossy(name)
+                ),
+            )),
         }
     };
     let year = get(b"year", None)?;
@@ -99,7 +111,11 @@ fn date(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Some(s) => s.as_bytes().to_vec(),
         None => b"%c".to_vec(),
     };
-    let t = if cx.arg(2).is_nil() { now() } else { cx.check_int(2)? };
+    let t = if cx.arg(2).is_nil() {
+        now()
+    } else {
+        cx.check_int(2)?
+    };
     let fmt = fmt.strip_prefix(b"!").unwrap_or(&fmt).to_vec();
     let days = t.div_euclid(86400);
     let secs = t.rem_euclid(86400);
@@ -109,14 +125,44 @@ fn date(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let yday = days - days_from_civil(y, 1, 1) + 1;
     if fmt.starts_with(b"*t") {
         let tab = cx.lua.new_table()?;
-        for (k, v) in [(&b"year"[..], y), (b"month", m), (b"day", d), (b"hour", hh), (b"min", mm), (b"sec", ss), (b"wday", wday + 1), (b"yday", yday)] {
+        for (k, v) in [
+            (&b"year"[..], y),
+            (b"month", m),
+            (b"day", d),
+            (b"hour", hh),
+            (b"min", mm),
+            (b"sec", ss),
+            (b"wday", wday + 1),
+            (b"yday", yday),
+        ] {
             cx.lua.set_field(tab, k, Value::Int(v))?;
         }
         cx.lua.set_field(tab, b"isdst", Value::Bool(false))?;
         return cx.ret1(Value::Table(tab));
     }
-    const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-    const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const DAYS: [&str; 7] = [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let mut out = String::new();
     let mut it = fmt.iter();
     while let Some(&c) = it.next() {
@@ -141,11 +187,27 @@ fn date(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             b'B' => out += mname,
             b'b' => out += &mname[..3],
             b'j' => out += &format!("{yday:03}"),
-            b'c' => out += &format!("{} {} {:2} {:02}:{:02}:{:02} {}", &dname[..3], &mname[..3], d, hh, mm, ss, y),
+            b'c' => {
+                out += &format!(
+                    "{} {} {:2} {:02}:{:02}:{:02} {}",
+                    &dname[..3],
+                    &mname[..3],
+                    d,
+                    hh,
+                    mm,
+                    ss,
+                    y
+                )
+            }
             b'x' => out += &format!("{:02}/{:02}/{:02}", m, d, y % 100),
             b'X' => out += &format!("{hh:02}:{mm:02}:{ss:02}"),
             b'%' => out.push('%'),
-            _ => return Err(cx.arg_error(1, format_args!("invalid conversion specifier '%{}'", k as char))),
+            _ => {
+                return Err(cx.arg_error(
+                    1,
+                    format_args!("invalid conversion specifier '%{}'", k as char),
+                ))
+            }
         }
     }
     cx.push_str(out.as_bytes())?;
@@ -154,7 +216,11 @@ fn date(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 fn difftime(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let a = cx.check_float(1)?;
-    let b = if cx.arg(2).is_nil() { 0.0 } else { cx.check_float(2)? };
+    let b = if cx.arg(2).is_nil() {
+        0.0
+    } else {
+        cx.check_float(2)?
+    };
     cx.ret1(Value::Float(a - b))
 }
 
@@ -207,7 +273,11 @@ fn rename(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 }
 
 fn tmpname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let n = format!("/tmp/lua_{:x}_{:x}", std::process::id(), now() ^ (cx.nargs() as i64));
+    let n = format!(
+        "/tmp/lua_{:x}_{:x}",
+        std::process::id(),
+        now() ^ (cx.nargs() as i64)
+    );
     let _ = std::fs::File::create(&n);
     cx.push_str(n.as_bytes())?;
     Ok(Ret::Values(1))

@@ -95,10 +95,20 @@ pub(super) fn format(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                     text.try_extend_from_slice(b"(null)")?;
                 } else {
                     text.try_extend_from_slice(b"0x")?;
-                    let hex = Spec { conv: b'x', ..Spec::default() };
+                    let hex = Spec {
+                        conv: b'x',
+                        ..Spec::default()
+                    };
                     numfmt::fmt_spec_uint(&mut text, &hex, addr as u64)?;
                 }
-                numfmt::fmt_spec_bytes(&mut out, &Spec { precision: None, ..spec }, &text)?;
+                numfmt::fmt_spec_bytes(
+                    &mut out,
+                    &Spec {
+                        precision: None,
+                        ..spec
+                    },
+                    &text,
+                )?;
             }
             b'q' => {
                 checked(cx, &parsed)?;
@@ -176,7 +186,11 @@ fn add_quoted(out: &mut Vec<u8>, s: &[u8]) -> LuaResult<()> {
                 out.try_push(b'\\')?;
                 let next_is_digit = s.get(i + 1).is_some_and(u8::is_ascii_digit);
                 if next_is_digit {
-                    out.try_extend_from_slice(&[b'0' + c / 100, b'0' + c / 10 % 10, b'0' + c % 10])?;
+                    out.try_extend_from_slice(&[
+                        b'0' + c / 100,
+                        b'0' + c / 10 % 10,
+                        b'0' + c % 10,
+                    ])?;
                 } else {
                     numfmt::fmt_int(out, i64::from(c))?;
                 }

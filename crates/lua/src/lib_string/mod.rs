@@ -137,7 +137,11 @@ fn sub(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let l = s.len();
     let start = start_pos(cx.check_int(2)?, l);
     let end = end_pos(cx.opt_int(3, -1)?, l);
-    let piece = if start <= end { s.as_bytes().get(start - 1..end).unwrap_or(&[]) } else { &[] };
+    let piece = if start <= end {
+        s.as_bytes().get(start - 1..end).unwrap_or(&[])
+    } else {
+        &[]
+    };
     ret_bytes(cx, piece)
 }
 
@@ -253,7 +257,13 @@ fn capture_value(lua: &mut Lua, m: &Matcher<'_>, i: usize, s: usize, e: usize) -
 
 /// Pushes every capture of the match `s..e` (the whole match if it has none and
 /// `whole`); returns how many.
-fn push_captures(cx: &mut Ctx<'_>, m: &Matcher<'_>, s: usize, e: usize, whole: bool) -> LuaResult<usize> {
+fn push_captures(
+    cx: &mut Ctx<'_>,
+    m: &Matcher<'_>,
+    s: usize,
+    e: usize,
+    whole: bool,
+) -> LuaResult<usize> {
     let n = m.capture_count(whole);
     for i in 0..n {
         push_capture(cx, m, i, s, e)?;
@@ -326,8 +336,17 @@ fn gmatch(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     upvals.try_push(Value::Str(p))?;
     upvals.try_push(Value::Int(init as i64))?;
     upvals.try_push(Value::Int(-1))?;
-    cx.lua.heap.charge(upvals.capacity() * core::mem::size_of::<Value>())?;
-    let c = cx.lua.heap.alloc_box(Kind::NativeClosure, NativeClosure { f: gmatch_aux, upvals }, 0)?;
+    cx.lua
+        .heap
+        .charge(upvals.capacity() * core::mem::size_of::<Value>())?;
+    let c = cx.lua.heap.alloc_box(
+        Kind::NativeClosure,
+        NativeClosure {
+            f: gmatch_aux,
+            upvals,
+        },
+        0,
+    )?;
     cx.ret1(Value::NativeClosure(c))
 }
 
@@ -342,9 +361,20 @@ fn running_closure(cx: &Ctx<'_>) -> Option<Gc<NativeClosure>> {
 
 /// One step of a `gmatch` iteration.
 fn gmatch_aux(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let Some(c) = running_closure(cx) else { return Ok(Ret::Values(0)) };
-    let (Some(Value::Str(s)), Some(Value::Str(p)), Some(&Value::Int(from)), Some(&Value::Int(last))) =
-        (c.upvals.first().copied(), c.upvals.get(1).copied(), c.upvals.get(2), c.upvals.get(3))
+    let Some(c) = running_closure(cx) else {
+        return Ok(Ret::Values(0));
+    };
+    let (
+        Some(Value::Str(s)),
+        Some(Value::Str(p)),
+        Some(&Value::Int(from)),
+        Some(&Value::Int(last)),
+    ) = (
+        c.upvals.first().copied(),
+        c.upvals.get(1).copied(),
+        c.upvals.get(2),
+        c.upvals.get(3),
+    )
     else {
         return Ok(Ret::Values(0));
     };
@@ -382,7 +412,14 @@ enum Repl {
 }
 
 /// Appends the expansion of a replacement string for the match `s..e` (`add_s`).
-fn add_s(lua: &mut Lua, out: &mut Vec<u8>, m: &Matcher<'_>, repl: &[u8], s: usize, e: usize) -> LuaResult<()> {
+fn add_s(
+    lua: &mut Lua,
+    out: &mut Vec<u8>,
+    m: &Matcher<'_>,
+    repl: &[u8],
+    s: usize,
+    e: usize,
+) -> LuaResult<()> {
     let mut rest = repl;
     while let Some(at) = rest.iter().position(|&b| b == b'%') {
         out.try_extend_from_slice(rest.get(..at).unwrap_or(&[]))?;
@@ -391,13 +428,22 @@ fn add_s(lua: &mut Lua, out: &mut Vec<u8>, m: &Matcher<'_>, repl: &[u8], s: usiz
             Some(b'%') => out.try_push(b'%')?,
             Some(b'0') => out.try_extend_from_slice(m.src.get(s..e).unwrap_or(&[]))?,
             Some(d) if d.is_ascii_digit() && usize::from(d - b'1') >= m.level.max(1) => {
-                return Err(lua.error_at_level(1, format_args!("invalid capture index %{} in replacement string", d - b'0')));
+                return Err(lua.error_at_level(
+                    1,
+                    format_args!("invalid capture index %{} in replacement string", d - b'0'),
+                ));
             }
-            Some(d) if d.is_ascii_digit() => match m.get_capture(lua, usize::from(d - b'1'), s, e)? {
-                CapValue::Bytes(b) => out.try_extend_from_slice(b)?,
-                CapValue::Position(p) => crate::numfmt::fmt_int(out, p)?,
-            },
-            _ => return Err(lua.error_at_level(1, format_args!("invalid use of '%' in replacement string"))),
+            Some(d) if d.is_ascii_digit() => {
+                match m.get_capture(lua, usize::from(d - b'1'), s, e)? {
+                    CapValue::Bytes(b) => out.try_extend_from_slice(b)?,
+                    CapValue::Position(p) => crate::numfmt::fmt_int(out, p)?,
+                }
+            }
+            _ => {
+                return Err(
+                    lua.error_at_level(1, format_args!("invalid use of '%' in replacement string"))
+                )
+            }
         }
         rest = rest.get(at + 2..).unwrap_or(&[]);
     }
@@ -406,7 +452,14 @@ fn add_s(lua: &mut Lua, out: &mut Vec<u8>, m: &Matcher<'_>, repl: &[u8], s: usiz
 }
 
 /// Appends the replacement for the match `s..e` (`add_value`).
-fn add_value(cx: &mut Ctx<'_>, out: &mut Vec<u8>, m: &Matcher<'_>, repl: Repl, s: usize, e: usize) -> LuaResult<()> {
+fn add_value(
+    cx: &mut Ctx<'_>,
+    out: &mut Vec<u8>,
+    m: &Matcher<'_>,
+    repl: Repl,
+    s: usize,
+    e: usize,
+) -> LuaResult<()> {
     let v = match repl {
         Repl::Str(r) => return add_s(cx.lua, out, m, r.as_bytes(), s, e),
         Repl::Table(t) => {
@@ -423,12 +476,17 @@ fn add_value(cx: &mut Ctx<'_>, out: &mut Vec<u8>, m: &Matcher<'_>, repl: Repl, s
         }
     };
     match v {
-        Value::Nil | Value::Bool(false) => out.try_extend_from_slice(m.src.get(s..e).unwrap_or(&[]))?,
+        Value::Nil | Value::Bool(false) => {
+            out.try_extend_from_slice(m.src.get(s..e).unwrap_or(&[]))?
+        }
         Value::Str(r) => out.try_extend_from_slice(r.as_bytes())?,
         Value::Int(_) | Value::Float(_) => crate::tostr::number(&v, out)?,
         other => {
             let tn = other.type_of().name();
-            return Err(cx.error(format_args!("invalid replacement value (a {})", Bytes(tn.as_bytes()))));
+            return Err(cx.error(format_args!(
+                "invalid replacement value (a {})",
+                Bytes(tn.as_bytes())
+            )));
         }
     }
     Ok(())

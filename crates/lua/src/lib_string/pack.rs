@@ -62,7 +62,12 @@ struct Item {
 
 impl<'a> Format<'a> {
     fn new(fmt: &'a [u8]) -> Self {
-        Format { fmt, at: 0, little: cfg!(target_endian = "little"), max_align: 1 }
+        Format {
+            fmt,
+            at: 0,
+            little: cfg!(target_endian = "little"),
+            max_align: 1,
+        }
     }
 
     fn is_done(&self) -> bool {
@@ -71,7 +76,12 @@ impl<'a> Format<'a> {
 
     /// An optional decimal count (`getnum`); `None` when no digit follows.
     fn number(&mut self) -> Option<usize> {
-        let digit = |f: &Self| f.fmt.get(f.at).filter(|b| b.is_ascii_digit()).map(|b| usize::from(b - b'0'));
+        let digit = |f: &Self| {
+            f.fmt
+                .get(f.at)
+                .filter(|b| b.is_ascii_digit())
+                .map(|b| usize::from(b - b'0'))
+        };
         let mut a = digit(self)?;
         self.at += 1;
         while let Some(d) = digit(self) {
@@ -88,14 +98,19 @@ impl<'a> Format<'a> {
     fn limited(&mut self, cx: &mut Ctx<'_>, default: usize) -> LuaResult<usize> {
         let n = self.number().unwrap_or(default);
         if n > MAX_INT_SIZE || n == 0 {
-            return Err(cx.error(format_args!("integral size ({}) out of limits [1,{}]", n, MAX_INT_SIZE)));
+            return Err(cx.error(format_args!(
+                "integral size ({}) out of limits [1,{}]",
+                n, MAX_INT_SIZE
+            )));
         }
         Ok(n)
     }
 
     /// Reads one option (`getoption`): its kind and size.
     fn option(&mut self, cx: &mut Ctx<'_>) -> LuaResult<(Kind, usize)> {
-        let Some(&opt) = self.fmt.get(self.at) else { return Ok((Kind::Nop, 0)) };
+        let Some(&opt) = self.fmt.get(self.at) else {
+            return Ok((Kind::Nop, 0));
+        };
         self.at += 1;
         Ok(match opt {
             b'b' => (Kind::Int, 1),
@@ -147,10 +162,16 @@ impl<'a> Format<'a> {
         let (kind, size) = self.option(cx)?;
         let mut align = size;
         if kind == Kind::PadAlign {
-            let next = if self.is_done() { None } else { Some(self.option(cx)?) };
+            let next = if self.is_done() {
+                None
+            } else {
+                Some(self.option(cx)?)
+            };
             match next {
                 Some((k, a)) if k != Kind::Char && a != 0 => align = a,
-                _ => return Err(cx.arg_error(1, format_args!("invalid next option for option 'X'"))),
+                _ => {
+                    return Err(cx.arg_error(1, format_args!("invalid next option for option 'X'")))
+                }
             }
         }
         let pad = if align <= 1 || kind == Kind::Char {
@@ -158,7 +179,9 @@ impl<'a> Format<'a> {
         } else {
             let align = align.min(self.max_align);
             if !align.is_power_of_two() {
-                return Err(cx.arg_error(1, format_args!("format asks for alignment not power of 2")));
+                return Err(
+                    cx.arg_error(1, format_args!("format asks for alignment not power of 2"))
+                );
             }
             (align - (total & (align - 1))) & (align - 1)
         };
@@ -209,7 +232,10 @@ pub(super) fn pack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let mut arg = 1;
     while !f.is_done() {
         let item = f.item(cx, out.len())?;
-        super::check_room(cx.lua, out.len().saturating_add(item.pad).saturating_add(item.size))?;
+        super::check_room(
+            cx.lua,
+            out.len().saturating_add(item.pad).saturating_add(item.size),
+        )?;
         out.try_resize(out.len() + item.pad, PAD)?;
         arg += 1;
         let size = item.size;
@@ -251,7 +277,10 @@ pub(super) fn pack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                 let s = cx.check_str(arg)?;
                 let len = s.len() as u64;
                 if size < SZINT && len >= 1u64 << (size * 8) {
-                    return Err(cx.arg_error(arg, format_args!("string length does not fit in given size")));
+                    return Err(cx.arg_error(
+                        arg,
+                        format_args!("string length does not fit in given size"),
+                    ));
                 }
                 pack_int(&mut out, len, f.little, size, false)?;
                 out.try_extend_from_slice(s.as_bytes())?;
@@ -297,7 +326,12 @@ pub(super) fn packsize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// Reads a `size`-byte integer (`unpackint`).
 fn unpack_int(cx: &mut Ctx<'_>, bytes: &[u8], little: bool, signed: bool) -> LuaResult<i64> {
     let size = bytes.len();
-    let at = |i: usize| bytes.get(if little { i } else { size - 1 - i }).copied().unwrap_or(0);
+    let at = |i: usize| {
+        bytes
+            .get(if little { i } else { size - 1 - i })
+            .copied()
+            .unwrap_or(0)
+    };
     let limit = size.min(SZINT);
     let mut res: u64 = 0;
     for i in (0..limit).rev() {
@@ -309,9 +343,16 @@ fn unpack_int(cx: &mut Ctx<'_>, bytes: &[u8], little: bool, signed: bool) -> Lua
             res = (res ^ mask).wrapping_sub(mask);
         }
     } else if size > SZINT {
-        let fill = if !signed || (res as i64) >= 0 { 0 } else { 0xff };
+        let fill = if !signed || (res as i64) >= 0 {
+            0
+        } else {
+            0xff
+        };
         if (limit..size).any(|i| at(i) != fill) {
-            return Err(cx.error(format_args!("{}-byte integer does not fit into Lua Integer", size)));
+            return Err(cx.error(format_args!(
+                "{}-byte integer does not fit into Lua Integer",
+                size
+            )));
         }
     }
     Ok(res as i64)
@@ -353,8 +394,12 @@ pub(super) fn unpack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                 let bytes = data.get(pos..pos + size).unwrap_or(&[]);
                 Value::Int(unpack_int(cx, bytes, f.little, item.kind == Kind::Int)?)
             }
-            Kind::Float => Value::Float(f64::from(f32::from_le_bytes(take::<4>(data, pos, f.little)))),
-            Kind::Number | Kind::Double => Value::Float(f64::from_le_bytes(take::<8>(data, pos, f.little))),
+            Kind::Float => Value::Float(f64::from(f32::from_le_bytes(take::<4>(
+                data, pos, f.little,
+            )))),
+            Kind::Number | Kind::Double => {
+                Value::Float(f64::from_le_bytes(take::<8>(data, pos, f.little)))
+            }
             Kind::Char => cx.lua.str_value(data.get(pos..pos + size).unwrap_or(&[]))?,
             Kind::Str => {
                 let bytes = data.get(pos..pos + size).unwrap_or(&[]);
@@ -364,7 +409,9 @@ pub(super) fn unpack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                     return Err(cx.arg_error(2, format_args!("data string too short")));
                 }
                 let len = len as usize;
-                let v = cx.lua.str_value(data.get(pos + size..pos + size + len).unwrap_or(&[]))?;
+                let v = cx
+                    .lua
+                    .str_value(data.get(pos + size..pos + size + len).unwrap_or(&[]))?;
                 pos += len;
                 v
             }

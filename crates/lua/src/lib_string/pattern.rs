@@ -138,7 +138,10 @@ impl<'a> Matcher<'a> {
             src,
             pat,
             level: 0,
-            capture: [Capture { init: 0, len: CapLen::Unfinished }; MAX_CAPTURES],
+            capture: [Capture {
+                init: 0,
+                len: CapLen::Unfinished,
+            }; MAX_CAPTURES],
             stack: Vec::new(),
             steps: 0,
         }
@@ -182,7 +185,9 @@ impl<'a> Matcher<'a> {
 
     /// Does the subject byte at `s` match the single item `p..ep`?
     fn single(&self, s: usize, p: usize, ep: usize) -> bool {
-        let Some(c) = self.src.get(s).copied() else { return false };
+        let Some(c) = self.src.get(s).copied() else {
+            return false;
+        };
         match self.pat_at(p) {
             Some(b'.') => true,
             Some(ESC) => self.pat_at(p + 1).is_some_and(|cl| match_class(c, cl)),
@@ -200,7 +205,9 @@ impl<'a> Matcher<'a> {
         match c {
             Some(ESC) => {
                 if p >= self.pat.len() {
-                    return Err(lua.error_at_level(1, format_args!("malformed pattern (ends with '%')")));
+                    return Err(
+                        lua.error_at_level(1, format_args!("malformed pattern (ends with '%')"))
+                    );
                 }
                 Ok(p + 1)
             }
@@ -211,7 +218,9 @@ impl<'a> Matcher<'a> {
                 // The first byte after `[` (or `[^`) is never the closing `]`.
                 loop {
                     if p >= self.pat.len() {
-                        return Err(lua.error_at_level(1, format_args!("malformed pattern (missing ']')")));
+                        return Err(
+                            lua.error_at_level(1, format_args!("malformed pattern (missing ']')"))
+                        );
                     }
                     let b = self.pat_at(p);
                     p += 1;
@@ -237,7 +246,10 @@ impl<'a> Matcher<'a> {
 
     /// Index of the innermost open capture (`capture_to_close`).
     fn capture_to_close(&self, lua: &mut Lua) -> LuaResult<usize> {
-        let open = self.capture.get(..self.level).and_then(|c| c.iter().rposition(|c| c.len == CapLen::Unfinished));
+        let open = self
+            .capture
+            .get(..self.level)
+            .and_then(|c| c.iter().rposition(|c| c.len == CapLen::Unfinished));
         match open {
             Some(l) => Ok(l),
             None => Err(lua.error_at_level(1, format_args!("invalid pattern capture"))),
@@ -247,7 +259,13 @@ impl<'a> Matcher<'a> {
     /// A back-reference `%1`..`%9` (`check_capture`): the capture index.
     fn check_capture(&self, lua: &mut Lua, digit: u8) -> LuaResult<usize> {
         let l = i32::from(digit) - i32::from(b'1');
-        let ok = usize::try_from(l).ok().filter(|&l| l < self.level && self.capture.get(l).is_some_and(|c| c.len != CapLen::Unfinished));
+        let ok = usize::try_from(l).ok().filter(|&l| {
+            l < self.level
+                && self
+                    .capture
+                    .get(l)
+                    .is_some_and(|c| c.len != CapLen::Unfinished)
+        });
         match ok {
             Some(l) => Ok(l),
             None => Err(lua.error_at_level(1, format_args!("invalid capture index %{}", l + 1))),
@@ -270,14 +288,21 @@ impl<'a> Matcher<'a> {
     ///
     /// # Errors
     /// Malformed patterns, "pattern too complex", memory and fuel errors.
-    pub(crate) fn do_match(&mut self, lua: &mut Lua, s: usize, p: usize) -> LuaResult<Option<usize>> {
+    pub(crate) fn do_match(
+        &mut self,
+        lua: &mut Lua,
+        s: usize,
+        p: usize,
+    ) -> LuaResult<Option<usize>> {
         self.level = 0;
         self.stack.clear();
         let (mut s, mut p) = (s, p);
         'run: loop {
             self.tick(lua)?;
             let ok = 'item: {
-                let Some(pc) = self.pat_at(p) else { return Ok(Some(s)) };
+                let Some(pc) = self.pat_at(p) else {
+                    return Ok(Some(s));
+                };
                 match pc {
                     b'(' => {
                         let (len, next) = if self.pat_at(p + 1) == Some(b')') {
@@ -305,25 +330,32 @@ impl<'a> Matcher<'a> {
                     }
                     b'$' if p + 1 == self.pat.len() => break 'item s == self.src.len(),
                     ESC => match self.pat_at(p + 1) {
-                        Some(b'b') => {
-                            match self.match_balance(lua, s, p + 2)? {
-                                Some(e) => {
-                                    s = e;
-                                    p += 4;
-                                    continue 'run;
-                                }
-                                None => break 'item false,
+                        Some(b'b') => match self.match_balance(lua, s, p + 2)? {
+                            Some(e) => {
+                                s = e;
+                                p += 4;
+                                continue 'run;
                             }
-                        }
+                            None => break 'item false,
+                        },
                         Some(b'f') => {
                             p += 2;
                             if self.pat_at(p) != Some(b'[') {
-                                return Err(lua.error_at_level(1, format_args!("missing '[' after '%f' in pattern")));
+                                return Err(lua.error_at_level(
+                                    1,
+                                    format_args!("missing '[' after '%f' in pattern"),
+                                ));
                             }
                             let ep = self.class_end(lua, p)?;
-                            let prev = if s == 0 { 0 } else { self.src.get(s - 1).copied().unwrap_or(0) };
+                            let prev = if s == 0 {
+                                0
+                            } else {
+                                self.src.get(s - 1).copied().unwrap_or(0)
+                            };
                             let cur = self.src.get(s).copied().unwrap_or(0);
-                            if !self.match_bracket(prev, p, ep - 1) && self.match_bracket(cur, p, ep - 1) {
+                            if !self.match_bracket(prev, p, ep - 1)
+                                && self.match_bracket(cur, p, ep - 1)
+                            {
                                 p = ep;
                                 continue 'run;
                             }
@@ -331,7 +363,9 @@ impl<'a> Matcher<'a> {
                         }
                         Some(d) if d.is_ascii_digit() => {
                             let l = self.check_capture(lua, d)?;
-                            let Some(c) = self.capture.get(l) else { break 'item false };
+                            let Some(c) = self.capture.get(l) else {
+                                break 'item false;
+                            };
                             let len = match c.len {
                                 CapLen::Len(n) => n,
                                 _ => 0,
@@ -393,7 +427,9 @@ impl<'a> Matcher<'a> {
             }
             // Backtrack to the latest choice point, undoing captures on the way.
             loop {
-                let Some(e) = self.stack.pop() else { return Ok(None) };
+                let Some(e) = self.stack.pop() else {
+                    return Ok(None);
+                };
                 match e {
                     Entry::Opened => self.level = self.level.saturating_sub(1),
                     Entry::Closed { l } => {
@@ -410,7 +446,11 @@ impl<'a> Matcher<'a> {
                         if i == 0 {
                             continue;
                         }
-                        self.stack.try_push(Entry::Greedy { s: s2, i: i - 1, ep })?;
+                        self.stack.try_push(Entry::Greedy {
+                            s: s2,
+                            i: i - 1,
+                            ep,
+                        })?;
                         s = s2 + i - 1;
                         p = ep + 1;
                         continue 'run;
@@ -419,7 +459,11 @@ impl<'a> Matcher<'a> {
                         if !self.single(s2, p2, ep) {
                             continue;
                         }
-                        self.stack.try_push(Entry::Lazy { s: s2 + 1, p: p2, ep })?;
+                        self.stack.try_push(Entry::Lazy {
+                            s: s2 + 1,
+                            p: p2,
+                            ep,
+                        })?;
                         s = s2 + 1;
                         p = ep + 1;
                         continue 'run;
@@ -432,7 +476,10 @@ impl<'a> Matcher<'a> {
     /// `%bxy` at subject `s`, with `x` at pattern `p`: the end of the balanced run.
     fn match_balance(&mut self, lua: &mut Lua, s: usize, p: usize) -> LuaResult<Option<usize>> {
         let (Some(open), Some(close)) = (self.pat_at(p), self.pat_at(p + 1)) else {
-            return Err(lua.error_at_level(1, format_args!("malformed pattern (missing arguments to '%b')")));
+            return Err(lua.error_at_level(
+                1,
+                format_args!("malformed pattern (missing arguments to '%b')"),
+            ));
         };
         if self.src.get(s) != Some(&open) {
             return Ok(None);
@@ -456,18 +503,28 @@ impl<'a> Matcher<'a> {
     ///
     /// # Errors
     /// "invalid capture index" and "unfinished capture".
-    pub(crate) fn get_capture(&self, lua: &mut Lua, i: usize, s: usize, e: usize) -> LuaResult<CapValue<'a>> {
+    pub(crate) fn get_capture(
+        &self,
+        lua: &mut Lua,
+        i: usize,
+        s: usize,
+        e: usize,
+    ) -> LuaResult<CapValue<'a>> {
         if i >= self.level {
             if i != 0 {
                 return Err(lua.error_at_level(1, format_args!("invalid capture index %{}", i + 1)));
             }
             return Ok(CapValue::Bytes(self.src.get(s..e).unwrap_or(&[])));
         }
-        let Some(c) = self.capture.get(i) else { return Ok(CapValue::Bytes(&[])) };
+        let Some(c) = self.capture.get(i) else {
+            return Ok(CapValue::Bytes(&[]));
+        };
         match c.len {
             CapLen::Unfinished => Err(lua.error_at_level(1, format_args!("unfinished capture"))),
             CapLen::Position => Ok(CapValue::Position(c.init as i64 + 1)),
-            CapLen::Len(n) => Ok(CapValue::Bytes(self.src.get(c.init..c.init + n).unwrap_or(&[]))),
+            CapLen::Len(n) => Ok(CapValue::Bytes(
+                self.src.get(c.init..c.init + n).unwrap_or(&[]),
+            )),
         }
     }
 

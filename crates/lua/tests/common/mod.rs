@@ -41,7 +41,9 @@ pub fn state() -> (Box<Lua>, TestHost) {
 
 /// Runs `src`; Ok(results as strings) or Err(error message).
 pub fn run(lua: &mut Lua, src: &str) -> Result<Vec<String>, String> {
-    let f = lua.enter(|l| l.load(src.as_bytes(), b"=t", Mode::Text, None)).map_err(|e| String::from_utf8_lossy(&lua.error_message(&e)).into_owned())?;
+    let f = lua
+        .enter(|l| l.load(src.as_bytes(), b"=t", Mode::Text, None))
+        .map_err(|e| String::from_utf8_lossy(&lua.error_message(&e)).into_owned())?;
     match lua.call(f, &[]) {
         Ok(vs) => Ok(vs.iter().map(show).collect()),
         Err(e) => Err(String::from_utf8_lossy(&lua.error_message(&e)).into_owned()),
@@ -64,6 +66,14 @@ pub fn show(v: &Value) -> String {
 }
 
 /// Runs `f` on a thread with a small native stack, so real recursion would crash.
-pub fn on_small_stack<T: Send + 'static>(bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(bytes).spawn(f).unwrap().join().unwrap()
+pub fn on_small_stack<T: Send + 'static>(
+    bytes: usize,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    std::thread::Builder::new()
+        .stack_size(bytes)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
 }

@@ -24,7 +24,9 @@ pub fn new_lua() -> Box<Lua> {
 /// The library function at `path` (`"string.rep"`).
 pub fn lib_fn(lua: &mut Lua, path: &str) -> Value {
     let (lib, name) = path.split_once('.').expect("lib.name");
-    let Value::Table(t) = lua.get_global(lib.as_bytes()).expect("global") else { panic!("no library {lib}") };
+    let Value::Table(t) = lua.get_global(lib.as_bytes()).expect("global") else {
+        panic!("no library {lib}")
+    };
     let f = lua.get_field(t, name.as_bytes()).expect("field");
     assert!(f.is_function(), "{path} is not a function");
     f
@@ -75,7 +77,12 @@ pub fn call(lua: &mut Lua, path: &str, args: &[A]) -> Result<String, String> {
 pub fn eval(lua: &mut Lua, src: &str) -> Result<String, String> {
     let f = match lua.load(src.as_bytes(), b"=t", Mode::Text, None) {
         Ok(f) => f,
-        Err(e) => return Err(format!("compile: {}", String::from_utf8_lossy(&lua.error_message(&e)))),
+        Err(e) => {
+            return Err(format!(
+                "compile: {}",
+                String::from_utf8_lossy(&lua.error_message(&e))
+            ))
+        }
     };
     match lua.call(f, &[]) {
         Ok(rs) => Ok(render(&rs)),
@@ -84,7 +91,12 @@ pub fn eval(lua: &mut Lua, src: &str) -> Result<String, String> {
 }
 
 /// A row of a call table: name, function, arguments, expected result or error.
-pub type CallRow = (&'static str, &'static str, &'static [A], Result<&'static str, &'static str>);
+pub type CallRow = (
+    &'static str,
+    &'static str,
+    &'static [A],
+    Result<&'static str, &'static str>,
+);
 
 /// Runs every row on one state and reports all mismatches at once.
 pub fn check_calls(rows: &[CallRow]) {
@@ -97,14 +109,26 @@ pub fn check_calls(rows: &[CallRow]) {
         let named = |e: &str| e.replace("to '?'", &format!("to '{path}'"));
         let want = want.map(str::to_owned).map_err(named);
         if got != want {
-            failures.push(format!("{name}: {path}{args:?}\n   got  {got:?}\n   want {want:?}"));
+            failures.push(format!(
+                "{name}: {path}{args:?}\n   got  {got:?}\n   want {want:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows failed:\n{}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
 }
 
 /// A row of a source table: name, Lua chunk, expected results or error.
-pub type SrcRow = (&'static str, &'static str, Result<&'static str, &'static str>);
+pub type SrcRow = (
+    &'static str,
+    &'static str,
+    Result<&'static str, &'static str>,
+);
 
 /// Runs every chunk on one state and reports all mismatches at once.
 pub fn check_sources(rows: &[SrcRow]) {
@@ -117,5 +141,11 @@ pub fn check_sources(rows: &[SrcRow]) {
             failures.push(format!("{name}: {src}\n   got  {got:?}\n   want {want:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows failed:\n{}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
 }
