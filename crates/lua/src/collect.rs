@@ -165,10 +165,8 @@ fn mark_weak_table_strong_parts(heap: &Heap, t: &Table, wk: bool, wv: bool) {
         if matches!(k, Value::Str(_)) {
             mark_value(heap, k);
         }
-        if !wv || matches!(v, Value::Str(_)) {
-            if !wk || !is_white(heap, k) {
-                mark_value(heap, v);
-            }
+        if (!wv || matches!(v, Value::Str(_))) && (!wk || !is_white(heap, k)) {
+            mark_value(heap, v);
         }
     });
 }

@@ -39,6 +39,9 @@ pub enum Kind {
     Thread,
 }
 
+/// A link of an object list: a list head, or the `next` cell of an object.
+type Link = Cell<Option<NonNull<GcHeader>>>;
+
 /// Header of every collectable object.
 #[repr(C)]
 pub struct GcHeader {
@@ -181,7 +184,7 @@ pub struct Heap {
     debt: Cell<isize>,
     pub(crate) phase: Cell<Phase>,
     /// Sweep cursor: the link to continue sweeping from.
-    sweep_cursor: Cell<Option<NonNull<Cell<Option<NonNull<GcHeader>>>>>>,
+    sweep_cursor: Cell<Option<NonNull<Link>>>,
     /// Which list the sweep is on: 0 all objects, 1 `finobj`, 2 `tobefnz`, 3 done.
     sweep_list: Cell<u8>,
     /// Collector parameters (percent values, like `collectgarbage("param")`).

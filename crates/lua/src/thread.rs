@@ -144,6 +144,8 @@ impl Thread {
         if need > MAX_STACK {
             return Err(true);
         }
+        // Not `clamp`: it panics when its bounds cross, and this code must not panic.
+        #[allow(clippy::manual_clamp)]
         let new_len = need
             .max(self.stack.len() * 2)
             .max(2 * MIN_STACK)

@@ -14,9 +14,10 @@ use crate::userdata::UserData;
 /// is two whole-word moves. With the default layout (a tag byte, a `bool` payload at
 /// offset 1) the compiler copied values as fifteen overlapping bytes, which stalled
 /// store forwarding on every register move (measured: 2x on method-call workloads).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 #[repr(C, u64)]
 pub enum Value {
+    #[default]
     Nil,
     Bool(bool),
     Int(i64),
@@ -67,11 +68,6 @@ impl Type {
     }
 }
 
-impl Default for Value {
-    fn default() -> Self {
-        Value::Nil
-    }
-}
 
 impl core::fmt::Debug for Value {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
