@@ -475,6 +475,19 @@ impl Lua {
 
     // ---- coroutines ----
 
+    /// Pushes `n` values of `from` (starting at stack index `first`) onto `to`: the
+    /// arguments of a resume, the values of a yield, the results of a finished coroutine.
+    fn transfer(&mut self, from: &Thread, first: usize, n: usize, to: &mut Thread) -> LuaResult<()> {
+        to.ensure(&self.heap, n + 1)
+            .map_err(|o| stack_error(self, o))?;
+        for i in 0..n {
+            let t = to.top;
+            to.set(t, from.get(first + i));
+            to.top += 1;
+        }
+        Ok(())
+    }
+
     /// Starts or continues coroutine `co` with the last `nargs` values of the running
     /// thread as arguments.
     fn resume(&mut self, co: Gc<Thread>, nargs: usize, k: ContFn, ctx: usize) -> LuaResult<bool> {
@@ -495,14 +508,9 @@ impl Lua {
         }
         let th = self.th();
         let first = th.top.saturating_sub(nargs);
-        cot.ensure(&self.heap, nargs + crate::thread::MIN_STACK)
+        cot.ensure(&self.heap, crate::thread::MIN_STACK)
             .map_err(|o| stack_error(self, o))?;
-        for i in 0..nargs {
-            let v = th.get(first + i);
-            let t = cot.top;
-            cot.set(t, v);
-            cot.top += 1;
-        }
+        self.transfer(th, first, nargs, cot)?;
         th.top = first;
         th.status = CoStatus::Normal;
         cot.status = CoStatus::Running;
@@ -556,14 +564,7 @@ impl Lua {
         cot.status = CoStatus::Suspended;
         // SAFETY: the resumer is alive and waiting.
         let rt = unsafe { resumer.get_mut() };
-        rt.ensure(&self.heap, n + 1)
-            .map_err(|o| stack_error(self, o))?;
-        for i in 0..n {
-            let v = cot.get(first + i);
-            let t = rt.top;
-            rt.set(t, v);
-            rt.top += 1;
-        }
+        self.transfer(cot, first, n, rt)?;
         cot.top = first;
         rt.status = CoStatus::Running;
         self.current = resumer;
@@ -583,14 +584,7 @@ impl Lua {
         let n = cot.top;
         // SAFETY: the resumer is alive and waiting.
         let rt = unsafe { resumer.get_mut() };
-        rt.ensure(&self.heap, n + 1)
-            .map_err(|o| stack_error(self, o))?;
-        for i in 0..n {
-            let v = cot.get(i);
-            let t = rt.top;
-            rt.set(t, v);
-            rt.top += 1;
-        }
+        self.transfer(cot, 0, n, rt)?;
         cot.top = 0;
         rt.status = CoStatus::Running;
         self.current = resumer;
