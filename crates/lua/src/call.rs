@@ -477,7 +477,13 @@ impl Lua {
 
     /// Pushes `n` values of `from` (starting at stack index `first`) onto `to`: the
     /// arguments of a resume, the values of a yield, the results of a finished coroutine.
-    fn transfer(&mut self, from: &Thread, first: usize, n: usize, to: &mut Thread) -> LuaResult<()> {
+    fn transfer(
+        &mut self,
+        from: &Thread,
+        first: usize,
+        n: usize,
+        to: &mut Thread,
+    ) -> LuaResult<()> {
         to.ensure(&self.heap, n + 1)
             .map_err(|o| stack_error(self, o))?;
         for i in 0..n {

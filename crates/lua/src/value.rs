@@ -68,7 +68,6 @@ impl Type {
     }
 }
 
-
 impl core::fmt::Debug for Value {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {

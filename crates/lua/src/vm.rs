@@ -127,6 +127,20 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             }};
         }
 
+        // The slow path of an indexing instruction: a table-only `__index` chain inline,
+        // else the general lookup, calling a metamethod if one is met.
+        macro_rules! index_slow {
+            ($t:expr, $k:expr, $operand:expr) => {
+                match index_chain(lua, &$t, &$k) {
+                    Some(v) => v,
+                    None => {
+                        let r = protect!(index_lookup(lua, $t, $k, $operand));
+                        mm_result!(finish_lookup(lua, fi, r))
+                    }
+                }
+            };
+        }
+
         loop {
             // SAFETY: `pc` stays inside the code (module docs).
             let i = unsafe { *code.get_unchecked(pc) };
@@ -173,14 +187,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = *konst!(ins::c(i));
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
-                        None => match index_chain(lua, &t, &k) {
-                            Some(v) => v,
-                            None => {
-                                let r =
-                                    protect!(index_lookup(lua, t, k, Operand::Upval(ins::b(i))));
-                                mm_result!(finish_lookup(lua, fi, r))
-                            }
-                        },
+                        None => index_slow!(t, k, Operand::Upval(ins::b(i))),
                     };
                     *reg!(a) = v;
                 }
@@ -189,13 +196,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = get!(ins::c(i));
                     let v = match fast_get(lua, &t, &k) {
                         Some(v) => v,
-                        None => match index_chain(lua, &t, &k) {
-                            Some(v) => v,
-                            None => {
-                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                                mm_result!(finish_lookup(lua, fi, r))
-                            }
-                        },
+                        None => index_slow!(t, k, Operand::Reg(ins::b(i))),
                     };
                     *reg!(a) = v;
                 }
@@ -204,13 +205,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = Value::Int(ins::c(i) as i64);
                     let v = match fast_get(lua, &t, &k) {
                         Some(v) => v,
-                        None => match index_chain(lua, &t, &k) {
-                            Some(v) => v,
-                            None => {
-                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                                mm_result!(finish_lookup(lua, fi, r))
-                            }
-                        },
+                        None => index_slow!(t, k, Operand::Reg(ins::b(i))),
                     };
                     *reg!(a) = v;
                 }
@@ -219,13 +214,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let k = *konst!(ins::c(i));
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
-                        None => match index_chain(lua, &t, &k) {
-                            Some(v) => v,
-                            None => {
-                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                                mm_result!(finish_lookup(lua, fi, r))
-                            }
-                        },
+                        None => index_slow!(t, k, Operand::Reg(ins::b(i))),
                     };
                     *reg!(a) = v;
                 }
@@ -294,13 +283,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     *reg!(a + 1) = t;
                     let v = match fast_get_str(lua, &t, &k) {
                         Some(v) => v,
-                        None => match index_chain(lua, &t, &k) {
-                            Some(v) => v,
-                            None => {
-                                let r = protect!(index_lookup(lua, t, k, Operand::Reg(ins::b(i))));
-                                mm_result!(finish_lookup(lua, fi, r))
-                            }
-                        },
+                        None => index_slow!(t, k, Operand::Reg(ins::b(i))),
                     };
                     *reg!(a) = v;
                 }
