@@ -461,16 +461,7 @@ impl Lua {
         let th = self.th();
         th.frames.truncate(from);
         th.close_upvals(level);
-        let errv = match err {
-            Error::Lua(v) => v,
-            Error::Memory => Value::Str(self.mem_msg),
-            Error::Abort => Value::Nil,
-        };
-        match crate::vm::close_tbc_final(self, level, errv, true) {
-            Ok(v) if !v.raw_eq(&errv) => Error::Lua(v),
-            Ok(_) => err,
-            Err(e) => e,
-        }
+        self.close_pending(level, err)
     }
 
     // ---- coroutines ----

@@ -1734,7 +1734,25 @@ fn mark_tbc(lua: &mut Lua, slot: usize) -> LuaResult<()> {
 /// Closes upvalues and to-be-closed variables at or above `level` (normal exit).
 fn close_level(lua: &mut Lua, level: usize) -> LuaResult<()> {
     lua.th().close_upvals(level);
-    close_tbc(lua, level, Value::Nil, false)
+    close_tbc_final(lua, level, Value::Nil, false).map(|_| ())
+}
+
+/// Takes the innermost pending to-be-closed variable at or above `level` that has a
+/// `__close` metamethod: its slot, value and metamethod.
+fn next_pending_close(lua: &mut Lua, level: usize) -> Option<(usize, Value, Value)> {
+    loop {
+        let th = lua.th();
+        let slot = *th.tbc.last()?;
+        if slot < level {
+            return None;
+        }
+        th.tbc.pop();
+        let v = th.get(slot);
+        let mm = lua.metamethod(&v, TagMethod::Close);
+        if !mm.is_nil() {
+            return Some((slot, v, mm));
+        }
+    }
 }
 
 /// Closes upvalues and to-be-closed variables at or above `level` for a CLOSE or RETURN
@@ -1748,35 +1766,18 @@ fn close_level_stackless(
     slot: Option<usize>,
 ) -> LuaResult<bool> {
     lua.th().close_upvals(level);
-    loop {
-        let th = lua.th();
-        let Some(&s) = th.tbc.last() else {
-            return Ok(true);
-        };
-        if s < level {
-            return Ok(true);
-        }
-        th.tbc.pop();
-        let v = th.get(s);
-        let mm = lua.metamethod(&v, TagMethod::Close);
-        if mm.is_nil() {
-            continue;
-        }
+    while let Some((_, v, mm)) = next_pending_close(lua, level) {
         if push_tm_call(lua, fi, slot, &[mm, v, Value::Nil])?.is_none() {
             return Ok(false);
         }
     }
+    Ok(true)
 }
 
 /// Calls `__close(v, err)` for pending to-be-closed variables at or above `level`, last
 /// first. These calls recurse (`call_nested`). With `unwinding`, errors in handlers
-/// replace the error object and closing goes on.
-pub(crate) fn close_tbc(lua: &mut Lua, level: usize, err: Value, unwinding: bool) -> LuaResult<()> {
-    close_tbc_final(lua, level, err, unwinding).map(|_| ())
-}
-
-/// As `close_tbc`; returns the error object after all handlers ran (a handler that fails
-/// while unwinding replaces it).
+/// replace the error object and closing goes on. Returns the error object after all
+/// handlers ran.
 pub(crate) fn close_tbc_final(
     lua: &mut Lua,
     level: usize,
@@ -1784,20 +1785,7 @@ pub(crate) fn close_tbc_final(
     unwinding: bool,
 ) -> LuaResult<Value> {
     let mut err = err;
-    loop {
-        let th = lua.th();
-        let Some(&slot) = th.tbc.last() else {
-            return Ok(err);
-        };
-        if slot < level {
-            return Ok(err);
-        }
-        th.tbc.pop();
-        let v = th.get(slot);
-        let mm = lua.metamethod(&v, TagMethod::Close);
-        if mm.is_nil() {
-            continue;
-        }
+    while let Some((slot, v, mm)) = next_pending_close(lua, level) {
         let th = lua.th();
         let top = th.top.max(slot + 1);
         th.ensure_slots(&lua.heap, top + 4)
@@ -1816,4 +1804,5 @@ pub(crate) fn close_tbc_final(
             Err(e) => return Err(e),
         }
     }
+    Ok(err)
 }
