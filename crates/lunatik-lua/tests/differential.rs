@@ -19,11 +19,11 @@
 //! a message when it cannot be run), `LUNATIK_DIFF_SEED`, `LUNATIK_DIFF_BATCHES`,
 //! `LUNATIK_TEST_TIMEOUT_S`, `LUNATIK_DIFF_KEEP` (keep every batch program).
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{binary_under_test, run, Outcome};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
 
 const DEFAULT_SEED: u64 = 0x00c0_ffee_5eed_2026;
 const DEFAULT_BATCHES: usize = 8;
@@ -1086,72 +1086,6 @@ fn generate_batch(rng: &mut Rng, cases: usize) -> String {
     program
 }
 
-struct Outcome {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-    timed_out: bool,
-}
-
-fn timeout() -> Duration {
-    let secs = std::env::var("LUNATIK_TEST_TIMEOUT_S")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
-    Duration::from_secs(secs)
-}
-
-/// Runs `program script` with a timeout.
-fn run(program: &Path, script: &Path) -> Result<Outcome, String> {
-    let mut child = Command::new(program)
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    let mut out = child.stdout.take().ok_or("no stdout pipe")?;
-    let mut err = child.stderr.take().ok_or("no stderr pipe")?;
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-    let deadline = Instant::now() + timeout();
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) => break status,
-            None if Instant::now() >= deadline => {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().map_err(|e| e.to_string())?;
-            }
-            None => thread::sleep(Duration::from_millis(5)),
-        }
-    };
-    let stdout = out_reader.join().map_err(|_| "stdout reader panicked")?;
-    let stderr = err_reader.join().map_err(|_| "stderr reader panicked")?;
-    Ok(Outcome {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        timed_out,
-    })
-}
-
-fn binary_under_test() -> PathBuf {
-    match std::env::var_os("LUNATIK_LUA") {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => PathBuf::from(env!("CARGO_BIN_EXE_lunatik-lua")),
-    }
-}
-
 fn reference_lua() -> Option<PathBuf> {
     let program = std::env::var_os("LUA54")
         .map(PathBuf::from)
@@ -1238,7 +1172,7 @@ fn generated_expressions_agree_with_lua54() {
         let source = generate_batch(&mut rng, CASES_PER_BATCH);
         let script = dir.join(format!("batch{batch}.lua"));
         std::fs::write(&script, &source).expect("write the batch program");
-        let theirs = run(&reference, &script).unwrap_or_else(|e| panic!("{e}"));
+        let theirs = run(&reference, &[&script], None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             theirs.status == Some(0) && theirs.stdout.lines().count() == CASES_PER_BATCH,
             "the generated program {} does not run cleanly under {}: {}",
@@ -1247,7 +1181,7 @@ fn generated_expressions_agree_with_lua54() {
             theirs.stderr
         );
         total_lines += CASES_PER_BATCH;
-        let ours = run(&program, &script).unwrap_or_else(|e| panic!("{e}"));
+        let ours = run(&program, &[&script], None).unwrap_or_else(|e| panic!("{e}"));
         match compare(&ours, &theirs) {
             None if std::env::var_os("LUNATIK_DIFF_KEEP").is_none() => {
                 let _ = std::fs::remove_file(&script);

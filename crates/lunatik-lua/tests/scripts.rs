@@ -23,11 +23,11 @@
 //! - `LUA54`: reference interpreter for the differential part (default `lua5.4`).
 //! - `LUNATIK_TEST_TIMEOUT_S`: per-run timeout in seconds (default 60).
 
-use std::io::Read;
+mod common;
+
+use common::{binary_under_test, run, timeout, Outcome};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
 
 /// Printed by the driver chunk after a non-golden script returns normally.
 const SENTINEL: &str = "--lunatik-script-completed--";
@@ -101,15 +101,7 @@ fn expect_block_level(line: &str) -> Option<usize> {
     (rest.trim() == "expect:").then_some(level)
 }
 
-/// What one interpreter run produced.
-struct Outcome {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-    timed_out: bool,
-}
-
-impl Outcome {
+impl common::Outcome {
     fn describe(&self) -> String {
         let status = match (self.timed_out, self.status) {
             (true, _) => "timed out (killed)".to_string(),
@@ -142,68 +134,8 @@ impl Outcome {
     }
 }
 
-fn timeout() -> Duration {
-    let secs = std::env::var("LUNATIK_TEST_TIMEOUT_S")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
-    Duration::from_secs(secs)
-}
-
-/// Runs `program args` in `dir`, killing it after the timeout.
-fn run(program: &Path, args: &[String], dir: &Path) -> Result<Outcome, String> {
-    let mut child = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    let mut out = child.stdout.take().ok_or("no stdout pipe")?;
-    let mut err = child.stderr.take().ok_or("no stderr pipe")?;
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-    let deadline = Instant::now() + timeout();
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) => break status,
-            None if Instant::now() >= deadline => {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().map_err(|e| e.to_string())?;
-            }
-            None => thread::sleep(Duration::from_millis(5)),
-        }
-    };
-    let stdout = out_reader.join().map_err(|_| "stdout reader panicked")?;
-    let stderr = err_reader.join().map_err(|_| "stderr reader panicked")?;
-    Ok(Outcome {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        timed_out,
-    })
-}
-
 fn scripts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../lua/tests/scripts")
-}
-
-fn binary_under_test() -> PathBuf {
-    match std::env::var_os("LUNATIK_LUA") {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => PathBuf::from(env!("CARGO_BIN_EXE_lunatik-lua")),
-    }
 }
 
 /// The reference interpreter, if it can be run.
@@ -327,7 +259,7 @@ fn check_script(name: &str) {
     }
     let program = binary_under_test();
     let args = invocation(name, &header);
-    let outcome = run(&program, &args, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let outcome = run(&program, &args, Some(&dir)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut problems: Vec<String> = check_outcome(&outcome, &header, &program)
         .into_iter()
         .map(|p| format!("[{}] {p}", program.display()))
@@ -338,7 +270,7 @@ fn check_script(name: &str) {
             None => eprintln!("{name}: lua5.4 not found; differential part skipped"),
             Some(reference) => {
                 let expected =
-                    run(&reference, &args, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    run(&reference, &args, Some(&dir)).unwrap_or_else(|e| panic!("{name}: {e}"));
                 let reference_problems = check_outcome(&expected, &header, &reference);
                 if !reference_problems.is_empty() {
                     problems.push(format!(
