@@ -23,6 +23,7 @@ use core::cell::Cell;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
+use crate::pool::Pool;
 use crate::tvec::AllocError;
 
 /// What a `GcBox` holds; the sweep uses it to drop and free the right type.
@@ -204,6 +205,8 @@ pub struct Heap {
     /// makes every safe point run a tiny step (the debt stays at 0), with a full
     /// collection every `STRESS_FULL_EVERY` steps.
     stress: Cell<Option<u32>>,
+    /// Freed small boxes kept for reuse; their bytes count against `limit`.
+    pool: Pool,
 }
 
 /// GC stress mode: objects traversed or swept per step.
@@ -252,6 +255,7 @@ impl Heap {
             estimate: Cell::new(0),
             objects: Cell::new(0),
             stress: Cell::new(None),
+            pool: Pool::new(),
         }
     }
 
@@ -279,12 +283,22 @@ impl Heap {
     pub fn charge(&self, n: usize) -> AllocResult<()> {
         let new = self.bytes.get().checked_add(n).ok_or(AllocError)?;
         let limit = self.limit.get();
-        if limit != 0 && new > limit {
-            return Err(AllocError);
+        if limit != 0 && new.saturating_add(self.pool.bytes()) > limit {
+            // Pooled blocks are real memory: give them back before refusing.
+            self.pool.drain();
+            if new > limit {
+                return Err(AllocError);
+            }
         }
         self.bytes.set(new);
         self.debt.set(self.debt.get() - n as isize);
         Ok(())
+    }
+
+    /// The free lists small boxes and table parts are allocated from.
+    #[inline(always)]
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// Returns `n` bytes to the budget.
@@ -328,8 +342,7 @@ impl Heap {
     pub(crate) fn alloc_box<T>(&self, kind: Kind, value: T, extra: usize) -> AllocResult<Gc<T>> {
         let layout = box_layout::<T>(extra).ok_or(AllocError)?;
         self.charge(layout.size())?;
-        // SAFETY: the layout has non-zero size (it contains a header).
-        let raw = unsafe { alloc::alloc::alloc(layout) } as *mut GcBox<T>;
+        let raw = self.pool.alloc(layout) as *mut GcBox<T>;
         let Some(ptr) = NonNull::new(raw) else {
             self.release(layout.size());
             return Err(AllocError);
@@ -696,7 +709,7 @@ pub(crate) unsafe fn free_box<T>(heap: &Heap, h: NonNull<GcHeader>, extra: usize
     unsafe { core::ptr::drop_in_place(ptr) };
     if let Some(layout) = box_layout::<T>(extra) {
         heap.release(layout.size());
-        // SAFETY: allocated by `alloc_box` with exactly this layout.
-        unsafe { alloc::alloc::dealloc(ptr as *mut u8, layout) };
+        // SAFETY: allocated by `alloc_box` (from the pool) with exactly this layout.
+        unsafe { heap.pool.free(ptr as *mut u8, layout) };
     }
 }

@@ -19,6 +19,7 @@ pub mod proto;
 // Values and the heap.
 pub(crate) mod func;
 pub mod gc;
+pub(crate) mod pool;
 pub mod lstr;
 pub mod table;
 pub(crate) mod thread;

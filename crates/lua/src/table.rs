@@ -15,13 +15,13 @@
 //! When an insertion finds no free node, `rehash` recounts the integer keys and picks
 //! the largest power-of-two array size `n` for which more than half of `1..=n` is used.
 
-use alloc::vec::Vec;
 use core::cell::Cell;
 
 use crate::gc::{Gc, Heap};
 use crate::lstr::LStr;
 use crate::number::{float_to_int, Rounding};
-use crate::tvec::{AllocError, TryVec};
+use crate::pool::PoolBuf;
+use crate::tvec::AllocError;
 use crate::value::Value;
 
 #[derive(Clone, Copy)]
@@ -62,8 +62,8 @@ impl From<AllocError> for SetError {
 
 /// A Lua table.
 pub struct Table {
-    array: Vec<Value>,
-    nodes: Vec<Node>,
+    array: PoolBuf<Value>,
+    nodes: PoolBuf<Node>,
     /// Nodes at or above this index are known not to be free.
     last_free: usize,
     pub(crate) meta: Cell<Option<Gc<Table>>>,
@@ -75,8 +75,8 @@ pub struct Table {
 impl Table {
     fn empty() -> Table {
         Table {
-            array: Vec::new(),
-            nodes: Vec::new(),
+            array: PoolBuf::new(),
+            nodes: PoolBuf::new(),
             last_free: 0,
             meta: Cell::new(None),
             tm_absent: Cell::new(0),
@@ -101,8 +101,8 @@ impl Table {
 
     /// Bytes owned by the table outside its box (for accounting).
     pub(crate) fn buffer_bytes(&self) -> usize {
-        self.array.capacity() * core::mem::size_of::<Value>()
-            + self.nodes.capacity() * core::mem::size_of::<Node>()
+        self.array.len() * core::mem::size_of::<Value>()
+            + self.nodes.len() * core::mem::size_of::<Node>()
     }
 
     #[inline(always)]
@@ -554,22 +554,23 @@ impl Table {
             .ok_or(SetError::Memory)?;
         let old_bytes = self.buffer_bytes();
         heap.charge(new_array_bytes + new_node_bytes)?;
-        let mut new_nodes: Vec<Node> = Vec::new();
-        let mut new_array: Vec<Value> = Vec::new();
-        if new_nodes.try_reserve_exact(node_size).is_err()
-            || new_array.try_reserve_exact(array_size).is_err()
-        {
+        let pool = heap.pool();
+        let Some(mut new_nodes) = PoolBuf::filled(pool, node_size, EMPTY_NODE) else {
             heap.release(new_array_bytes + new_node_bytes);
             return Err(SetError::Memory);
-        }
-        // Capacity is reserved above, so these cannot fail.
-        let _ = new_nodes.try_resize(node_size, EMPTY_NODE);
+        };
+        let Some(mut new_array) = PoolBuf::filled(pool, array_size, Value::Nil) else {
+            new_nodes.free(pool);
+            heap.release(new_array_bytes + new_node_bytes);
+            return Err(SetError::Memory);
+        };
         // Keep the array prefix that still fits; values past it move to the hash part.
         let keep = array_size.min(self.array.len());
-        let _ = new_array.try_extend_from_slice(self.array.get(..keep).unwrap_or(&[]));
-        let _ = new_array.try_resize(array_size, Value::Nil);
-        let old_array = core::mem::replace(&mut self.array, new_array);
-        let old_nodes = core::mem::replace(&mut self.nodes, new_nodes);
+        if let (Some(dst), Some(src)) = (new_array.get_mut(..keep), self.array.get(..keep)) {
+            dst.copy_from_slice(src);
+        }
+        let mut old_array = core::mem::replace(&mut self.array, new_array);
+        let mut old_nodes = core::mem::replace(&mut self.nodes, new_nodes);
         self.last_free = node_size;
         // Reinsert: cannot fail, since the new parts have room for every live key.
         for (i, v) in old_array.iter().enumerate().skip(keep) {
@@ -582,6 +583,8 @@ impl Table {
                 self.reinsert(seed, n.key, n.val);
             }
         }
+        old_array.free(pool);
+        old_nodes.free(pool);
         heap.release(old_bytes.min(heap.bytes()));
         Ok(())
     }
@@ -827,6 +830,10 @@ pub(crate) unsafe fn free(heap: &Heap, h: core::ptr::NonNull<crate::gc::GcHeader
     // SAFETY: `h` is a table header per the contract.
     let t = unsafe { Gc::<Table>::from_header(h) };
     heap.release(t.buffer_bytes());
+    // SAFETY: unreachable, so nothing borrows the parts.
+    let parts = unsafe { t.get_mut() };
+    parts.array.free(heap.pool());
+    parts.nodes.free(heap.pool());
     // SAFETY: unreachable table allocated with no extra bytes.
     unsafe { crate::gc::free_box::<Table>(heap, h, 0) };
 }
