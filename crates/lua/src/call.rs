@@ -85,36 +85,7 @@ impl Lua {
             let th = self.th();
             match th.get(func) {
                 Value::LuaFn(cl) => {
-                    let p = cl.proto;
-                    let nargs = th.top.saturating_sub(func + 1);
-                    let base = func + 1;
-                    let need = base + nargs.max(p.num_params as usize) + p.max_stack as usize + 1;
-                    th.ensure_slots(&self.heap, need)
-                        .map_err(|o| stack_error(self, o))?;
-                    let th = self.th();
-                    for i in nargs..p.num_params as usize {
-                        th.set(base + i, Value::Nil);
-                    }
-                    th.top = base
-                        + if p.is_vararg {
-                            nargs.max(p.num_params as usize)
-                        } else {
-                            p.num_params as usize
-                        };
-                    let frame = Frame {
-                        func,
-                        base,
-                        pc: 0,
-                        nresults,
-                        nextra: 0,
-                        flags: fl,
-                        closure: Some(cl),
-                        k: None,
-                        ctx: 0,
-                        handler: 0,
-                    };
-                    th.push_frame(&self.heap, frame)
-                        .map_err(|_| Error::Memory)?;
+                    self.push_lua_frame(func, cl, nresults, fl)?;
                     return Ok(true);
                 }
                 f @ (Value::NativeFn(_) | Value::NativeClosure(_)) => {
@@ -167,6 +138,45 @@ impl Lua {
                 }
             }
         }
+    }
+
+    /// Pushes the frame of a call to the Lua function `cl` sitting at `func`, with the
+    /// arguments above it up to `top` (the part of `precall` the VM inlines).
+    #[inline(always)]
+    pub(crate) fn push_lua_frame(
+        &mut self,
+        func: usize,
+        cl: Gc<crate::func::LuaClosure>,
+        nresults: i32,
+        fl: u8,
+    ) -> LuaResult<()> {
+        let p = cl.proto;
+        let th = self.th();
+        let nargs = th.top.saturating_sub(func + 1);
+        let base = func + 1;
+        let nparams = p.num_params as usize;
+        let need = base + nargs.max(nparams) + p.max_stack as usize + 1;
+        th.ensure_slots(&self.heap, need)
+            .map_err(|o| stack_error(self, o))?;
+        let th = self.th();
+        for i in nargs..nparams {
+            th.set(base + i, Value::Nil);
+        }
+        th.top = base + if p.is_vararg { nargs.max(nparams) } else { nparams };
+        let frame = Frame {
+            func,
+            base,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            flags: fl,
+            closure: Some(cl),
+            k: None,
+            ctx: 0,
+            handler: 0,
+        };
+        th.push_frame(&self.heap, frame)
+            .map_err(|_| Error::Memory)
     }
 
     /// Acts on what a native function returned. True when a Lua frame was pushed and

@@ -181,21 +181,27 @@ impl Thread {
     }
 
     /// Pushes a frame.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_frame(&mut self, heap: &Heap, f: Frame) -> Result<(), ()> {
         if self.frames.len() == self.frames.capacity() {
-            let before = self.frames.capacity();
-            self.frames
-                .try_reserve(self.frames.len().max(8))
-                .map_err(|_| ())?;
-            let grown = (self.frames.capacity() - before) * core::mem::size_of::<Frame>();
-            if heap.charge(grown).is_err() {
-                // Keep the reservation (it is accounted when freed) but report the limit.
-                heap.release(0);
-                return Err(());
-            }
+            self.grow_frames(heap)?;
         }
         self.frames.try_push(f).map_err(|_| ())
+    }
+
+    #[cold]
+    fn grow_frames(&mut self, heap: &Heap) -> Result<(), ()> {
+        let before = self.frames.capacity();
+        self.frames
+            .try_reserve(self.frames.len().max(8))
+            .map_err(|_| ())?;
+        let grown = (self.frames.capacity() - before) * core::mem::size_of::<Frame>();
+        if heap.charge(grown).is_err() {
+            // Keep the reservation (it is accounted when freed) but report the limit.
+            heap.release(0);
+            return Err(());
+        }
+        Ok(())
     }
 
     /// Finds or creates the open upvalue for stack slot `level`.

@@ -26,7 +26,7 @@ use crate::gc::Gc;
 use crate::opcode::{ins, Op, TagMethod, FIELDS_PER_FLUSH, MAXARG_C};
 use crate::state::{FuelAction, Lua};
 use crate::table::Table;
-use crate::thread::flags;
+use crate::thread::{flags, Frame};
 use crate::value::Value;
 
 /// Longest `__index`/`__newindex` chain (`MAXTAGLOOP`).
@@ -34,13 +34,13 @@ const MAX_TAG_LOOP: usize = 2000;
 
 /// Conditional jump: if `cond ~= k` skip the following JMP, else take it.
 macro_rules! cond_jump {
-    ($cond:expr, $i:expr, $pc:ident, $code:ident) => {
+    ($cond:expr, $i:expr, $pc:ident) => {
         if $cond != ins::k($i) {
-            $pc += 1;
+            $pc = $pc.wrapping_add(1);
         } else {
             // SAFETY: comparison instructions are followed by a JMP.
-            let j = unsafe { *$code.get_unchecked($pc) };
-            $pc = ($pc as isize + 1 + ins::sj(j) as isize) as usize;
+            let j = unsafe { *$pc };
+            $pc = $pc.wrapping_offset(1 + ins::sj(j) as isize);
         }
     };
 }
@@ -59,17 +59,25 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
     'frame: loop {
         let th = lua.th();
         let fi = th.frames.len().wrapping_sub(1);
-        let Some(frame) = th.frames.get(fi).copied() else {
-            return Ok(());
-        };
-        let Some(cl) = frame.closure else {
+        // Only what every instruction needs is read here; returns read the rest of
+        // the frame when they pop it.
+        let Some(&Frame {
+            closure: Some(cl),
+            base: fbase,
+            pc: start_pc,
+            ..
+        }) = th.frames.get(fi)
+        else {
             return Ok(());
         };
         let proto = cl.proto;
         let code: &[u32] = &proto.code;
         let kst: &[Value] = &proto.constants;
-        let mut pc = frame.pc;
-        let mut base: *mut Value = stack_base(lua, frame.base);
+        // The program counter is a pointer (one register, no base to add at every
+        // fetch); `save_pc!` stores it back as an index.
+        let code_start = code.as_ptr();
+        let mut pc: *const u32 = code_start.wrapping_add(start_pc);
+        let mut base: *mut Value = stack_base(lua, fbase);
 
         macro_rules! reg {
             ($r:expr) => {
@@ -94,13 +102,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
         macro_rules! save_pc {
             () => {
                 if let Some(f) = lua.th().frames.get_mut(fi) {
-                    f.pc = pc;
+                    f.pc = pc_index(pc, code_start);
                 }
             };
         }
         macro_rules! refresh_base {
             () => {
-                base = stack_base(lua, frame.base);
+                base = stack_base(lua, fbase);
             };
         }
         // Runs a fallible slow path with `pc` saved and the base refreshed after.
@@ -143,11 +151,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
 
         loop {
             // SAFETY: `pc` stays inside the code (module docs).
-            let i = unsafe { *code.get_unchecked(pc) };
-            pc += 1;
+            let i = unsafe { *pc };
+            pc = pc.wrapping_add(1);
             if lua.trap {
                 save_pc!();
-                trap(lua, pc - 1)?;
+                trap(lua, pc_index(pc, code_start) - 1)?;
                 refresh_base!();
             }
             let a = ins::a(i);
@@ -160,14 +168,14 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::LoadK => *reg!(a) = *konst!(ins::bx(i)),
                 Op::LoadKX => {
                     // SAFETY: LOADKX is always followed by EXTRAARG.
-                    let extra = unsafe { *code.get_unchecked(pc) };
-                    pc += 1;
+                    let extra = unsafe { *pc };
+                    pc = pc.wrapping_add(1);
                     *reg!(a) = *konst!(ins::ax(extra));
                 }
                 Op::LoadFalse => *reg!(a) = Value::Bool(false),
                 Op::LFalseSkip => {
                     *reg!(a) = Value::Bool(false);
-                    pc += 1;
+                    pc = pc.wrapping_add(1);
                 }
                 Op::LoadTrue => *reg!(a) = Value::Bool(true),
                 Op::LoadNil => {
@@ -260,15 +268,15 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                     if ins::k(i) {
                         // SAFETY: a NEWTABLE with `k` is followed by EXTRAARG.
-                        let extra = unsafe { *code.get_unchecked(pc) };
+                        let extra = unsafe { *pc };
                         c += ins::ax(extra) as usize * (MAXARG_C as usize + 1);
                     }
-                    pc += 1; // skip EXTRAARG
+                    pc = pc.wrapping_add(1); // skip EXTRAARG
                     save_pc!();
                     let t = crate::table::new_table(&lua.heap, c, b).map_err(|_| Error::Memory)?;
                     *reg!(a) = Value::Table(t);
                     if lua.heap.should_step() {
-                        lua.th().top = frame.base + a as usize + 1;
+                        lua.th().top = fbase + a as usize + 1;
                         crate::collect::step(lua)?;
                         refresh_base!();
                     }
@@ -293,11 +301,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     match x {
                         Value::Int(n) => {
                             *reg!(a) = Value::Int(n.wrapping_add(c));
-                            pc += 1;
+                            pc = pc.wrapping_add(1);
                         }
                         Value::Float(f) => {
                             *reg!(a) = Value::Float(f + c as f64);
-                            pc += 1;
+                            pc = pc.wrapping_add(1);
                         }
                         _ => {}
                     }
@@ -307,7 +315,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let y = *konst!(ins::c(i));
                     if let Some(v) = arith_fast(op_arith(op), &x, &y) {
                         *reg!(a) = v;
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::BAndK | Op::BOrK | Op::BXorK => {
@@ -319,46 +327,46 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             Op::BOrK => p | q,
                             _ => p ^ q,
                         });
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::ShrI => {
                     if let Some(p) = int_operand(reg!(ins::b(i))) {
                         *reg!(a) = Value::Int(arith::shift_left(p, -(ins::sc(i) as i64)));
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::ShlI => {
                     if let Some(p) = int_operand(reg!(ins::b(i))) {
                         *reg!(a) = Value::Int(arith::shift_left(ins::sc(i) as i64, p));
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::Add => {
                     let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let (Value::Int(p), Value::Int(q)) = (x, y) {
                         *reg!(a) = Value::Int(p.wrapping_add(q));
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     } else if let Some(v) = arith_fast(ArithOp::Add, &x, &y) {
                         *reg!(a) = v;
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::Sub => {
                     let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let (Value::Int(p), Value::Int(q)) = (x, y) {
                         *reg!(a) = Value::Int(p.wrapping_sub(q));
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     } else if let Some(v) = arith_fast(ArithOp::Sub, &x, &y) {
                         *reg!(a) = v;
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::Mul | Op::Mod | Op::Pow | Op::Div | Op::IDiv => {
                     let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let Some(v) = arith_fast(op_arith(op), &x, &y) {
                         *reg!(a) = v;
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::BAnd | Op::BOr | Op::BXor | Op::Shl | Op::Shr => {
@@ -371,13 +379,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             Op::Shl => arith::shift_left(p, q),
                             _ => arith::shift_left(p, q.wrapping_neg()),
                         });
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                 }
                 Op::MmBin | Op::MmBinI | Op::MmBinK => {
                     // The arithmetic op before this one failed its fast path.
                     // SAFETY: MMBIN* always follows an arithmetic instruction.
-                    let prev = unsafe { *code.get_unchecked(pc - 2) };
+                    let prev = unsafe { *pc.wrapping_sub(2) };
                     let ra = ins::a(prev);
                     let tm = TagMethod::from_u8(ins::c(i) as u8).unwrap_or(TagMethod::Add);
                     let (x, y, ox, oy) = match op {
@@ -452,7 +460,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::Concat => {
                     let n = ins::b(i) as usize;
-                    lua.th().top = frame.base + a as usize + n;
+                    lua.th().top = fbase + a as usize + n;
                     save_pc!();
                     let done = concat(lua, fi, n)?;
                     refresh_base!();
@@ -460,23 +468,23 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         continue 'frame;
                     }
                     if lua.heap.should_step() {
-                        lua.th().top = frame.base + a as usize + 1;
+                        lua.th().top = fbase + a as usize + 1;
                         crate::collect::step(lua)?;
                         refresh_base!();
                     }
                 }
                 Op::Close => {
                     save_pc!();
-                    if !close_level_stackless(lua, fi, frame.base + a as usize, None)? {
+                    if !close_level_stackless(lua, fi, fbase + a as usize, None)? {
                         continue 'frame; // a `__close` in Lua runs; CLOSE repeats after it
                     }
                     refresh_base!();
                 }
                 Op::Tbc => {
                     save_pc!();
-                    mark_tbc(lua, frame.base + a as usize)?;
+                    mark_tbc(lua, fbase + a as usize)?;
                 }
-                Op::Jmp => pc = (pc as isize + ins::sj(i) as isize) as usize,
+                Op::Jmp => pc = pc.wrapping_offset(ins::sj(i) as isize),
                 Op::Eq => {
                     let (x, y) = (get!(a), get!(ins::b(i)));
                     let r = match raw_or_mm_eq(lua, &x, &y) {
@@ -491,7 +499,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             }
                         }
                     };
-                    cond_jump!(r, i, pc, code);
+                    cond_jump!(r, i, pc);
                 }
                 Op::Lt | Op::Le => {
                     let (x, y) = (get!(a), get!(ins::b(i)));
@@ -521,11 +529,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             }
                         },
                     };
-                    cond_jump!(r, i, pc, code);
+                    cond_jump!(r, i, pc);
                 }
                 Op::EqK => {
                     let r = reg!(a).raw_eq(konst!(ins::b(i)));
-                    cond_jump!(r, i, pc, code);
+                    cond_jump!(r, i, pc);
                 }
                 Op::EqI => {
                     let imm = ins::sb(i) as i64;
@@ -534,7 +542,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         Value::Float(f) => f == imm as f64,
                         _ => false,
                     };
-                    cond_jump!(r, i, pc, code);
+                    cond_jump!(r, i, pc);
                 }
                 Op::LtI | Op::LeI | Op::GtI | Op::GeI => {
                     let imm = ins::sb(i) as i64;
@@ -571,31 +579,35 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             v.truthy()
                         }
                     };
-                    cond_jump!(r, i, pc, code);
+                    cond_jump!(r, i, pc);
                 }
                 Op::Test => {
                     let r = reg!(a).truthy();
-                    cond_jump!(r, i, pc, code);
+                    cond_jump!(r, i, pc);
                 }
                 Op::TestSet => {
                     let v = get!(ins::b(i));
                     if v.is_falsy() == ins::k(i) {
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     } else {
                         *reg!(a) = v;
                         // SAFETY: TESTSET is followed by a JMP.
-                        let j = unsafe { *code.get_unchecked(pc) };
-                        pc = (pc as isize + 1 + ins::sj(j) as isize) as usize;
+                        let j = unsafe { *pc };
+                        pc = pc.wrapping_offset(1 + ins::sj(j) as isize);
                     }
                 }
                 Op::Call => {
                     let b = ins::b(i) as usize;
                     let nresults = ins::c(i) as i32 - 1;
-                    let func = frame.base + a as usize;
+                    let func = fbase + a as usize;
                     if b != 0 {
                         lua.th().top = func + b;
                     }
                     save_pc!();
+                    if let Value::LuaFn(callee) = get!(a) {
+                        lua.push_lua_frame(func, callee, nresults, 0)?;
+                        continue 'frame;
+                    }
                     let pushed = lua.precall(func, nresults, 0)?;
                     if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl)
                     {
@@ -605,7 +617,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 }
                 Op::TailCall => {
                     let b = ins::b(i) as usize;
-                    let func = frame.base + a as usize;
+                    let func = fbase + a as usize;
                     if b != 0 {
                         lua.th().top = func + b;
                     }
@@ -625,23 +637,23 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         continue;
                     }
                     if ins::k(i) {
-                        close_level(lua, frame.base)?;
+                        close_level(lua, fbase)?;
                     }
                     // Move the callee and its arguments down to this frame's function slot.
                     let th = lua.th();
-                    let mut dest = frame.func;
+                    let Some(cur) = th.frames.pop() else {
+                        return Ok(());
+                    };
+                    let mut dest = cur.func;
                     let nparams1 = ins::c(i) as usize;
                     if nparams1 > 0 {
-                        dest -= frame.nextra as usize + nparams1;
+                        dest -= cur.nextra as usize + nparams1;
                     }
                     let n = th.top - func;
                     for j in 0..n {
                         th.set(dest + j, th.get(func + j));
                     }
                     th.top = dest + n;
-                    let Some(cur) = th.frames.pop() else {
-                        return Ok(());
-                    };
                     let pushed = lua.precall(dest, cur.nresults, cur.flags | flags::TAIL)?;
                     if !pushed {
                         // A native callee finished: its results are at `dest`; return them.
@@ -663,10 +675,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::Return | Op::Return0 | Op::Return1 => {
                     let (first, n) = match op {
                         Op::Return0 => (0, 0),
-                        Op::Return1 => (frame.base + a as usize, 1),
+                        Op::Return1 => (fbase + a as usize, 1),
                         _ => {
                             let b = ins::b(i) as usize;
-                            let first = frame.base + a as usize;
+                            let first = fbase + a as usize;
                             let n = if b == 0 { lua.th().top - first } else { b - 1 };
                             (first, n)
                         }
@@ -677,22 +689,24 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         if let Some(f) = lua.th().frames.get_mut(fi) {
                             f.ctx = n; // the result count, if a `__close` call interrupts us
                         }
-                        if !close_level_stackless(lua, fi, frame.base, Some(first + n))? {
+                        if !close_level_stackless(lua, fi, fbase, Some(first + n))? {
                             continue 'frame; // RETURN repeats after the `__close` call
                         }
                     }
-                    let mut dest = frame.func;
+                    let Some(cur) = lua.th().frames.pop() else {
+                        return Ok(());
+                    };
+                    let mut dest = cur.func;
                     let nparams1 = if op == Op::Return {
                         ins::c(i) as usize
                     } else {
                         0
                     };
                     if nparams1 > 0 {
-                        dest -= frame.nextra as usize + nparams1;
+                        dest -= cur.nextra as usize + nparams1;
                     }
-                    lua.th().frames.pop();
-                    lua.move_results(dest, first, n, frame.nresults)?;
-                    if frame.flags & flags::BOUNDARY != 0 {
+                    lua.move_results(dest, first, n, cur.nresults)?;
+                    if cur.flags & flags::BOUNDARY != 0 {
                         return Ok(());
                     }
                     match lua.th().frames.last() {
@@ -715,7 +729,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                                         *reg!(a) = Value::Int(next);
                                         *reg!(a + 3) = Value::Int(next);
                                     }
-                                    pc -= ins::bx(i) as usize;
+                                    pc = pc.wrapping_sub(ins::bx(i) as usize);
                                 }
                             }
                         }
@@ -731,7 +745,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                                 if go_on {
                                     *reg!(a) = Value::Float(next);
                                     *reg!(a + 3) = Value::Float(next);
-                                    pc -= ins::bx(i) as usize;
+                                    pc = pc.wrapping_sub(ins::bx(i) as usize);
                                 }
                             }
                         }
@@ -742,20 +756,20 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     save_pc!();
                     let skip = for_prep(lua, base, a)?;
                     if skip {
-                        pc += ins::bx(i) as usize + 1;
+                        pc = pc.wrapping_add(ins::bx(i) as usize + 1);
                     }
                 }
                 Op::TForPrep => {
                     save_pc!();
-                    mark_tbc(lua, frame.base + a as usize + 3)?;
-                    pc += ins::bx(i) as usize;
+                    mark_tbc(lua, fbase + a as usize + 3)?;
+                    pc = pc.wrapping_add(ins::bx(i) as usize);
                 }
                 Op::TForCall => {
                     // Call R[A](R[A+1], R[A+2]) with results at R[A+4]..; then TFORLOOP.
                     *reg!(a + 4) = get!(a);
                     *reg!(a + 5) = get!(a + 1);
                     *reg!(a + 6) = get!(a + 2);
-                    let func = frame.base + a as usize + 4;
+                    let func = fbase + a as usize + 4;
                     lua.th().top = func + 3;
                     save_pc!();
                     let pushed = lua.precall(func, ins::c(i) as i32, 0)?;
@@ -769,7 +783,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let v = get!(a + 4);
                     if !v.is_nil() {
                         *reg!(a + 2) = v;
-                        pc -= ins::bx(i) as usize;
+                        pc = pc.wrapping_sub(ins::bx(i) as usize);
                     }
                 }
                 Op::SetList => {
@@ -777,13 +791,13 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let mut last = ins::c(i) as usize;
                     let t = get!(a);
                     if n == 0 {
-                        n = lua.th().top - (frame.base + a as usize) - 1;
+                        n = lua.th().top - (fbase + a as usize) - 1;
                     }
                     if ins::k(i) {
                         // SAFETY: a SETLIST with `k` is followed by EXTRAARG.
-                        let extra = unsafe { *code.get_unchecked(pc) };
+                        let extra = unsafe { *pc };
                         last += ins::ax(extra) as usize * (MAXARG_C as usize + 1);
-                        pc += 1;
+                        pc = pc.wrapping_add(1);
                     }
                     let _ = FIELDS_PER_FLUSH;
                     if let Value::Table(t) = t {
@@ -802,10 +816,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::Closure => {
                     save_pc!();
                     let p = *proto.protos.get(ins::bx(i) as usize).ok_or(Error::Memory)?;
-                    let c = new_closure(lua, p, &cl, frame.base)?;
+                    let c = new_closure(lua, p, &cl, fbase)?;
                     *reg!(a) = Value::LuaFn(c);
                     if lua.heap.should_step() {
-                        lua.th().top = frame.base + a as usize + 1;
+                        lua.th().top = fbase + a as usize + 1;
                         crate::collect::step(lua)?;
                         refresh_base!();
                     }
@@ -813,7 +827,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::VarArg => {
                     let wanted = ins::c(i) as i32 - 1;
                     save_pc!();
-                    varargs(lua, fi, frame.base + a as usize, wanted)?;
+                    varargs(lua, fi, fbase + a as usize, wanted)?;
                     refresh_base!();
                 }
                 Op::VarArgPrep => {
@@ -845,7 +859,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let wanted = ins::c(i) as i32 - 1;
                     let t = get!(ins::b(i));
                     save_pc!();
-                    unpack_vararg_table(lua, frame.base + a as usize, t, wanted)?;
+                    unpack_vararg_table(lua, fbase + a as usize, t, wanted)?;
                     refresh_base!();
                 }
             }
@@ -931,6 +945,12 @@ fn int_operand(v: &Value) -> Option<i64> {
         Value::Float(f) => crate::number::float_to_int(f, crate::number::Rounding::Exact),
         _ => None,
     }
+}
+
+/// The index of the instruction `pc` points to.
+#[inline(always)]
+fn pc_index(pc: *const u32, code_start: *const u32) -> usize {
+    (pc as usize).wrapping_sub(code_start as usize) / core::mem::size_of::<u32>()
 }
 
 /// The per-instruction slow path: instruction budget and debug hooks.
