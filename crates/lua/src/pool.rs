@@ -172,6 +172,44 @@ impl<T: Copy> PoolBuf<T> {
         Some(PoolBuf { ptr, len })
     }
 
+    /// Changes the length to `len`, filling new slots with `value`; false (and the
+    /// buffer unchanged) when the allocation fails. Blocks too large for the pool are
+    /// reallocated in place where the system allocator can (a big array part grows
+    /// without a copy); others move to a new block.
+    pub(crate) fn resize(&mut self, pool: &Pool, len: usize, value: T) -> bool {
+        let old_len = self.len;
+        let (Ok(old), Ok(new)) = (Layout::array::<T>(old_len), Layout::array::<T>(len)) else {
+            return false;
+        };
+        if class_of(old).is_none() && class_of(new).is_none() && old.size() > 0 && new.size() > 0
+        {
+            // SAFETY: the block was allocated by the system allocator with `old` (pool
+            // blocks have pooled sizes), and `new` has a non-zero size.
+            let p = unsafe { alloc::alloc::realloc(self.ptr.as_ptr() as *mut u8, old, new.size()) };
+            let Some(p) = NonNull::new(p as *mut T) else {
+                return false;
+            };
+            self.ptr = p;
+        } else {
+            let Some(mut fresh) = PoolBuf::filled(pool, len, value) else {
+                return false;
+            };
+            let keep = old_len.min(len);
+            if let (Some(dst), Some(src)) = (fresh.get_mut(..keep), self.get(..keep)) {
+                dst.copy_from_slice(src);
+            }
+            self.free(pool);
+            *self = fresh;
+            return true;
+        }
+        for i in old_len..len {
+            // SAFETY: slots `old_len..len` of the grown block are allocated for `T`.
+            unsafe { self.ptr.as_ptr().add(i).write(value) };
+        }
+        self.len = len;
+        true
+    }
+
     /// Gives the memory back to `pool`, leaving an empty buffer.
     pub(crate) fn free(&mut self, pool: &Pool) {
         let this = core::mem::replace(self, PoolBuf::new());

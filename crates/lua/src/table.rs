@@ -70,6 +70,9 @@ pub struct Table {
     /// Bit `e` set: metamethod event `e` (one of the first eight) is known absent from
     /// this table when it serves as a metatable. Cleared whenever a key is added.
     tm_absent: Cell<u8>,
+    /// The border `length` found last (PUC's `alimit` in spirit): `#t` in a loop that
+    /// appends or removes at the end checks it and its neighbour before searching.
+    border_hint: Cell<u32>,
 }
 
 impl Table {
@@ -80,6 +83,7 @@ impl Table {
             last_free: 0,
             meta: Cell::new(None),
             tm_absent: Cell::new(0),
+            border_hint: Cell::new(0),
         }
     }
 
@@ -341,28 +345,19 @@ impl Table {
         }
     }
 
-    /// The existing, non-nil value slot for `key`, for the VM's fast `SETFIELD`-style
-    /// paths (an existing non-nil entry can be overwritten without metamethods).
+    /// The slot that holds `key`, nil or not: an array slot, or the node of a key that
+    /// is present or was removed. `None` when setting `key` needs a new node.
     #[inline]
-    pub(crate) fn existing_slot(
-        t: Gc<Table>,
-        key: &Value,
-        seed: u32,
-    ) -> Option<&'static mut Value> {
+    pub(crate) fn slot(t: Gc<Table>, key: &Value, seed: u32) -> Option<&'static mut Value> {
         // SAFETY: single-threaded VM; the caller writes through the slot at once and keeps
         // no other borrow of the table.
         let this = unsafe { t.get_mut() };
-        let slot: &mut Value = match *key {
-            Value::Int(i) => this.slot_int(i)?,
+        match *key {
+            Value::Int(i) => this.slot_int(i),
             _ => {
                 let i = this.find_node(key, seed)?;
-                &mut this.nodes.get_mut(i)?.val
+                Some(&mut this.nodes.get_mut(i)?.val)
             }
-        };
-        if slot.is_nil() {
-            None
-        } else {
-            Some(slot)
         }
     }
 
@@ -559,23 +554,33 @@ impl Table {
             heap.release(new_array_bytes + new_node_bytes);
             return Err(SetError::Memory);
         };
-        let Some(mut new_array) = PoolBuf::filled(pool, array_size, Value::Nil) else {
+        // The array part is resized in place (values past a shrunk array are saved
+        // first, to move to the hash part).
+        let keep = array_size.min(self.array.len());
+        let mut moved = PoolBuf::new();
+        if keep < self.array.len() {
+            let Some(mut tail) = PoolBuf::filled(pool, self.array.len() - keep, Value::Nil) else {
+                new_nodes.free(pool);
+                heap.release(new_array_bytes + new_node_bytes);
+                return Err(SetError::Memory);
+            };
+            if let Some(src) = self.array.get(keep..) {
+                tail.copy_from_slice(src);
+            }
+            moved = tail;
+        }
+        if !self.array.resize(pool, array_size, Value::Nil) {
+            moved.free(pool);
             new_nodes.free(pool);
             heap.release(new_array_bytes + new_node_bytes);
             return Err(SetError::Memory);
-        };
-        // Keep the array prefix that still fits; values past it move to the hash part.
-        let keep = array_size.min(self.array.len());
-        if let (Some(dst), Some(src)) = (new_array.get_mut(..keep), self.array.get(..keep)) {
-            dst.copy_from_slice(src);
         }
-        let mut old_array = core::mem::replace(&mut self.array, new_array);
         let mut old_nodes = core::mem::replace(&mut self.nodes, new_nodes);
         self.last_free = node_size;
         // Reinsert: cannot fail, since the new parts have room for every live key.
-        for (i, v) in old_array.iter().enumerate().skip(keep) {
+        for (i, v) in moved.iter().enumerate() {
             if !v.is_nil() {
-                self.reinsert(seed, Value::Int(i as i64 + 1), *v);
+                self.reinsert(seed, Value::Int((keep + i) as i64 + 1), *v);
             }
         }
         for n in old_nodes.iter() {
@@ -583,7 +588,7 @@ impl Table {
                 self.reinsert(seed, n.key, n.val);
             }
         }
-        old_array.free(pool);
+        moved.free(pool);
         old_nodes.free(pool);
         heap.release(old_bytes.min(heap.bytes()));
         Ok(())
@@ -608,6 +613,16 @@ impl Table {
     pub fn length(&self) -> u64 {
         let n = self.array.len();
         if n > 0 && self.array.get(n - 1).is_some_and(Value::is_nil) {
+            let is_nil = |k: usize| k > 0 && self.array.get(k - 1).is_none_or(Value::is_nil);
+            let hint = self.border_hint.get() as usize;
+            // `hint` is a border if `t[hint]` is non-nil (or hint is 0) and `t[hint+1]`
+            // nil; after an append or a removal at the end, its neighbour is.
+            for b in [hint, hint + 1, hint.wrapping_sub(1)] {
+                if b < n && (b == 0 || !is_nil(b)) && is_nil(b + 1) {
+                    self.border_hint.set(b as u32);
+                    return b as u64;
+                }
+            }
             // Binary search with 1-based bounds: `t[i]` is non-nil (or i == 0), `t[j]` nil.
             let (mut i, mut j) = (0usize, n);
             while j - i > 1 {
@@ -618,6 +633,7 @@ impl Table {
                     i = m;
                 }
             }
+            self.border_hint.set(i as u32);
             return i as u64;
         }
         if self.nodes.is_empty() {

@@ -1130,11 +1130,15 @@ fn current_key(lua: &mut Lua, fi: usize) -> Value {
     }
 }
 
-/// `t[k] = v` when the slot exists with a non-nil value (no metamethod involved).
+/// `t[k] = v` into an existing slot, when no metamethod is involved.
 #[inline(always)]
 fn fast_set(lua: &mut Lua, t: &Value, k: &Value, v: Value) -> bool {
     if let Value::Table(tab) = *t {
-        if let Some(slot) = Table::existing_slot(tab, k, lua.seed) {
+        let slot = Table::slot(tab, k, lua.seed);
+        // An empty slot may be filled in place unless `__newindex` must see the write.
+        if let Some(slot) =
+            slot.filter(|s| !s.is_nil() || no_tm(lua, tab.metatable(), TagMethod::NewIndex))
+        {
             *slot = v;
             crate::collect::barrier_table(lua, tab, &v);
             return true;
