@@ -114,6 +114,10 @@ impl Lua {
                         lua: self,
                         base: func + 1,
                     })?;
+                    if let Ret::Values(n) = ret {
+                        self.return_from_native(n)?;
+                        return Ok(false);
+                    }
                     return self.handle_ret(ret);
                 }
                 other => {
@@ -253,13 +257,15 @@ impl Lua {
     }
 
     /// Pops the native frame on top, moving its last `n` values to its function slot.
+    #[inline]
     pub(crate) fn return_from_native(&mut self, n: usize) -> LuaResult<()> {
         let th = self.th();
-        let Some(f) = th.frames.pop() else {
+        let Some(&Frame { func, nresults, .. }) = th.frames.last() else {
             return Ok(());
         };
+        th.frames.truncate(th.frames.len() - 1);
         let first = th.top.saturating_sub(n);
-        self.move_results(f.func, first, n, f.nresults)
+        self.move_results(func, first, n, nresults)
     }
 
     /// Moves `n` results from `first` to `dest`, adjusting to `wanted` (or all), and
