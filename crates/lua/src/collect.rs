@@ -366,8 +366,9 @@ fn set_pause(lua: &mut Lua) {
     strings.shrink_if_sparse(heap);
     let bytes = lua.heap.bytes() as isize;
     let pause = lua.heap.pause.get() as isize;
-    // Free blocks worth half the live heap are kept for the next cycle to reuse.
-    lua.heap.pool().set_cap(lua.heap.bytes() / 2);
+    // Free blocks up to the size of the live heap are kept for the next cycle to reuse
+    // (with the default pause, a cycle allocates about that much).
+    lua.heap.pool().set_cap(lua.heap.bytes());
     lua.heap
         .set_debt((bytes * (pause - 100) / 100).max(16 * 1024));
 }
