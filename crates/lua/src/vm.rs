@@ -149,6 +149,22 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             };
         }
 
+        // A binary arithmetic instruction: integers inline, other numbers through
+        // `arith_fast`; on success skip the MMBIN that follows, else fall into it.
+        macro_rules! int_arith {
+            ($a:expr, $x:expr, $y:expr, $op:ident, |$p:ident, $q:ident| $int:expr) => {{
+                let (x, y) = ($x, $y);
+                let v = match (x, y) {
+                    (Value::Int($p), Value::Int($q)) => $int.map(Value::Int),
+                    _ => arith_fast(ArithOp::$op, &x, &y),
+                };
+                if let Some(v) = v {
+                    *reg!($a) = v;
+                    pc = pc.wrapping_add(1);
+                }
+            }};
+        }
+
         loop {
             // SAFETY: `pc` stays inside the code (module docs).
             let i = unsafe { *pc };
@@ -310,7 +326,19 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         _ => {}
                     }
                 }
-                Op::AddK | Op::SubK | Op::MulK | Op::ModK | Op::PowK | Op::DivK | Op::IDivK => {
+                Op::AddK => int_arith!(a, get!(ins::b(i)), *konst!(ins::c(i)), Add, |p, q| Some(
+                    p.wrapping_add(q)
+                )),
+                Op::SubK => int_arith!(a, get!(ins::b(i)), *konst!(ins::c(i)), Sub, |p, q| Some(
+                    p.wrapping_sub(q)
+                )),
+                Op::MulK => int_arith!(a, get!(ins::b(i)), *konst!(ins::c(i)), Mul, |p, q| Some(
+                    p.wrapping_mul(q)
+                )),
+                Op::ModK => int_arith!(a, get!(ins::b(i)), *konst!(ins::c(i)), Mod, |p, q| {
+                    arith::int_mod(p, q)
+                }),
+                Op::PowK | Op::DivK | Op::IDivK => {
                     let x = get!(ins::b(i));
                     let y = *konst!(ins::c(i));
                     if let Some(v) = arith_fast(op_arith(op), &x, &y) {
@@ -342,27 +370,19 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         pc = pc.wrapping_add(1);
                     }
                 }
-                Op::Add => {
-                    let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
-                    if let (Value::Int(p), Value::Int(q)) = (x, y) {
-                        *reg!(a) = Value::Int(p.wrapping_add(q));
-                        pc = pc.wrapping_add(1);
-                    } else if let Some(v) = arith_fast(ArithOp::Add, &x, &y) {
-                        *reg!(a) = v;
-                        pc = pc.wrapping_add(1);
-                    }
-                }
-                Op::Sub => {
-                    let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
-                    if let (Value::Int(p), Value::Int(q)) = (x, y) {
-                        *reg!(a) = Value::Int(p.wrapping_sub(q));
-                        pc = pc.wrapping_add(1);
-                    } else if let Some(v) = arith_fast(ArithOp::Sub, &x, &y) {
-                        *reg!(a) = v;
-                        pc = pc.wrapping_add(1);
-                    }
-                }
-                Op::Mul | Op::Mod | Op::Pow | Op::Div | Op::IDiv => {
+                Op::Add => int_arith!(a, get!(ins::b(i)), get!(ins::c(i)), Add, |p, q| Some(
+                    p.wrapping_add(q)
+                )),
+                Op::Sub => int_arith!(a, get!(ins::b(i)), get!(ins::c(i)), Sub, |p, q| Some(
+                    p.wrapping_sub(q)
+                )),
+                Op::Mul => int_arith!(a, get!(ins::b(i)), get!(ins::c(i)), Mul, |p, q| Some(
+                    p.wrapping_mul(q)
+                )),
+                Op::Mod => int_arith!(a, get!(ins::b(i)), get!(ins::c(i)), Mod, |p, q| {
+                    arith::int_mod(p, q)
+                }),
+                Op::Pow | Op::Div | Op::IDiv => {
                     let (x, y) = (get!(ins::b(i)), get!(ins::c(i)));
                     if let Some(v) = arith_fast(op_arith(op), &x, &y) {
                         *reg!(a) = v;
