@@ -85,7 +85,8 @@ impl Lua {
             let th = self.th();
             match th.get(func) {
                 Value::LuaFn(cl) => {
-                    self.push_lua_frame(func, cl, nresults, fl)?;
+                    let nargs = th.top.saturating_sub(func + 1);
+                    self.push_lua_frame(func, nargs, cl, nresults, fl)?;
                     return Ok(true);
                 }
                 f @ (Value::NativeFn(_) | Value::NativeClosure(_)) => {
@@ -145,24 +146,23 @@ impl Lua {
     }
 
     /// Pushes the frame of a call to the Lua function `cl` sitting at `func`, with the
-    /// arguments above it up to `top` (the part of `precall` the VM inlines).
+    /// `nargs` arguments above it (the part of `precall` the VM inlines).
     #[inline(always)]
     pub(crate) fn push_lua_frame(
         &mut self,
         func: usize,
+        nargs: usize,
         cl: Gc<crate::func::LuaClosure>,
         nresults: i32,
         fl: u8,
     ) -> LuaResult<()> {
         let p = cl.proto;
         let th = self.th();
-        let nargs = th.top.saturating_sub(func + 1);
         let base = func + 1;
         let nparams = p.num_params as usize;
         let need = base + nargs.max(nparams) + p.max_stack as usize + 1;
         th.ensure_slots(&self.heap, need)
             .map_err(|o| stack_error(self, o))?;
-        let th = self.th();
         for i in nargs..nparams {
             th.set(base + i, Value::Nil);
         }

@@ -620,14 +620,17 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let b = ins::b(i) as usize;
                     let nresults = ins::c(i) as i32 - 1;
                     let func = fbase + a as usize;
-                    if b != 0 {
-                        lua.th().top = func + b;
-                    }
+                    let nargs = if b != 0 {
+                        b - 1
+                    } else {
+                        lua.th().top.saturating_sub(func + 1)
+                    };
                     save_pc!();
                     if let Value::LuaFn(callee) = get!(a) {
-                        lua.push_lua_frame(func, callee, nresults, 0)?;
+                        lua.push_lua_frame(func, nargs, callee, nresults, 0)?;
                         continue 'frame;
                     }
+                    lua.th().top = func + 1 + nargs;
                     let pushed = lua.precall(func, nresults, 0)?;
                     if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl)
                     {
@@ -703,8 +706,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             (first, n)
                         }
                     };
-                    save_pc!();
+                    // No `save_pc!` unless a `__close` runs: once the frame is popped,
+                    // errors and hooks see the caller's position.
                     if op == Op::Return && ins::k(i) {
+                        save_pc!();
                         lua.th().top = first + n;
                         if let Some(f) = lua.th().frames.get_mut(fi) {
                             f.ctx = n; // the result count, if a `__close` call interrupts us
