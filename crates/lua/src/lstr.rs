@@ -64,6 +64,13 @@ impl LStr {
         self.hash.get()
     }
 
+    /// The hash of a short string, computed when it was interned (any other string
+    /// answers with whatever its hash cell holds, which only makes lookups miss).
+    #[inline(always)]
+    pub(crate) fn short_hash(&self) -> u32 {
+        self.hash.get()
+    }
+
     /// Equality of two string objects.
     #[inline]
     pub fn equals(a: Gc<LStr>, b: Gc<LStr>) -> bool {

@@ -312,7 +312,7 @@ impl Lua {
         let Some(&name) = self.tm_names.get(event as usize) else {
             return Value::Nil;
         };
-        let v = mt.get_str(name, self.seed);
+        let v = mt.get_short_str(name);
         if v.is_nil() && bit < 8 {
             mt.set_tm_absent(bit);
         }

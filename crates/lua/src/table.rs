@@ -181,6 +181,28 @@ impl Table {
         }
     }
 
+    /// `t[s]` for an interned (short) string: equal short strings are the same object,
+    /// so no bytes are compared. Metamethod names and field-name constants take this.
+    #[inline]
+    pub(crate) fn get_short_str(&self, s: Gc<LStr>) -> Value {
+        if self.nodes.is_empty() {
+            return Value::Nil;
+        }
+        let mut idx = self.main_hash(s.short_hash());
+        loop {
+            let Some(n) = self.nodes.get(idx) else {
+                return Value::Nil;
+            };
+            if matches!(n.key, Value::Str(k) if k == s) {
+                return n.val;
+            }
+            if n.next == 0 {
+                return Value::Nil;
+            }
+            idx = (idx as isize + n.next as isize) as usize;
+        }
+    }
+
     /// `t[k]` without metamethods.
     pub fn get(&self, key: &Value, seed: u32) -> Value {
         match *key {

@@ -1025,7 +1025,11 @@ fn fast_get(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
 #[inline(always)]
 fn fast_get_str(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
     if let (Value::Table(t), Value::Str(s)) = (*t, *k) {
-        let v = t.get_str(s, lua.seed);
+        let v = if s.is_short() {
+            t.get_short_str(s)
+        } else {
+            t.get_str(s, lua.seed)
+        };
         if !v.is_nil() || no_tm(lua, t.metatable(), TagMethod::Index) {
             return Some(v);
         }
@@ -1056,6 +1060,7 @@ fn index_chain(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
             _ => return None,
         };
         let v = match *k {
+            Value::Str(s) if s.is_short() => next.get_short_str(s),
             Value::Str(s) => next.get_str(s, lua.seed),
             Value::Int(i) => next.get_int(i),
             _ => next.get(k, lua.seed),
