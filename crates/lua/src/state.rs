@@ -92,7 +92,11 @@ pub struct Lua {
     pub(crate) mem_msg: Gc<LStr>,
     pub(crate) names: Names,
     pub(crate) host: Box<dyn Host>,
+    /// Instructions the VM runs before its slow path (`vm::trap`): without debug hooks,
+    /// the fuel left in the slice (`NO_BUDGET` when there is no budget); with hooks, 1.
     pub(crate) fuel: i64,
+    /// The fuel left in the slice while hooks hold `fuel` at 1.
+    pub(crate) hook_fuel: i64,
     pub(crate) fuel_slice: i64,
     pub(crate) stack_budget: usize,
     pub(crate) guard: StackGuard,
@@ -105,14 +109,26 @@ pub struct Lua {
     pub(crate) in_finalizer: bool,
     /// `debug.sethook` state.
     pub(crate) hooks: crate::lib_debug::Hooks,
-    /// True when the VM must take its slow per-instruction path (budget or hooks).
-    pub(crate) trap: bool,
+    /// Debug hooks are set: `fuel` is 1 and `hook_fuel` counts the budget.
+    pub(crate) hooked: bool,
     /// Random state for `math.random` (xoshiro256**).
     pub(crate) rng: [u64; 4],
 }
 
 /// Nested native-to-Lua calls allowed (`LUAI_MAXCCALLS`).
 pub const MAX_NESTED: u32 = 200;
+
+/// `fuel` when there is no budget: the VM never counts down to it.
+const NO_BUDGET: i64 = i64::MAX;
+
+/// The fuel of a fresh slice.
+fn fresh_fuel(slice: i64) -> i64 {
+    if slice > 0 {
+        slice
+    } else {
+        NO_BUDGET
+    }
+}
 
 impl Lua {
     /// Creates a state with the base and coroutine libraries opened.
@@ -157,7 +173,8 @@ impl Lua {
             mem_msg,
             names,
             host,
-            fuel: config.fuel_slice,
+            fuel: fresh_fuel(config.fuel_slice),
+            hook_fuel: 0,
             fuel_slice: config.fuel_slice,
             stack_budget: config.stack_budget,
             guard: StackGuard::unlimited(),
@@ -166,7 +183,7 @@ impl Lua {
             warn_on: false,
             in_finalizer: false,
             hooks: crate::lib_debug::Hooks::default(),
-            trap: config.fuel_slice > 0,
+            hooked: false,
             rng: [0; 4],
         })?;
         lua.rng = crate::rng::seed_state(seed64, 0);
@@ -360,13 +377,51 @@ impl Lua {
     /// Changes the instruction slice (0: unlimited) and refills it.
     pub fn set_fuel_slice(&mut self, slice: i64) {
         self.fuel_slice = slice;
-        self.fuel = slice;
-        self.update_trap();
+        *self.fuel_counter() = fresh_fuel(slice);
     }
 
-    /// Recomputes whether the VM needs its per-instruction slow path.
+    /// The counter that holds the fuel left: `fuel`, or `hook_fuel` under hooks.
+    fn fuel_counter(&mut self) -> &mut i64 {
+        if self.hooked {
+            &mut self.hook_fuel
+        } else {
+            &mut self.fuel
+        }
+    }
+
+    /// Moves the fuel between `fuel` and `hook_fuel` when hooks are set or cleared, so
+    /// that the VM takes its slow path at every instruction exactly while hooks run.
     pub(crate) fn update_trap(&mut self) {
-        self.trap = self.fuel_slice > 0 || self.hooks.func.is_some();
+        let hooked = self.hooks.func.is_some();
+        if hooked && !self.hooked {
+            self.hook_fuel = self.fuel;
+            self.fuel = 1;
+        } else if !hooked && self.hooked {
+            self.fuel = self.hook_fuel;
+        }
+        self.hooked = hooked;
+    }
+
+    /// Charges `units` of the instruction budget (the VM charges one per instruction
+    /// itself), asking the host for a new slice when it runs out.
+    ///
+    /// # Errors
+    /// `Error::Abort` when the host stops the script.
+    pub(crate) fn charge_fuel(&mut self, units: i64) -> LuaResult<()> {
+        if self.fuel_slice <= 0 {
+            return Ok(());
+        }
+        let slice = self.fuel_slice;
+        let counter = self.fuel_counter();
+        *counter = counter.saturating_sub(units);
+        if *counter > 0 {
+            return Ok(());
+        }
+        *counter = slice;
+        match self.host.out_of_fuel() {
+            FuelAction::Continue => Ok(()),
+            FuelAction::Abort => Err(Error::Abort),
+        }
     }
 
     /// GC stress mode, for tests and fuzzing (off by default; slow): every safe point of

@@ -24,7 +24,7 @@ use crate::error::{Error, LuaResult};
 use crate::func::{LuaClosure, UpVal};
 use crate::gc::Gc;
 use crate::opcode::{ins, Op, TagMethod, FIELDS_PER_FLUSH, MAXARG_C};
-use crate::state::{FuelAction, Lua};
+use crate::state::Lua;
 use crate::table::Table;
 use crate::thread::{flags, Frame};
 use crate::value::Value;
@@ -99,16 +99,22 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 unsafe { kst.get_unchecked($k as usize) }
             };
         }
+        // The instruction budget counts down in a local (a register), written back
+        // wherever `pc` is saved: before anything that may run Lua code, observe the
+        // budget or leave this frame.
+        let mut fuel = lua.fuel;
         macro_rules! save_pc {
             () => {
                 if let Some(f) = lua.th().frames.get_mut(fi) {
                     f.pc = pc_index(pc, code_start);
                 }
+                lua.fuel = fuel;
             };
         }
         macro_rules! refresh_base {
             () => {
                 base = stack_base(lua, fbase);
+                fuel = lua.fuel;
             };
         }
         // Runs a fallible slow path with `pc` saved and the base refreshed after.
@@ -169,7 +175,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             // SAFETY: `pc` stays inside the code (module docs).
             let i = unsafe { *pc };
             pc = pc.wrapping_add(1);
-            if lua.trap {
+            // One counter serves the budget and the hooks (`Lua::fuel`).
+            fuel -= 1;
+            if fuel <= 0 {
                 save_pc!();
                 trap(lua, pc_index(pc, code_start) - 1)?;
                 refresh_base!();
@@ -708,6 +716,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     };
                     // No `save_pc!` unless a `__close` runs: once the frame is popped,
                     // errors and hooks see the caller's position.
+                    lua.fuel = fuel;
                     if op == Op::Return && ins::k(i) {
                         save_pc!();
                         lua.th().top = first + n;
@@ -982,25 +991,18 @@ fn pc_index(pc: *const u32, code_start: *const u32) -> usize {
 #[cold]
 #[inline(never)]
 fn trap(lua: &mut Lua, pc: usize) -> LuaResult<()> {
-    if lua.fuel_slice > 0 {
-        lua.fuel -= 1;
-        if lua.fuel <= 0 {
-            out_of_fuel(lua)?;
-        }
+    if lua.hooked {
+        lua.fuel = 1;
+        lua.charge_fuel(1)?;
+        return crate::lib_debug::run_hooks(lua, pc);
     }
-    if lua.hooks.func.is_some() {
-        crate::lib_debug::run_hooks(lua, pc)?;
+    // Out of fuel, or (with no budget) after 2^63 instructions.
+    lua.fuel = 1;
+    lua.charge_fuel(1)?;
+    if lua.fuel_slice <= 0 {
+        lua.set_fuel_slice(0);
     }
     Ok(())
-}
-
-#[cold]
-fn out_of_fuel(lua: &mut Lua) -> LuaResult<()> {
-    lua.fuel = lua.fuel_slice;
-    match lua.host.out_of_fuel() {
-        FuelAction::Continue => Ok(()),
-        FuelAction::Abort => Err(Error::Abort),
-    }
 }
 
 // ---- indexing ----

@@ -77,6 +77,56 @@ fn endless_loop_returns_to_the_host_when_the_budget_aborts() {
 }
 
 #[test]
+fn work_done_in_called_functions_is_charged_to_the_budget() {
+    // Each call of `f` runs about 110 instructions (the loop body is ADD and FORLOOP)
+    // and returns long before a slice ends: 1000 calls must still use up about 11
+    // slices of 10 000.
+    let host = TestHost::default();
+    let mut lua = state_with(
+        Config {
+            fuel_slice: 10_000,
+            ..Config::default()
+        },
+        host.clone(),
+    );
+    let r = run(
+        &mut lua,
+        "local function f() local x = 0 for i = 1, 50 do x = x + i end return x end
+         local s = 0 for k = 1, 1000 do s = s + f() end return s",
+    );
+    assert_eq!(r, Ok(vec!["1275000".into()]));
+    let slices = *host.fuel_calls.borrow();
+    assert!((10..=13).contains(&slices), "{slices} slices");
+}
+
+#[test]
+fn the_budget_runs_out_with_count_hooks_set_and_after_they_are_cleared() {
+    let host = TestHost {
+        abort_after: 2,
+        ..TestHost::default()
+    };
+    let mut lua = state_with(
+        Config {
+            fuel_slice: 20_000,
+            ..Config::default()
+        },
+        host.clone(),
+    );
+    let r = run(
+        &mut lua,
+        "local n = 0 debug.sethook(function() n = n + 1 end, '', 1000)
+         for i = 1, 5000 do end debug.sethook()
+         while true do end",
+    );
+    assert_eq!(r, Err("script aborted".into()));
+    let r = run(
+        &mut lua,
+        "debug.sethook(function() end, '', 1) while true do end",
+    );
+    assert_eq!(r, Err("script aborted".into()));
+}
+
+#[test]
 fn pcall_cannot_catch_a_budget_abort() {
     let host = TestHost {
         abort_after: 2,

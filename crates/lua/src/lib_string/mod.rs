@@ -16,7 +16,7 @@ use crate::api::{Bytes, Ctx, NativeFn, Ret};
 use crate::error::{Error, LuaResult};
 use crate::func::NativeClosure;
 use crate::gc::{Gc, Kind};
-use crate::state::{FuelAction, Lua};
+use crate::state::Lua;
 use crate::tvec::{try_with_capacity, TryVec};
 use crate::value::{Type, Value};
 
@@ -56,25 +56,6 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
     lua.set_global(b"string", Value::Table(t))?;
     let loaded = lua.loaded;
     lua.set_field(loaded, b"string", Value::Table(t))
-}
-
-/// Charges `units` of the instruction budget for work done natively (pattern matching),
-/// asking the host for a new slice when it runs out, as the VM does.
-///
-/// # Errors
-/// `Error::Abort` when the host stops the script.
-pub(crate) fn charge_fuel(lua: &mut Lua, units: i64) -> LuaResult<()> {
-    if lua.fuel_slice <= 0 {
-        return Ok(());
-    }
-    lua.fuel -= units;
-    if lua.fuel <= 0 {
-        lua.fuel = lua.fuel_slice;
-        if lua.host.out_of_fuel() == FuelAction::Abort {
-            return Err(Error::Abort);
-        }
-    }
-    Ok(())
 }
 
 /// Fails with a memory error if a buffer of `len` bytes would not fit in the runtime's

@@ -278,7 +278,7 @@ impl<'a> Matcher<'a> {
         self.steps += 1;
         if self.steps >= STEPS_PER_FUEL {
             self.steps = 0;
-            super::charge_fuel(lua, 1)?;
+            lua.charge_fuel(1)?;
         }
         Ok(())
     }
