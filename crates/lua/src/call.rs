@@ -465,7 +465,7 @@ impl Lua {
         }
         let level = th.frames.get(depth).map_or(0, |f| f.func);
         th.frames.truncate(depth);
-        th.close_upvals(level);
+        th.close_upvals(&self.heap, level);
         if let Some(&last) = th.tbc.last() {
             th.top = th.top.max(last + 1);
         }
@@ -476,7 +476,7 @@ impl Lua {
     fn close_frames_above(&mut self, from: usize, level: usize, err: Error) -> Error {
         let th = self.th();
         th.frames.truncate(from);
-        th.close_upvals(level);
+        th.close_upvals(&self.heap, level);
         self.close_pending(level, err)
     }
 

@@ -276,6 +276,26 @@ fn clear_weak_tables(lua: &Lua, keys: bool) {
     }
 }
 
+/// Marks the values of reachable open upvalues of unreachable threads (lgc.c's
+/// `remarkupvals`). Such an upvalue may have been traversed while its stack slot held
+/// another value; the thread, which would have marked the slot, is not traversed, and
+/// `close_dead_threads` is about to copy the slot into the upvalue.
+fn remark_upvals(lua: &Lua) {
+    let heap = &lua.heap;
+    for &t in lua.threads.iter() {
+        if !heap.is_white(t.header()) {
+            continue;
+        }
+        let mut cur = t.open_upvals;
+        while let Some(uv) = cur {
+            if !heap.is_white(uv.header()) {
+                mark_value(heap, &uv.get());
+            }
+            cur = uv.open_next.get();
+        }
+    }
+}
+
 /// The atomic phase: finishes marking and prepares the sweep.
 fn atomic(lua: &mut Lua) {
     mark_roots(lua);
@@ -286,6 +306,8 @@ fn atomic(lua: &mut Lua) {
         }
     }
     traverse_thread(&lua.heap, lua.th());
+    propagate_atomic(lua);
+    remark_upvals(lua);
     propagate_atomic(lua);
     clear_dead_stack_slots(lua);
     converge_ephemerons(lua);
@@ -324,7 +346,7 @@ fn close_dead_threads(lua: &mut Lua) {
         let Some(&t) = lua.threads.get(i) else { break };
         if heap.is_white(t.header()) && t != lua.main {
             // SAFETY: the thread is unreachable; nothing else uses it.
-            unsafe { t.get_mut() }.close_upvals(0);
+            unsafe { t.get_mut() }.close_upvals(heap, 0);
         } else if let Some(slot) = lua.threads.get_mut(keep) {
             *slot = t;
             keep += 1;
@@ -503,9 +525,9 @@ pub(crate) fn check_finalizer(lua: &Lua, obj: &Value, mt: Option<Gc<Table>>) {
 
 /// Forward barrier for `SETUPVAL`: a black upvalue now refers to `v`.
 #[inline(always)]
-pub(crate) fn barrier_upval(lua: &Lua, uv: Gc<UpVal>, v: &Value) {
-    if lua.heap.keeps_invariant() && Heap::is_black(uv.header()) {
-        mark_value(&lua.heap, v);
+pub(crate) fn barrier_upval(heap: &Heap, uv: Gc<UpVal>, v: &Value) {
+    if heap.keeps_invariant() && Heap::is_black(uv.header()) {
+        mark_value(heap, v);
     }
 }
 
@@ -535,7 +557,7 @@ pub(crate) fn free_all(lua: &mut Lua) {
         // SAFETY: every listed object is live until freed below.
         if unsafe { h.as_ref() }.kind() == Kind::Thread {
             // SAFETY: the state is closing; nothing else uses the thread.
-            unsafe { Gc::<Thread>::from_header(h).get_mut() }.close_upvals(0);
+            unsafe { Gc::<Thread>::from_header(h).get_mut() }.close_upvals(&lua.heap, 0);
         }
         scan = Heap::next_of(h);
     }

@@ -350,7 +350,7 @@ fn setupvalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Value::LuaFn(c) => match c.upvals.get(i) {
             Some(uv) => {
                 uv.set(v);
-                crate::collect::barrier_upval(cx.lua, *uv, &v);
+                crate::collect::barrier_upval(&cx.lua.heap, *uv, &v);
                 let name = c
                     .proto
                     .upval_names

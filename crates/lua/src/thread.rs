@@ -245,12 +245,14 @@ impl Thread {
     }
 
     /// Closes every open upvalue at or above `level`.
-    pub(crate) fn close_upvals(&mut self, level: usize) {
+    pub(crate) fn close_upvals(&mut self, heap: &Heap, level: usize) {
         while let Some(uv) = self.open_upvals {
             if uv.level.get() < level {
                 break;
             }
             uv.close();
+            // The upvalue may have been traversed while its slot held another value.
+            crate::collect::barrier_upval(heap, uv, &uv.get());
             self.open_upvals = uv.open_next.get();
             uv.open_next.set(None);
         }

@@ -212,7 +212,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let v = get!(a);
                     let uv = upval(&cl, ins::b(i));
                     uv.set(v);
-                    crate::collect::barrier_upval(lua, uv, &v);
+                    crate::collect::barrier_upval(&lua.heap, uv, &v);
                 }
                 Op::GetTabUp => {
                     let t = upval(&cl, ins::b(i)).get();
@@ -1789,7 +1789,7 @@ fn mark_tbc(lua: &mut Lua, slot: usize) -> LuaResult<()> {
 
 /// Closes upvalues and to-be-closed variables at or above `level` (normal exit).
 fn close_level(lua: &mut Lua, level: usize) -> LuaResult<()> {
-    lua.th().close_upvals(level);
+    lua.th().close_upvals(&lua.heap, level);
     close_tbc_final(lua, level, Value::Nil, false).map(|_| ())
 }
 
@@ -1821,7 +1821,7 @@ fn close_level_stackless(
     level: usize,
     slot: Option<usize>,
 ) -> LuaResult<bool> {
-    lua.th().close_upvals(level);
+    lua.th().close_upvals(&lua.heap, level);
     while let Some((_, v, mm)) = next_pending_close(lua, level) {
         if push_tm_call(lua, fi, slot, &[mm, v, Value::Nil])?.is_none() {
             return Ok(false);

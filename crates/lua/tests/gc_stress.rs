@@ -197,3 +197,51 @@ fn conformance_scripts_have_the_same_outcome_under_stress() {
     }
     assert!(ran >= 20, "only {ran} scripts ran");
 }
+
+#[test]
+fn open_upvalues_of_collected_coroutines_keep_their_latest_value() {
+    // A closure keeps a local of a suspended coroutine that becomes garbage. The local
+    // is assigned a fresh table after the upvalue may already have been traversed; the
+    // collector must still mark that table before closing the upvalue and freeing the
+    // coroutine (lgc.c's `remarkupvals`), or the closure ends up with a freed object.
+    check(
+        "local keep = {} \
+         for i = 1, 300 do \
+           local co = coroutine.wrap(function() \
+             local x = {} \
+             keep[i] = function() return x end \
+             coroutine.yield() \
+             for _ = 1, i % 7 do local junk = {} end \
+             x = {i, tostring(i)} \
+             coroutine.yield() \
+           end) \
+           co() co() \
+         end \
+         collectgarbage() collectgarbage() \
+         local s = 0 for i = 1, 300 do local t = keep[i]() s = s + t[1] + #t[2] end \
+         return s",
+        &["45942"],
+    );
+}
+
+#[test]
+fn closing_an_upvalue_keeps_the_value_its_slot_got_after_the_upvalue_was_marked() {
+    // The upvalue may be traversed while `x` still holds the first table; when the
+    // function returns, the upvalue closes over the second one, which nothing else
+    // references: closing needs a barrier (as `luaF_closeupval` has).
+    check(
+        "local keep = {} \
+         for i = 1, 300 do \
+           (function() \
+             local x = {} \
+             keep[i] = function() return x end \
+             for _ = 1, i % 7 do local junk = {} end \
+             x = {i, tostring(i)} \
+           end)() \
+         end \
+         collectgarbage() collectgarbage() \
+         local s = 0 for i = 1, 300 do local t = keep[i]() s = s + t[1] + #t[2] end \
+         return s",
+        &["45942"],
+    );
+}
