@@ -2433,7 +2433,11 @@ enum Frame {
     /// `local function name body`: the variable's index.
     LocalFunc { fvar: u32 },
     /// `global function name body`.
-    GlobalFunc { name: StrId, var: ExpDesc, line: u32 },
+    GlobalFunc {
+        name: StrId,
+        var: ExpDesc,
+        line: u32,
+    },
     /// Values of a `local` statement.
     LocalStat {
         toclose: Option<u32>,
