@@ -55,7 +55,15 @@ pub fn compile(source: &[u8], chunkname: &[u8], guard: &StackGuard) -> Result<Pr
         break_name: 0,
         chunkname,
     };
-    match p.main_func() {
+    let result = p.main_func();
+    if result.is_err() {
+        // The finished functions inside the open ones may nest deeply.
+        for fs in p.code.outer.iter_mut() {
+            crate::proto::drop_nested(core::mem::take(&mut fs.f.protos));
+        }
+        crate::proto::drop_nested(core::mem::take(&mut p.code.fs.f.protos));
+    }
+    match result {
         Ok(proto) => Ok(proto),
         Err(Error::Memory) => Err(CompileError::Memory),
         Err(Error::Near(limit)) => match p.lex.syntax_error(limit.text()) {

@@ -203,3 +203,14 @@ fn nesting_costs_no_native_stack() {
         "nesting uses native stack: {failures}\n{report}"
     );
 }
+
+#[test]
+fn a_syntax_error_after_deeply_nested_functions_is_reported_within_4k() {
+    // The finished functions are dropped on the error path without recursing.
+    let source = format!("{} )", nested("function_statements", 198));
+    let err = compiles_within(&source, 4 * 1024).unwrap_err();
+    assert_eq!(
+        String::from_utf8_lossy(&err),
+        "depth:1: unexpected symbol near ')'"
+    );
+}
