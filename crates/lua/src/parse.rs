@@ -856,6 +856,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.code.actvar.len(),
             self.labels.len(),
         )?;
+        // Room first: a failed push would drop the enclosing function, and the
+        // functions nested in it, recursively.
+        self.code.outer.try_reserve(1).map_err(|_| Error::Memory)?;
         let outer = core::mem::replace(&mut self.code.fs, fs);
         self.code.outer.try_push(outer)?;
         self.enter_block(false)
@@ -937,9 +940,15 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// Closes a nested function and adds it to the enclosing one; returns its index.
     #[inline(never)]
     fn close_nested(&mut self) -> R<u32> {
-        let proto = self.close_func()?;
+        let mut proto = self.close_func()?;
         let np = self.code.fs.f.protos.len() as u32;
-        if np > opcode::MAXARG_BX {
+        let full = np > opcode::MAXARG_BX;
+        if full || self.code.fs.f.protos.try_reserve(1).is_err() {
+            // The functions nested in `proto` go without recursing.
+            crate::proto::drop_nested(core::mem::take(&mut proto.protos));
+            if !full {
+                return Err(Error::Memory);
+            }
             return Err(self.error_limit(
                 self.top_level(),
                 opcode::MAXARG_BX as usize,
