@@ -1,13 +1,16 @@
 //! Parser: Lua 5.5 source to a `Proto` tree in one pass, driving the code generator as
 //! it reads (lparser.c's role).
 //!
-//! The grammar is recursive descent. Every recursive production (statements and
-//! subexpressions) goes through `enter_level`, which bounds nesting at `MAX_LEVELS` and
-//! asks the `StackGuard` whether the native stack still has room, so untrusted source can
-//! neither overflow the kernel stack nor recurse without limit. Per-level frames are kept
-//! small: productions with bulky locals (constructors, function bodies, loops) live in
-//! `#[inline(never)]` functions so that their locals are not part of every level's
-//! frame, and errors are a two-byte `Error` with the message kept in the lexer.
+//! The grammar is lparser.c's recursive descent with the recursion made explicit: every
+//! construct that nests (blocks, function bodies, table constructors, call arguments,
+//! indexes, parentheses, pending operators) pushes a [`Frame`] on a heap stack, and one
+//! loop ([`Parser::run`]) goes on in the [`Mode`] the grammar asks for next. Nesting
+//! therefore costs heap, not native stack: the kernel stack the parser uses is the same
+//! at any depth. Nesting is still counted where lparser.c counts it (statements,
+//! subexpressions, pending operators) and bounded at `MAX_LEVELS` by `enter_level`,
+//! which also consults the `StackGuard`, so pathological source gets PUC Lua's
+//! `C stack overflow` error at the same depth. Errors are a two-byte `Error` with the
+//! message kept in the lexer.
 
 use alloc::vec::Vec;
 
