@@ -12,8 +12,7 @@ use crate::number::{self, Number};
 use crate::tvec::{self, AllocError, TryVec};
 
 /// A compilation failure inside the compiler. Kept two bytes long so that `Result`s
-/// stay small in the parser's recursive frames; a finished message waits in
-/// [`Lexer::report`].
+/// stay small; a finished message waits in [`Lexer::report`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Error {
     /// Out of memory.

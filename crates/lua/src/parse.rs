@@ -1,13 +1,16 @@
 //! Parser: Lua 5.5 source to a `Proto` tree in one pass, driving the code generator as
 //! it reads (lparser.c's role).
 //!
-//! The grammar is recursive descent. Every recursive production (statements and
-//! subexpressions) goes through `enter_level`, which bounds nesting at `MAX_LEVELS` and
-//! asks the `StackGuard` whether the native stack still has room, so untrusted source can
-//! neither overflow the kernel stack nor recurse without limit. Per-level frames are kept
-//! small: productions with bulky locals (constructors, function bodies, loops) live in
-//! `#[inline(never)]` functions so that their locals are not part of every level's
-//! frame, and errors are a two-byte `Error` with the message kept in the lexer.
+//! The grammar is lparser.c's recursive descent with the recursion made explicit: every
+//! construct that nests (blocks, function bodies, table constructors, call arguments,
+//! indexes, parentheses, pending operators) pushes a [`Frame`] on a heap stack, and one
+//! loop ([`Parser::run`]) goes on in the [`Mode`] the grammar asks for next. Nesting
+//! therefore costs heap, not native stack: the kernel stack the parser uses is the same
+//! at any depth. Nesting is still counted where lparser.c counts it (statements,
+//! subexpressions, pending operators) and bounded at `MAX_LEVELS` by `enter_level`,
+//! which also consults the `StackGuard`, so pathological source gets PUC Lua's
+//! `C stack overflow` error at the same depth. Errors are a two-byte `Error` with the
+//! message kept in the lexer.
 
 use alloc::vec::Vec;
 
@@ -44,7 +47,8 @@ pub fn compile(source: &[u8], chunkname: &[u8], guard: &StackGuard) -> Result<Pr
     let fs = FuncState::new(chunkname, 0, 0, 0).map_err(|_| CompileError::Memory)?;
     let mut p = Parser {
         lex,
-        pending: Vec::new(),
+        frames: Vec::new(),
+        block_done: false,
         code: Code::new(fs),
         labels: Vec::new(),
         gotos: Vec::new(),
@@ -54,7 +58,15 @@ pub fn compile(source: &[u8], chunkname: &[u8], guard: &StackGuard) -> Result<Pr
         break_name: 0,
         chunkname,
     };
-    match p.main_func() {
+    let result = p.main_func();
+    if result.is_err() {
+        // The finished functions inside the open ones may nest deeply.
+        for fs in p.code.outer.iter_mut() {
+            crate::proto::drop_nested(core::mem::take(&mut fs.f.protos));
+        }
+        crate::proto::drop_nested(core::mem::take(&mut p.code.fs.f.protos));
+    }
+    match result {
         Ok(proto) => Ok(proto),
         Err(Error::Memory) => Err(CompileError::Memory),
         Err(Error::Near(limit)) => match p.lex.syntax_error(limit.text()) {
@@ -87,25 +99,12 @@ struct LabelDesc {
     close: bool,
 }
 
-/// An operation `subexpr` waits to finish.
-#[derive(Clone, Copy, Debug)]
-enum Pending {
-    /// A prefix operator read on `line`.
-    Unary { op: UnOpr, line: u32 },
-    /// `left op` awaiting its right operand.
-    Binary {
-        op: BinOpr,
-        line: u32,
-        left: ExpDesc,
-    },
-    /// An opening parenthesis on `line`.
-    Paren { line: u32 },
-}
-
 struct Parser<'s, 'g> {
     lex: Lexer<'s>,
-    /// Pending operations of `subexpr`, with the limit to restore after each.
-    pending: Vec<(Pending, u8)>,
+    /// Open constructs, innermost last (see `run`).
+    frames: Vec<Frame>,
+    /// The last statement was a `return`: it ends its block's statement list.
+    block_done: bool,
     code: Code,
     /// Labels visible in the current functions (`dyd->label`).
     labels: Vec<LabelDesc>,
@@ -860,6 +859,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.code.actvar.len(),
             self.labels.len(),
         )?;
+        // Room first: a failed push would drop the enclosing function, and the
+        // functions nested in it, recursively.
+        self.code.outer.try_reserve(1).map_err(|_| Error::Memory)?;
         let outer = core::mem::replace(&mut self.code.fs, fs);
         self.code.outer.try_push(outer)?;
         self.enter_block(false)
@@ -900,14 +902,16 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.code.fs.f.upvalues.try_push(env)?;
         self.code.fs.upval_names.try_push(self.env_name)?;
         self.next()?;
-        self.stat_list()?;
+        self.push(Frame::Main)?;
+        self.run()?;
         self.check(Token::Eof)?;
         self.close_func()
     }
 
-    /// `(parlist) block end` (`body`); leaves the closure in the next register.
+    /// `(parlist)` of a function body opened on `line` (`body`); its block follows.
+    /// `in_expr` when the closure is an operand, else a statement frame below takes it.
     #[inline(never)]
-    fn body(&mut self, e: &mut ExpDesc, is_method: bool, line: u32) -> R<()> {
+    fn open_body(&mut self, line: u32, is_method: bool, in_expr: bool) -> R<Mode> {
         self.open_func(line)?;
         if is_method {
             let name = self.intern(b"self")?;
@@ -917,21 +921,37 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.check_next(Token::Char(b'('))?;
         self.par_list()?;
         self.check_next(Token::Char(b')'))?;
-        self.stat_list()?;
+        self.push(Frame::Body { line, in_expr })?;
+        Ok(Mode::Stat)
+    }
+
+    /// `end` of a function body: leaves the closure in the next register.
+    #[inline(never)]
+    fn close_body(&mut self, line: u32, in_expr: bool) -> R<Mode> {
         self.code.fs.f.last_line_defined = self.lex.line;
         self.check_match(Token::End, Token::Function, line)?;
         let np = self.close_nested()?;
-        *e = ExpDesc::new(ExpKind::Reloc(self.code.code_abx(Op::Closure, 0, np)?));
-        self.code.exp2nextreg(e)
+        let mut e = ExpDesc::new(ExpKind::Reloc(self.code.code_abx(Op::Closure, 0, np)?));
+        self.code.exp2nextreg(&mut e)?;
+        if in_expr {
+            Ok(Mode::Operators(e))
+        } else {
+            self.func_stat_end(e)
+        }
     }
 
     /// Closes a nested function and adds it to the enclosing one; returns its index.
-    /// Apart from `body` so the finished `Proto` does not sit in the recursive frame.
     #[inline(never)]
     fn close_nested(&mut self) -> R<u32> {
-        let proto = self.close_func()?;
+        let mut proto = self.close_func()?;
         let np = self.code.fs.f.protos.len() as u32;
-        if np > opcode::MAXARG_BX {
+        let full = np > opcode::MAXARG_BX;
+        if full || self.code.fs.f.protos.try_reserve(1).is_err() {
+            // The functions nested in `proto` go without recursing.
+            crate::proto::drop_nested(core::mem::take(&mut proto.protos));
+            if !full {
+                return Err(Error::Memory);
+            }
             return Err(self.error_limit(
                 self.top_level(),
                 opcode::MAXARG_BX as usize,
@@ -989,117 +1009,77 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
+    // ---- the parsing loop ----
+
+    /// Runs the grammar until the main block is closed.
+    ///
+    /// lparser.c recurses once per nested block, function body, constructor, argument
+    /// list, index and parenthesis. Here each of those pushes a [`Frame`] on
+    /// `self.frames` (on the heap) and the loop goes on in the [`Mode`] the grammar asks
+    /// for next; when the nested part ends, the frame it left on top says how to go on.
+    /// So nesting costs no native stack: only heap, bounded by `MAX_LEVELS`. Each step
+    /// makes the code generator calls lparser.c makes, in the same order, and counts
+    /// nesting levels where lparser.c does (statements, subexpressions, pending
+    /// operators).
+    fn run(&mut self) -> R<()> {
+        let mut mode = Mode::Stat;
+        loop {
+            mode = match mode {
+                Mode::Stat => self.step_stat()?,
+                Mode::Expr => {
+                    self.enter_level()?;
+                    self.operand()?
+                }
+                Mode::Operand => self.operand()?,
+                Mode::Suffixes { v, line, stat } => self.suffixes(v, line, stat)?,
+                Mode::Operators(v) => self.operators(v)?,
+                Mode::Done => return Ok(()),
+            };
+        }
+    }
+
+    fn push(&mut self, frame: Frame) -> R<()> {
+        self.frames.try_push(frame)?;
+        Ok(())
+    }
+
+    /// Starts an expression whose value goes to `consumer`.
+    fn start_expr(&mut self, consumer: Frame) -> R<Mode> {
+        self.push(consumer)?;
+        Ok(Mode::Expr)
+    }
+
+    /// Starts an expression list whose values go to `consumer` (`explist`).
+    fn start_exp_list(&mut self, consumer: Frame) -> R<Mode> {
+        self.push(consumer)?;
+        self.start_expr(Frame::ExpList { n: 1 })
+    }
+
+    /// A frame on top that does not fit the step that found it: the loop's own bug.
+    #[cold]
+    #[inline(never)]
+    fn broken(&mut self) -> Error {
+        self.lex.syntax_error(b"syntax error")
+    }
+
     // ---- expressions ----
 
-    fn expr(&mut self, v: &mut ExpDesc) -> R<()> {
-        self.subexpr(v, 0)?;
-        Ok(())
-    }
-
-    fn exp_list(&mut self, v: &mut ExpDesc) -> R<u32> {
-        let mut n = 1;
-        self.expr(v)?;
-        while self.test_next(Token::Char(b','))? {
-            self.code.exp2nextreg(v)?;
-            self.expr(v)?;
-            n += 1;
-        }
-        Ok(n)
-    }
-
-    /// `subexpr -> (simpleexp | unop subexpr) { binop subexpr }`, reading operators
-    /// that bind tighter than `limit`; returns the first operator it did not take.
-    ///
-    /// Where lparser.c recurses for each unary operator, each right operand and each
-    /// parenthesised expression, this keeps the pending operators on `self.pending`
-    /// (on the heap), so operator chains and parentheses use no native stack per level.
-    /// The code generator sees the same calls in the same order. Every pending entry
-    /// still counts as a nesting level, as C Lua's recursion does.
-    fn subexpr(&mut self, v: &mut ExpDesc, limit: u8) -> R<Option<BinOpr>> {
-        self.enter_level()?;
-        let base = self.pending.len();
-        let mut limit = limit;
+    /// The operand of an expression: prefix operators and opening parentheses wait
+    /// as frames, then the simple expression (`simpleexp`).
+    fn operand(&mut self) -> R<Mode> {
         loop {
-            // Operand: prefix operators and opening parentheses wait on the stack.
-            loop {
-                if let Some(op) = unary_op(self.token()) {
-                    let line = self.lex.line;
-                    self.next()?;
-                    self.push_pending(Pending::Unary { op, line }, limit)?;
-                    limit = UNARY_PRIORITY;
-                } else if self.token() == Token::Char(b'(') {
-                    let line = self.lex.line;
-                    self.next()?;
-                    self.push_pending(Pending::Paren { line }, limit)?;
-                    limit = 0;
-                } else {
-                    break;
-                }
-            }
-            self.simple_exp(v)?;
-            // Operators: extend with one that binds tighter than `limit`, or finish the
-            // innermost pending operation.
-            loop {
-                let op = binary_op(self.token());
-                if let Some(o) = op {
-                    let (left, right) = PRIORITY[o as usize]; // `o as usize` < 21: one entry per `BinOpr`
-                    if left > limit {
-                        let line = self.lex.line;
-                        self.next()?;
-                        self.code.infix(o, v)?;
-                        self.push_pending(
-                            Pending::Binary {
-                                op: o,
-                                line,
-                                left: *v,
-                            },
-                            limit,
-                        )?;
-                        limit = right;
-                        break;
-                    }
-                }
-                if self.pending.len() <= base {
-                    self.leave_level();
-                    return Ok(op);
-                }
-                limit = self.finish_pending(v)?;
+            if let Some(op) = unary_op(self.token()) {
+                let line = self.lex.line;
+                self.next()?;
+                self.push_pending(Frame::Unary { op, line })?;
+            } else if self.token() == Token::Char(b'(') {
+                let line = self.lex.line;
+                self.next()?;
+                self.push_pending(Frame::Paren { line })?;
+            } else {
+                break;
             }
         }
-    }
-
-    /// Completes the innermost pending operation with operand `v`; returns the limit
-    /// to resume with. Apart from `subexpr` so its temporaries stay out of that frame.
-    #[inline(never)]
-    fn finish_pending(&mut self, v: &mut ExpDesc) -> R<u8> {
-        let Some((pending, saved)) = self.pending.pop() else {
-            return Ok(0);
-        };
-        self.leave_level();
-        match pending {
-            Pending::Unary { op, line } => self.code.prefix(op, v, line)?,
-            Pending::Binary { op, line, left } => {
-                let mut e1 = left;
-                self.code.posfix(op, &mut e1, v, line)?;
-                *v = e1;
-            }
-            Pending::Paren { line } => {
-                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
-                self.code.discharge_vars(v)?;
-                self.suffixes(v, line)?;
-            }
-        }
-        Ok(saved)
-    }
-
-    #[inline(never)]
-    fn push_pending(&mut self, pending: Pending, limit: u8) -> R<()> {
-        self.enter_level()?;
-        self.pending.try_push((pending, limit))?;
-        Ok(())
-    }
-
-    fn simple_exp(&mut self, v: &mut ExpDesc) -> R<()> {
         let k = match self.token() {
             Token::Float => match self.lex.sem {
                 SemInfo::Float(f) => ExpKind::KFlt(f),
@@ -1117,16 +1097,204 @@ impl<'s, 'g> Parser<'s, 'g> {
             Token::True => ExpKind::True,
             Token::False => ExpKind::False,
             Token::Dots => self.vararg_exp()?,
-            Token::Char(b'{') => return self.constructor(v),
+            Token::Char(b'{') => return self.open_table(false),
             Token::Function => {
                 self.next()?;
                 let line = self.lex.line;
-                return self.body(v, false, line);
+                return self.open_body(line, false, true);
             }
-            _ => return self.suffixed_exp(v),
+            _ => return self.suffixed_exp(false),
         };
-        *v = ExpDesc::new(k);
-        self.next()
+        self.next()?;
+        Ok(Mode::Operators(ExpDesc::new(k)))
+    }
+
+    #[inline(never)]
+    fn push_pending(&mut self, pending: Frame) -> R<()> {
+        self.enter_level()?;
+        self.push(pending)
+    }
+
+    /// After an operand: takes a binary operator that binds tighter than the pending
+    /// one, or completes pending operations; when none is left, the expression is
+    /// complete and goes to its consumer (`subexpr`).
+    ///
+    /// The binding limit is that of the innermost pending operator (0 at the start of
+    /// the expression and inside parentheses), so frames need not save it.
+    fn operators(&mut self, mut v: ExpDesc) -> R<Mode> {
+        loop {
+            let limit = match self.frames.last() {
+                Some(Frame::Unary { .. }) => UNARY_PRIORITY,
+                Some(Frame::Binary { op, .. }) => PRIORITY[*op as usize].1, // one entry per `BinOpr`
+                _ => 0,
+            };
+            if let Some(o) = binary_op(self.token()) {
+                let (left, _) = PRIORITY[o as usize]; // `o as usize` < 21: one entry per `BinOpr`
+                if left > limit {
+                    let line = self.lex.line;
+                    self.next()?;
+                    self.code.infix(o, &mut v)?;
+                    self.push_pending(Frame::Binary {
+                        op: o,
+                        line,
+                        left: v,
+                    })?;
+                    return Ok(Mode::Operand);
+                }
+            }
+            if !matches!(
+                self.frames.last(),
+                Some(Frame::Unary { .. } | Frame::Binary { .. } | Frame::Paren { .. })
+            ) {
+                self.leave_level();
+                return self.expr_done(v);
+            }
+            if let Some(line) = self.finish_pending(&mut v)? {
+                return Ok(Mode::Suffixes {
+                    v,
+                    line,
+                    stat: false,
+                });
+            }
+        }
+    }
+
+    /// Completes the innermost pending operation with operand `v`. For a parenthesis
+    /// returns its line: suffixes may follow it.
+    #[inline(never)]
+    fn finish_pending(&mut self, v: &mut ExpDesc) -> R<Option<u32>> {
+        let Some(pending) = self.frames.pop() else {
+            return Ok(None);
+        };
+        self.leave_level();
+        match pending {
+            Frame::Unary { op, line } => self.code.prefix(op, v, line)?,
+            Frame::Binary { op, line, left } => {
+                let mut e1 = left;
+                self.code.posfix(op, &mut e1, v, line)?;
+                *v = e1;
+            }
+            Frame::Paren { line } => {
+                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                self.code.discharge_vars(v)?;
+                return Ok(Some(line));
+            }
+            _ => return Err(self.broken()),
+        }
+        Ok(None)
+    }
+
+    /// A complete expression: hands it to the frame that asked for it.
+    #[inline(never)]
+    fn expr_done(&mut self, mut v: ExpDesc) -> R<Mode> {
+        let Some(consumer) = self.frames.pop() else {
+            return Err(self.broken());
+        };
+        match consumer {
+            Frame::ExpList { n } => {
+                if self.test_next(Token::Char(b','))? {
+                    self.code.exp2nextreg(&mut v)?;
+                    return self.start_expr(Frame::ExpList { n: n + 1 });
+                }
+                self.exp_list_done(v, n)
+            }
+            Frame::PrimaryParen { line, stat } => {
+                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                self.code.discharge_vars(&mut v)?;
+                Ok(Mode::Suffixes { v, line, stat })
+            }
+            Frame::Index { t, line, stat } => {
+                let mut t = t;
+                self.code.exp2val(&mut v)?;
+                self.check_next(Token::Char(b']'))?;
+                self.code.indexed(&mut t, &mut v)?;
+                Ok(Mode::Suffixes { v: t, line, stat })
+            }
+            Frame::Table(mut c) => {
+                c.cc.v = v;
+                c.cc.tostore += 1;
+                self.table_separator(c)
+            }
+            Frame::RecKey { reg } => {
+                self.code.exp2val(&mut v)?;
+                self.check_next(Token::Char(b']'))?;
+                self.rec_value(v, reg)
+            }
+            Frame::RecValue { tab, reg } => {
+                self.code.store_var(&tab, &mut v)?;
+                self.code.fs.freereg = reg;
+                match self.frames.pop() {
+                    Some(Frame::Table(c)) => self.table_separator(c),
+                    _ => Err(self.broken()),
+                }
+            }
+            Frame::WhileCond { line, init } => {
+                let exit = self.cond_exit(v)?;
+                self.enter_block(true)?;
+                self.check_next(Token::Do)?;
+                self.enter_block(false)?;
+                self.push(Frame::While { line, init, exit })?;
+                Ok(Mode::Stat)
+            }
+            Frame::RepeatCond { init } => self.repeat_end(v, init),
+            Frame::IfCond => self.then_part(v),
+            Frame::ForNum { line, base, step } => {
+                self.code.exp2nextreg(&mut v)?;
+                self.for_num_next(line, base, step)
+            }
+            _ => Err(self.broken()),
+        }
+    }
+
+    /// A complete expression list of `n` expressions, `e` the last one.
+    #[inline(never)]
+    fn exp_list_done(&mut self, mut e: ExpDesc, n: u32) -> R<Mode> {
+        let Some(consumer) = self.frames.pop() else {
+            return Err(self.broken());
+        };
+        match consumer {
+            Frame::CallArgs { f, line, stat } => {
+                if e.has_multret() {
+                    self.code.set_multret(&e)?;
+                }
+                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                self.call(f, e, line, stat)
+            }
+            Frame::LocalStat {
+                toclose,
+                nvars,
+                vidx,
+            } => self.local_stat_end(toclose, nvars, vidx, e, n),
+            Frame::GlobalInit {
+                targets,
+                nvars,
+                line,
+            } => {
+                self.adjust_assign(nvars, n, &mut e)?;
+                for (name, var) in targets.iter().rev() {
+                    self.check_global(*name, line)?;
+                    let mut value = ExpDesc::new(ExpKind::NonReloc(self.code.fs.freereg - 1));
+                    self.code.store_var(var, &mut value)?;
+                }
+                self.activate_without_register(nvars);
+                self.end_stat()
+            }
+            Frame::AssignValues { lhs } => self.assign_end(&lhs, e, n),
+            Frame::Return { first } => self.ret_end(first, e, n),
+            Frame::ForList {
+                line,
+                base,
+                nvars,
+                exp_line,
+            } => {
+                self.adjust_assign(4, n, &mut e)?;
+                self.adjust_local_vars(4)?;
+                self.mark_to_be_closed();
+                self.code.check_stack(3)?;
+                self.for_body(line, exp_line, base, nvars - 4, true)
+            }
+            _ => Err(self.broken()),
+        }
     }
 
     fn vararg_exp(&mut self) -> R<ExpKind> {
@@ -1140,58 +1308,70 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(ExpKind::Vararg(pc))
     }
 
-    fn primary_exp(&mut self, v: &mut ExpDesc) -> R<()> {
+    /// `primaryexp { suffix }`: the primary expression (`primaryexp`), then
+    /// [`Mode::Suffixes`]. `stat` when a statement, not an operand, reads it.
+    #[inline(never)]
+    fn suffixed_exp(&mut self, stat: bool) -> R<Mode> {
+        let line = self.lex.line;
         match self.token() {
             Token::Char(b'(') => {
-                let line = self.lex.line;
                 self.next()?;
-                self.expr(v)?;
-                self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
-                self.code.discharge_vars(v)
+                self.start_expr(Frame::PrimaryParen { line, stat })
             }
-            Token::Name => self.single_var(v),
+            Token::Name => {
+                let mut v = ExpDesc::new(ExpKind::Void);
+                self.single_var(&mut v)?;
+                Ok(Mode::Suffixes { v, line, stat })
+            }
             _ => Err(self.syntax_error(b"unexpected symbol")),
         }
     }
 
-    /// `primaryexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }`
-    fn suffixed_exp(&mut self, v: &mut ExpDesc) -> R<()> {
-        let line = self.lex.line;
-        self.primary_exp(v)?;
-        self.suffixes(v, line)
-    }
-
-    /// The suffixes of a suffixed expression that started on `line`.
-    fn suffixes(&mut self, v: &mut ExpDesc, line: u32) -> R<()> {
+    /// `{ '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }` after an expression
+    /// that started on `line`.
+    fn suffixes(&mut self, mut v: ExpDesc, line: u32, stat: bool) -> R<Mode> {
         loop {
             match self.token() {
-                Token::Char(b'.') => self.field_sel(v)?,
-                Token::Char(b'[') => self.index_suffix(v)?,
-                Token::Char(b':') => self.method_call(v, line)?,
-                Token::Char(b'(') | Token::String | Token::Char(b'{') => {
-                    self.code.exp2nextreg(v)?;
-                    self.func_args(v, line)?;
+                Token::Char(b'.') => self.field_sel(&mut v)?,
+                Token::Char(b'[') => {
+                    self.code.exp2anyregup(&mut v)?;
+                    self.next()?;
+                    return self.start_expr(Frame::Index { t: v, line, stat });
                 }
-                _ => return Ok(()),
+                Token::Char(b':') => {
+                    self.method_call(&mut v)?;
+                    return self.func_args(v, line, stat);
+                }
+                Token::Char(b'(') | Token::String | Token::Char(b'{') => {
+                    self.code.exp2nextreg(&mut v)?;
+                    return self.func_args(v, line, stat);
+                }
+                _ => break,
             }
+        }
+        if !stat {
+            return Ok(Mode::Operators(v));
+        }
+        match self.frames.pop() {
+            Some(Frame::ExprStat) => self.expr_stat_end(v),
+            Some(Frame::Assign { mut lhs }) => {
+                if !v.is_indexed() {
+                    self.check_conflict(&mut lhs, &v)?;
+                }
+                lhs.try_push(v)?;
+                self.rest_assign(lhs)
+            }
+            _ => Err(self.broken()),
         }
     }
 
+    /// `':' NAME`: the method's table and function (`SELF`).
     #[inline(never)]
-    fn index_suffix(&mut self, v: &mut ExpDesc) -> R<()> {
-        let mut key = ExpDesc::new(ExpKind::Void);
-        self.code.exp2anyregup(v)?;
-        self.yindex(&mut key)?;
-        self.code.indexed(v, &mut key)
-    }
-
-    #[inline(never)]
-    fn method_call(&mut self, v: &mut ExpDesc, line: u32) -> R<()> {
+    fn method_call(&mut self, v: &mut ExpDesc) -> R<()> {
         self.next()?;
         let name = self.str_checkname()?;
         let mut key = ExpDesc::new(ExpKind::KStr(name));
-        self.code.self_op(v, &mut key)?;
-        self.func_args(v, line)
+        self.code.self_op(v, &mut key)
     }
 
     #[inline(never)]
@@ -1203,36 +1383,37 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.code.indexed(v, &mut key)
     }
 
-    fn yindex(&mut self, v: &mut ExpDesc) -> R<()> {
-        self.next()?;
-        self.expr(v)?;
-        self.code.exp2val(v)?;
-        self.check_next(Token::Char(b']'))
-    }
-
+    /// The arguments of a call to `f` (`funcargs`).
     #[inline(never)]
-    fn func_args(&mut self, f: &mut ExpDesc, line: u32) -> R<()> {
-        let mut args = ExpDesc::new(ExpKind::Void);
+    fn func_args(&mut self, f: ExpDesc, line: u32, stat: bool) -> R<Mode> {
         match self.token() {
             Token::Char(b'(') => {
                 self.next()?;
                 if self.token() != Token::Char(b')') {
-                    self.exp_list(&mut args)?;
-                    if args.has_multret() {
-                        self.code.set_multret(&args)?;
-                    }
+                    return self.start_exp_list(Frame::CallArgs { f, line, stat });
                 }
                 self.check_match(Token::Char(b')'), Token::Char(b'('), line)?;
+                self.call(f, ExpDesc::new(ExpKind::Void), line, stat)
             }
-            Token::Char(b'{') => self.constructor(&mut args)?,
+            Token::Char(b'{') => {
+                self.push(Frame::CallArgs { f, line, stat })?;
+                self.open_table(true)
+            }
             Token::String => {
+                let mut args = ExpDesc::new(ExpKind::Void);
                 if let SemInfo::Str(s) = self.lex.sem {
                     args = ExpDesc::new(ExpKind::KStr(s));
                 }
                 self.next()?;
+                self.call(f, args, line, stat)
             }
-            _ => return Err(self.syntax_error(b"function arguments expected")),
+            _ => Err(self.syntax_error(b"function arguments expected")),
         }
+    }
+
+    /// Emits the call of `f` with `args` read, then goes on with the suffixes.
+    #[inline(never)]
+    fn call(&mut self, f: ExpDesc, mut args: ExpDesc, line: u32, stat: bool) -> R<Mode> {
         let base = match f.k {
             ExpKind::NonReloc(r) => r,
             _ => 0,
@@ -1245,48 +1426,107 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
             self.code.fs.freereg as i32 - (base as i32 + 1)
         };
-        *f = ExpDesc::new(ExpKind::Call(self.code.code_abc(
-            Op::Call,
-            base,
-            (nparams + 1) as u32,
-            2,
-        )?));
+        let pc = self
+            .code
+            .code_abc(Op::Call, base, (nparams + 1) as u32, 2)?;
         self.code.fix_line(line);
         self.code.fs.freereg = base + 1;
-        Ok(())
+        Ok(Mode::Suffixes {
+            v: ExpDesc::new(ExpKind::Call(pc)),
+            line,
+            stat,
+        })
     }
 
-    /// `{ fields }` (`constructor`).
+    /// `'{'` of a constructor (`constructor`); `in_args` when it is a call's argument.
     #[inline(never)]
-    fn constructor(&mut self, t: &mut ExpDesc) -> R<()> {
+    fn open_table(&mut self, in_args: bool) -> R<Mode> {
         let line = self.lex.line;
         let pc = self.code.code_abc(Op::NewTable, 0, 0, 0)? as usize;
         self.code.code(0)?; // room for the EXTRAARG
         let treg = self.code.fs.freereg;
-        *t = ExpDesc::new(ExpKind::NonReloc(treg));
         self.code.reserve_regs(1)?;
-        let mut cc = ConsControl {
-            v: ExpDesc::new(ExpKind::Void),
-            treg,
-            nh: 0,
-            na: 0,
-            tostore: 0,
+        let cons = Cons {
+            cc: ConsControl {
+                v: ExpDesc::new(ExpKind::Void),
+                treg,
+                nh: 0,
+                na: 0,
+                tostore: 0,
+            },
+            pc,
+            line,
+            in_args,
         };
         self.check_next(Token::Char(b'{'))?;
-        loop {
-            if self.token() == Token::Char(b'}') {
-                break;
-            }
-            self.close_list_field(&mut cc)?;
-            self.field(&mut cc)?;
-            if !(self.test_next(Token::Char(b','))? || self.test_next(Token::Char(b';'))?) {
-                break;
-            }
+        self.table_field(cons)
+    }
+
+    /// The next field of a constructor, or its end (`field`).
+    #[inline(never)]
+    fn table_field(&mut self, mut c: Cons) -> R<Mode> {
+        if self.token() == Token::Char(b'}') {
+            return self.close_table(c);
         }
-        self.check_match(Token::Char(b'}'), Token::Char(b'{'), line)?;
-        self.last_list_field(&mut cc)?;
-        self.code.set_table_size(pc, treg, cc.na, cc.nh);
-        Ok(())
+        self.close_list_field(&mut c.cc)?;
+        let record = match self.token() {
+            Token::Name => self.lex.lookahead(&mut self.code.strings)? == Token::Char(b'='),
+            Token::Char(b'[') => true,
+            _ => false,
+        };
+        let reg = self.code.fs.freereg;
+        self.push(Frame::Table(c))?;
+        if !record {
+            return Ok(Mode::Expr); // a list item (`listfield`)
+        }
+        // `recfield`: the key, then `rec_value`.
+        if self.token() == Token::Name {
+            let name = self.str_checkname()?;
+            self.rec_value(ExpDesc::new(ExpKind::KStr(name)), reg)
+        } else {
+            self.next()?;
+            self.start_expr(Frame::RecKey { reg })
+        }
+    }
+
+    /// `= exp` of a record field with `key` read; `reg` is the first free register
+    /// before the field.
+    fn rec_value(&mut self, mut key: ExpDesc, reg: u32) -> R<Mode> {
+        let treg = match self.frames.last_mut() {
+            Some(Frame::Table(c)) => {
+                c.cc.nh += 1;
+                c.cc.treg
+            }
+            _ => return Err(self.broken()),
+        };
+        self.check_next(Token::Char(b'='))?;
+        let mut tab = ExpDesc::new(ExpKind::NonReloc(treg));
+        self.code.indexed(&mut tab, &mut key)?;
+        self.start_expr(Frame::RecValue { tab, reg })
+    }
+
+    fn table_separator(&mut self, c: Cons) -> R<Mode> {
+        if self.test_next(Token::Char(b','))? || self.test_next(Token::Char(b';'))? {
+            self.table_field(c)
+        } else {
+            self.close_table(c)
+        }
+    }
+
+    #[inline(never)]
+    fn close_table(&mut self, mut c: Cons) -> R<Mode> {
+        self.check_match(Token::Char(b'}'), Token::Char(b'{'), c.line)?;
+        self.last_list_field(&mut c.cc)?;
+        let treg = c.cc.treg;
+        self.code.set_table_size(c.pc, treg, c.cc.na, c.cc.nh);
+        let t = ExpDesc::new(ExpKind::NonReloc(treg));
+        if !c.in_args {
+            return Ok(Mode::Operators(t));
+        }
+        match self.frames.pop() {
+            Some(Frame::CallArgs { f, line, stat }) => self.call(f, t, line, stat),
+            _ => Err(self.broken()),
+        }
     }
 
     #[inline(never)]
@@ -1323,47 +1563,6 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
-    fn field(&mut self, cc: &mut ConsControl) -> R<()> {
-        match self.token() {
-            Token::Name => {
-                if self.lex.lookahead(&mut self.code.strings)? != Token::Char(b'=') {
-                    self.list_field(cc)
-                } else {
-                    self.rec_field(cc)
-                }
-            }
-            Token::Char(b'[') => self.rec_field(cc),
-            _ => self.list_field(cc),
-        }
-    }
-
-    fn list_field(&mut self, cc: &mut ConsControl) -> R<()> {
-        self.expr(&mut cc.v)?;
-        cc.tostore += 1;
-        Ok(())
-    }
-
-    #[inline(never)]
-    fn rec_field(&mut self, cc: &mut ConsControl) -> R<()> {
-        let reg = self.code.fs.freereg;
-        let mut key = ExpDesc::new(ExpKind::Void);
-        if self.token() == Token::Name {
-            let name = self.str_checkname()?;
-            key = ExpDesc::new(ExpKind::KStr(name));
-        } else {
-            self.yindex(&mut key)?;
-        }
-        cc.nh += 1;
-        self.check_next(Token::Char(b'='))?;
-        let mut tab = ExpDesc::new(ExpKind::NonReloc(cc.treg));
-        self.code.indexed(&mut tab, &mut key)?;
-        let mut val = ExpDesc::new(ExpKind::Void);
-        self.expr(&mut val)?;
-        self.code.store_var(&tab, &mut val)?;
-        self.code.fs.freereg = reg;
-        Ok(())
-    }
-
     // ---- statements ----
 
     fn block_follow(&self, with_until: bool) -> bool {
@@ -1374,55 +1573,149 @@ impl<'s, 'g> Parser<'s, 'g> {
         }
     }
 
-    fn stat_list(&mut self) -> R<()> {
-        while !self.block_follow(true) {
-            if self.token() == Token::Return {
-                return self.statement();
+    /// At a statement boundary: finishes the labels and the block that end here, or
+    /// starts the next statement (`statlist`; a label's trailing `;`s and labels as in
+    /// `labelstat`).
+    fn step_stat(&mut self) -> R<Mode> {
+        if let Some(&Frame::Label { name, line }) = self.frames.last() {
+            if !matches!(self.token(), Token::Char(b';') | Token::DbColon) {
+                self.frames.pop();
+                return self.label_end(name, line);
             }
-            self.statement()?;
+        } else if self.block_done || self.block_follow(true) {
+            self.block_done = false;
+            return self.close_block();
         }
-        Ok(())
+        self.statement()
     }
 
-    fn block(&mut self) -> R<()> {
-        self.enter_block(false)?;
-        self.stat_list()?;
-        self.leave_block()
-    }
-
-    fn statement(&mut self) -> R<()> {
+    /// Starts a statement (`statement`); it ends in [`Parser::end_stat`].
+    #[inline(never)]
+    fn statement(&mut self) -> R<Mode> {
         let line = self.lex.line;
         self.enter_level()?;
         match self.token() {
-            Token::Char(b';') => self.next()?,
-            Token::If => self.if_stat(line)?,
-            Token::While => self.while_stat(line)?,
-            Token::Do => self.do_stat(line)?,
-            Token::For => self.for_stat(line)?,
-            Token::Repeat => self.repeat_stat(line)?,
-            Token::Function => self.func_stat(line)?,
-            Token::Local => self.local_stat_func()?,
-            Token::Global => self.global_stat_func(line)?,
-            Token::DbColon => self.label_stat(line)?,
-            Token::Return => self.ret_stat()?,
-            Token::Break => self.break_stat()?,
-            Token::Goto => self.goto_stat()?,
-            _ => self.expr_stat()?,
+            Token::Char(b';') => {
+                self.next()?;
+                self.end_stat()
+            }
+            Token::If => {
+                self.push(Frame::If {
+                    line,
+                    escapes: NO_JUMP,
+                })?;
+                self.next()?;
+                self.start_expr(Frame::IfCond)
+            }
+            Token::While => {
+                self.next()?;
+                let init = self.code.get_label();
+                self.start_expr(Frame::WhileCond { line, init })
+            }
+            Token::Do => {
+                self.next()?;
+                self.enter_block(false)?;
+                self.push(Frame::Do { line })?;
+                Ok(Mode::Stat)
+            }
+            Token::For => self.for_stat(line),
+            Token::Repeat => {
+                let init = self.code.get_label();
+                self.enter_block(true)?; // loop block
+                self.enter_block(false)?; // scope block
+                self.next()?;
+                self.push(Frame::Repeat { line, init })?;
+                Ok(Mode::Stat)
+            }
+            Token::Function => self.func_stat(line),
+            Token::Local => self.local_stat_func(),
+            Token::Global => self.global_stat_func(line),
+            Token::DbColon => {
+                self.next()?;
+                let name = self.str_checkname()?;
+                self.check_next(Token::DbColon)?;
+                self.push(Frame::Label { name, line })?;
+                Ok(Mode::Stat)
+            }
+            Token::Return => self.ret_stat(),
+            Token::Break => {
+                self.break_stat()?;
+                self.end_stat()
+            }
+            Token::Goto => {
+                self.goto_stat()?;
+                self.end_stat()
+            }
+            _ => {
+                self.push(Frame::ExprStat)?;
+                self.suffixed_exp(true)
+            }
         }
+    }
+
+    fn end_stat(&mut self) -> R<Mode> {
         self.code.fs.freereg = self.code.fs.nvarstack;
         self.leave_level();
-        Ok(())
+        Ok(Mode::Stat)
+    }
+
+    /// The statement list of the block on top ended: finishes the statement that
+    /// opened it.
+    #[inline(never)]
+    fn close_block(&mut self) -> R<Mode> {
+        let Some(frame) = self.frames.pop() else {
+            return Err(self.broken());
+        };
+        match frame {
+            Frame::Main => Ok(Mode::Done),
+            Frame::Do { line } => {
+                self.leave_block()?;
+                self.check_match(Token::End, Token::Do, line)?;
+                self.end_stat()
+            }
+            Frame::While { line, init, exit } => {
+                self.leave_block()?;
+                self.code.jump_to(init)?;
+                self.check_match(Token::End, Token::While, line)?;
+                self.leave_block()?;
+                self.code.patch_to_here(exit)?;
+                self.end_stat()
+            }
+            Frame::Repeat { line, init } => {
+                self.check_match(Token::Until, Token::Repeat, line)?;
+                self.start_expr(Frame::RepeatCond { init })
+            }
+            Frame::IfArm { jf } => {
+                self.leave_block()?;
+                if matches!(self.token(), Token::Else | Token::Elseif) {
+                    let j = self.code.jump()?;
+                    let Some(Frame::If { escapes, .. }) = self.frames.last_mut() else {
+                        return Err(self.broken());
+                    };
+                    self.code.concat(escapes, j)?;
+                }
+                self.code.patch_to_here(jf)?;
+                self.if_next_arm()
+            }
+            Frame::Else => {
+                self.leave_block()?;
+                self.if_end()
+            }
+            Frame::For {
+                line,
+                body_line,
+                base,
+                nvars,
+                generic,
+                prep,
+            } => self.for_end(line, body_line, base, nvars, generic, prep),
+            Frame::Body { line, in_expr } => self.close_body(line, in_expr),
+            _ => Err(self.broken()),
+        }
     }
 
     #[inline(never)]
-    fn do_stat(&mut self, line: u32) -> R<()> {
-        self.next()?;
-        self.block()?;
-        self.check_match(Token::End, Token::Do, line)
-    }
-
-    #[inline(never)]
-    fn local_stat_func(&mut self) -> R<()> {
+    fn local_stat_func(&mut self) -> R<Mode> {
         self.next()?;
         if self.test_next(Token::Function)? {
             self.local_func()
@@ -1460,14 +1753,9 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.new_goto(self.break_name, line, j)
     }
 
+    /// `::name::` and the `;`s and labels after it have been read (`labelstat`).
     #[inline(never)]
-    fn label_stat(&mut self, line: u32) -> R<()> {
-        self.next()?;
-        let name = self.str_checkname()?;
-        self.check_next(Token::DbColon)?;
-        while self.token() == Token::Char(b';') || self.token() == Token::DbColon {
-            self.statement()?;
-        }
+    fn label_end(&mut self, name: StrId, line: u32) -> R<Mode> {
         if let Some(lb) = self.find_label(name) {
             let msg = Msg::new()
                 .s(b"label ")
@@ -1478,32 +1766,13 @@ impl<'s, 'g> Parser<'s, 'g> {
         }
         let last = self.block_follow(false);
         self.create_label(name, line, last)?;
-        Ok(())
+        self.end_stat()
     }
 
+    /// `until cond` of a repeat loop whose body starts at `init`.
     #[inline(never)]
-    fn while_stat(&mut self, line: u32) -> R<()> {
-        self.next()?;
-        let while_init = self.code.get_label();
-        let cond_exit = self.cond()?;
-        self.enter_block(true)?;
-        self.check_next(Token::Do)?;
-        self.block()?;
-        self.code.jump_to(while_init)?;
-        self.check_match(Token::End, Token::While, line)?;
-        self.leave_block()?;
-        self.code.patch_to_here(cond_exit)
-    }
-
-    #[inline(never)]
-    fn repeat_stat(&mut self, line: u32) -> R<()> {
-        let repeat_init = self.code.get_label();
-        self.enter_block(true)?; // loop block
-        self.enter_block(false)?; // scope block
-        self.next()?;
-        self.stat_list()?;
-        self.check_match(Token::Until, Token::Repeat, line)?;
-        let mut cond_exit = self.cond()?;
+    fn repeat_end(&mut self, v: ExpDesc, init: usize) -> R<Mode> {
+        let mut cond_exit = self.cond_exit(v)?;
         let scope = self.current_block();
         self.leave_block()?;
         if let Some(bl2) = scope.filter(|b| b.upval) {
@@ -1514,27 +1783,18 @@ impl<'s, 'g> Parser<'s, 'g> {
             cond_exit = self.code.jump()?;
             self.code.patch_to_here(exit)?;
         }
-        self.code.patch_list(cond_exit, repeat_init)?;
-        self.leave_block()
+        self.code.patch_list(cond_exit, init)?;
+        self.leave_block()?;
+        self.end_stat()
     }
 
-    /// Reads a condition; returns its false-exit jump list.
-    #[inline(never)]
-    fn cond(&mut self) -> R<i32> {
-        let mut v = ExpDesc::new(ExpKind::Void);
-        self.expr(&mut v)?;
+    /// The false-exit jump list of condition `v` (`cond`).
+    fn cond_exit(&mut self, mut v: ExpDesc) -> R<i32> {
         if v.k == ExpKind::Nil {
             v.k = ExpKind::False;
         }
         self.code.go_if_true(&mut v)?;
         Ok(v.f)
-    }
-
-    #[inline(never)]
-    fn exp1(&mut self) -> R<()> {
-        let mut e = ExpDesc::new(ExpKind::Void);
-        self.expr(&mut e)?;
-        self.code.exp2nextreg(&mut e)
     }
 
     /// Patches the `Bx` distance of a for-loop jump.
@@ -1553,31 +1813,66 @@ impl<'s, 'g> Parser<'s, 'g> {
         Ok(())
     }
 
-    fn for_body(&mut self, base: u32, line: u32, nvars: u32, generic: bool) -> R<()> {
+    /// `do block` of a for loop (`forbody`); `body_line` is the line its loop
+    /// instructions get.
+    #[inline(never)]
+    fn for_body(
+        &mut self,
+        line: u32,
+        body_line: u32,
+        base: u32,
+        nvars: u32,
+        generic: bool,
+    ) -> R<Mode> {
         self.check_next(Token::Do)?;
         let prep_op = if generic { Op::TForPrep } else { Op::ForPrep };
         let prep = self.code.code_abx(prep_op, base, 0)? as usize;
         self.enter_block(false)?;
         self.adjust_local_vars(nvars)?;
         self.code.reserve_regs(nvars)?;
-        self.block()?;
+        self.enter_block(false)?;
+        self.push(Frame::For {
+            line,
+            body_line,
+            base,
+            nvars,
+            generic,
+            prep,
+        })?;
+        Ok(Mode::Stat)
+    }
+
+    #[inline(never)]
+    fn for_end(
+        &mut self,
+        line: u32,
+        body_line: u32,
+        base: u32,
+        nvars: u32,
+        generic: bool,
+        prep: usize,
+    ) -> R<Mode> {
+        self.leave_block()?;
         self.leave_block()?;
         let here = self.code.get_label();
         self.fix_for_jump(prep, here, false)?;
         if generic {
             self.code.code_abc(Op::TForCall, base, 0, nvars)?;
-            self.code.fix_line(line);
+            self.code.fix_line(body_line);
         }
         let loop_op = if generic { Op::TForLoop } else { Op::ForLoop };
         let endfor = self.code.code_abx(loop_op, base, 0)? as usize;
         self.fix_for_jump(endfor, prep + 1, true)?;
-        self.code.fix_line(line);
-        Ok(())
+        self.code.fix_line(body_line);
+        self.check_match(Token::End, Token::For, line)?;
+        self.leave_block()?;
+        self.end_stat()
     }
 
-    /// `NAME = exp, exp [, exp]`; returns the base register.
+    /// `NAME = exp, exp [, exp]`: declares the loop's variables and starts the
+    /// initial value.
     #[inline(never)]
-    fn for_num(&mut self, varname: StrId) -> R<u32> {
+    fn for_num(&mut self, varname: StrId, line: u32) -> R<Mode> {
         let base = self.code.fs.freereg;
         let state = self.intern(b"(for state)")?;
         self.new_local(state)?;
@@ -1585,24 +1880,47 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.new_local(state)?;
         self.new_var(varname, VdKind::Const)?; // 5.5: the control variable is read-only
         self.check_next(Token::Char(b'='))?;
-        self.exp1()?;
-        self.check_next(Token::Char(b','))?;
-        self.exp1()?;
-        if self.test_next(Token::Char(b','))? {
-            self.exp1()?;
-        } else {
-            let reg = self.code.fs.freereg;
-            self.code.load_int(reg, 1)?;
-            self.code.reserve_regs(1)?;
-        }
-        self.adjust_local_vars(3)?;
-        Ok(base)
+        self.start_expr(Frame::ForNum {
+            line,
+            base,
+            step: 0,
+        })
     }
 
-    /// `NAME {, NAME} in explist`; returns the base register, the number of declared
-    /// variables and the line of the explist.
+    /// After expression `step` (0 initial value, 1 limit, 2 step) of a numeric for.
     #[inline(never)]
-    fn for_list(&mut self, index_name: StrId) -> R<(u32, u32, u32)> {
+    fn for_num_next(&mut self, line: u32, base: u32, step: u8) -> R<Mode> {
+        match step {
+            0 => {
+                self.check_next(Token::Char(b','))?;
+                return self.start_expr(Frame::ForNum {
+                    line,
+                    base,
+                    step: 1,
+                });
+            }
+            1 => {
+                if self.test_next(Token::Char(b','))? {
+                    return self.start_expr(Frame::ForNum {
+                        line,
+                        base,
+                        step: 2,
+                    });
+                }
+                let reg = self.code.fs.freereg;
+                self.code.load_int(reg, 1)?;
+                self.code.reserve_regs(1)?;
+            }
+            _ => {}
+        }
+        self.adjust_local_vars(3)?;
+        self.for_body(line, line, base, 1, false)
+    }
+
+    /// `NAME {, NAME} in explist`: declares the loop's variables and starts the
+    /// explist.
+    #[inline(never)]
+    fn for_list(&mut self, index_name: StrId, line: u32) -> R<Mode> {
         let mut nvars = 5u32; // generator, state, control, closing, index_name
         let base = self.code.fs.freereg;
         let state = self.intern(b"(for state)")?;
@@ -1616,14 +1934,13 @@ impl<'s, 'g> Parser<'s, 'g> {
             nvars += 1;
         }
         self.check_next(Token::In)?;
-        let line = self.lex.line;
-        let mut e = ExpDesc::new(ExpKind::Void);
-        let nexps = self.exp_list(&mut e)?;
-        self.adjust_assign(4, nexps, &mut e)?;
-        self.adjust_local_vars(4)?;
-        self.mark_to_be_closed();
-        self.code.check_stack(3)?;
-        Ok((base, nvars - 4, line))
+        let exp_line = self.lex.line;
+        self.start_exp_list(Frame::ForList {
+            line,
+            base,
+            nvars,
+            exp_line,
+        })
     }
 
     fn mark_to_be_closed(&mut self) {
@@ -1635,49 +1952,23 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
-    fn for_stat(&mut self, line: u32) -> R<()> {
+    fn for_stat(&mut self, line: u32) -> R<Mode> {
         self.enter_block(true)?;
         self.next()?;
         let varname = self.str_checkname()?;
         match self.token() {
-            Token::Char(b'=') => {
-                let base = self.for_num(varname)?;
-                self.for_body(base, line, 1, false)?;
-            }
-            Token::Char(b',') | Token::In => {
-                let (base, nvars, exp_line) = self.for_list(varname)?;
-                self.for_body(base, exp_line, nvars, true)?;
-            }
-            _ => return Err(self.syntax_error(b"'=' or 'in' expected")),
+            Token::Char(b'=') => self.for_num(varname, line),
+            Token::Char(b',') | Token::In => self.for_list(varname, line),
+            _ => Err(self.syntax_error(b"'=' or 'in' expected")),
         }
-        self.check_match(Token::End, Token::For, line)?;
-        self.leave_block()
     }
 
-    /// `[IF | ELSEIF] cond THEN block`
-    fn test_then_block(&mut self, escape_list: &mut i32) -> R<()> {
-        let Some(jf) = self.test_then()? else {
-            return Ok(()); // `if cond then break end`: the jump is the whole block
-        };
-        self.stat_list()?;
-        self.leave_block()?;
-        if matches!(self.token(), Token::Else | Token::Elseif) {
-            let j = self.code.jump()?;
-            self.code.concat(escape_list, j)?;
-        }
-        self.code.patch_to_here(jf)
-    }
-
-    /// The `[IF | ELSEIF] cond THEN` part: enters the block and returns the jump over
-    /// it, or `None` when a lone `break` made up the whole block. Kept apart from
-    /// `test_then_block` so the condition's descriptor is not in the recursive frame.
+    /// `THEN` and what follows the condition `v` of an `if`/`elseif` arm
+    /// (`test_then_block`). A lone `break` makes the jump the whole arm.
     #[inline(never)]
-    fn test_then(&mut self) -> R<Option<i32>> {
-        let mut v = ExpDesc::new(ExpKind::Void);
-        self.next()?;
-        self.expr(&mut v)?;
+    fn then_part(&mut self, mut v: ExpDesc) -> R<Mode> {
         self.check_next(Token::Then)?;
-        if self.token() == Token::Break {
+        let jf = if self.token() == Token::Break {
             let line = self.lex.line;
             self.code.go_if_false(&mut v)?;
             self.next()?;
@@ -1686,47 +1977,50 @@ impl<'s, 'g> Parser<'s, 'g> {
             while self.test_next(Token::Char(b';'))? {}
             if self.block_follow(false) {
                 self.leave_block()?;
-                return Ok(None);
+                return self.if_next_arm();
             }
-            Ok(Some(self.code.jump()?))
+            self.code.jump()?
         } else {
             self.code.go_if_true(&mut v)?;
             self.enter_block(false)?;
-            Ok(Some(v.f))
-        }
+            v.f
+        };
+        self.push(Frame::IfArm { jf })?;
+        Ok(Mode::Stat)
     }
 
-    #[inline(never)]
-    fn if_stat(&mut self, line: u32) -> R<()> {
-        let mut escape_list = NO_JUMP;
-        self.test_then_block(&mut escape_list)?;
-        while self.token() == Token::Elseif {
-            self.test_then_block(&mut escape_list)?;
+    /// After an arm of an `if`: the next `elseif`, the `else` block or the `end`.
+    fn if_next_arm(&mut self) -> R<Mode> {
+        if self.token() == Token::Elseif {
+            self.next()?;
+            return self.start_expr(Frame::IfCond);
         }
         if self.test_next(Token::Else)? {
-            self.block()?;
+            self.enter_block(false)?;
+            self.push(Frame::Else)?;
+            return Ok(Mode::Stat);
         }
+        self.if_end()
+    }
+
+    fn if_end(&mut self) -> R<Mode> {
+        let Some(Frame::If { line, escapes }) = self.frames.pop() else {
+            return Err(self.broken());
+        };
         self.check_match(Token::End, Token::If, line)?;
-        self.code.patch_to_here(escape_list)
+        self.code.patch_to_here(escapes)?;
+        self.end_stat()
     }
 
     #[inline(never)]
-    fn local_func(&mut self) -> R<()> {
-        let mut b = ExpDesc::new(ExpKind::Void);
+    fn local_func(&mut self) -> R<Mode> {
         let fvar = self.code.fs.nactvar;
         let name = self.str_checkname()?;
         self.new_local(name)?;
         self.adjust_local_vars(1)?;
         let line = self.lex.line;
-        self.body(&mut b, false, line)?;
-        // Debug information sees the variable only after the closure exists.
-        let pc = self.code.fs.pc() as u32;
-        if let Some(vd) = self.var_desc(&self.code.fs, fvar).copied() {
-            if let Some(lv) = self.code.fs.f.locals.get_mut(vd.pidx as usize) {
-                lv.start_pc = pc;
-            }
-        }
-        Ok(())
+        self.push(Frame::LocalFunc { fvar })?;
+        self.open_body(line, false, false)
     }
 
     /// `['<' NAME '>']`: the attribute's kind, or `default`.
@@ -1749,7 +2043,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
-    fn local_stat(&mut self) -> R<()> {
+    fn local_stat(&mut self) -> R<Mode> {
         let mut toclose: Option<u32> = None;
         let mut nvars = 0u32;
         let defkind = self.var_attribute(VdKind::Regular)?;
@@ -1771,12 +2065,26 @@ impl<'s, 'g> Parser<'s, 'g> {
                 break;
             }
         }
-        let mut e = ExpDesc::new(ExpKind::Void);
-        let nexps = if self.test_next(Token::Char(b'='))? {
-            self.exp_list(&mut e)?
-        } else {
-            0
-        };
+        if self.test_next(Token::Char(b'='))? {
+            return self.start_exp_list(Frame::LocalStat {
+                toclose,
+                nvars,
+                vidx,
+            });
+        }
+        self.local_stat_end(toclose, nvars, vidx, ExpDesc::new(ExpKind::Void), 0)
+    }
+
+    /// `local` with its `nexps` values read, `e` the last one (`localstat`).
+    #[inline(never)]
+    fn local_stat_end(
+        &mut self,
+        toclose: Option<u32>,
+        nvars: u32,
+        vidx: u32,
+        mut e: ExpDesc,
+        nexps: u32,
+    ) -> R<Mode> {
         let at = self.code.fs.firstlocal + vidx as usize;
         let last_kind = self.code.actvar.get(at).map(|v| v.kind);
         let konst = if nvars == nexps && last_kind == Some(VdKind::Const) {
@@ -1800,7 +2108,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             let reg = self.reg_level(level);
             self.code.code_abc(Op::Tbc, reg, 0, 0)?;
         }
-        Ok(())
+        self.end_stat()
     }
 
     /// An attribute of a global declaration: `<const>` makes it read-only, `<close>` is
@@ -1816,7 +2124,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
-    fn global_stat_func(&mut self, line: u32) -> R<()> {
+    fn global_stat_func(&mut self, line: u32) -> R<Mode> {
         self.next()?;
         if self.test_next(Token::Function)? {
             return self.global_func(line);
@@ -1825,7 +2133,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         if self.test_next(Token::Char(b'*'))? {
             self.new_var(NO_NAME, defkind)?;
             self.activate_without_register(1);
-            return Ok(());
+            return self.end_stat();
         }
         let first = self.code.actvar.len();
         let mut nvars = 0u32;
@@ -1840,15 +2148,15 @@ impl<'s, 'g> Parser<'s, 'g> {
         }
         if self.test_next(Token::Char(b'='))? {
             let line = self.lex.line;
-            self.init_globals(first, nvars, line)?;
+            return self.init_globals(first, nvars, line);
         }
         self.activate_without_register(nvars);
-        Ok(())
+        self.end_stat()
     }
 
     /// `global x, y = e1, e2`: each target is checked to be nil (`ERRNNIL`) before it
     /// is assigned, last target first, as PUC Lua's `initglobal` does.
-    fn init_globals(&mut self, first: usize, nvars: u32, line: u32) -> R<()> {
+    fn init_globals(&mut self, first: usize, nvars: u32, line: u32) -> R<Mode> {
         let mut targets: Vec<(StrId, ExpDesc)> = Vec::new();
         for i in 0..nvars as usize {
             let name = self.code.actvar.get(first + i).map_or(0, |v| v.name);
@@ -1856,15 +2164,11 @@ impl<'s, 'g> Parser<'s, 'g> {
             self.build_global(name, &mut var)?;
             targets.try_push((name, var))?;
         }
-        let mut e = ExpDesc::new(ExpKind::Void);
-        let nexps = self.exp_list(&mut e)?;
-        self.adjust_assign(nvars, nexps, &mut e)?;
-        for (name, var) in targets.iter().rev() {
-            self.check_global(*name, line)?;
-            let mut value = ExpDesc::new(ExpKind::NonReloc(self.code.fs.freereg - 1));
-            self.code.store_var(var, &mut value)?;
-        }
-        Ok(())
+        self.start_exp_list(Frame::GlobalInit {
+            targets,
+            nvars,
+            line,
+        })
     }
 
     fn check_global(&mut self, name: StrId, line: u32) -> R<()> {
@@ -1873,23 +2177,19 @@ impl<'s, 'g> Parser<'s, 'g> {
         self.code.check_global(&mut var, name, line)
     }
 
-    fn global_func(&mut self, line: u32) -> R<()> {
+    fn global_func(&mut self, line: u32) -> R<Mode> {
         let name = self.str_checkname()?;
         self.new_var(name, VdKind::Global)?;
         self.activate_without_register(1);
         let mut var = ExpDesc::new(ExpKind::Void);
         self.build_global(name, &mut var)?;
-        let mut b = ExpDesc::new(ExpKind::Void);
         let body_line = self.lex.line;
-        self.body(&mut b, false, body_line)?;
-        self.check_global(name, line)?;
-        self.code.store_var(&var, &mut b)?;
-        self.code.fix_line(line);
-        Ok(())
+        self.push(Frame::GlobalFunc { name, var, line })?;
+        self.open_body(body_line, false, false)
     }
 
     #[inline(never)]
-    fn func_stat(&mut self, line: u32) -> R<()> {
+    fn func_stat(&mut self, line: u32) -> R<Mode> {
         self.next()?;
         let mut v = ExpDesc::new(ExpKind::Void);
         let mut is_method = false;
@@ -1901,18 +2201,41 @@ impl<'s, 'g> Parser<'s, 'g> {
             is_method = true;
             self.field_sel(&mut v)?;
         }
-        let mut b = ExpDesc::new(ExpKind::Void);
-        self.body(&mut b, is_method, line)?;
-        self.check_readonly(&v)?;
-        self.code.store_var(&v, &mut b)?;
-        self.code.fix_line(line);
-        Ok(())
+        self.push(Frame::FuncStat { v, line })?;
+        self.open_body(line, is_method, false)
     }
 
+    /// The closure `b` of a function statement is in its register: stores it.
     #[inline(never)]
-    fn expr_stat(&mut self) -> R<()> {
-        let mut v = ExpDesc::new(ExpKind::Void);
-        self.suffixed_exp(&mut v)?;
+    fn func_stat_end(&mut self, mut b: ExpDesc) -> R<Mode> {
+        match self.frames.pop() {
+            Some(Frame::FuncStat { v, line }) => {
+                self.check_readonly(&v)?;
+                self.code.store_var(&v, &mut b)?;
+                self.code.fix_line(line);
+            }
+            Some(Frame::LocalFunc { fvar }) => {
+                // Debug information sees the variable only after the closure exists.
+                let pc = self.code.fs.pc() as u32;
+                if let Some(vd) = self.var_desc(&self.code.fs, fvar).copied() {
+                    if let Some(lv) = self.code.fs.f.locals.get_mut(vd.pidx as usize) {
+                        lv.start_pc = pc;
+                    }
+                }
+            }
+            Some(Frame::GlobalFunc { name, var, line }) => {
+                self.check_global(name, line)?;
+                self.code.store_var(&var, &mut b)?;
+                self.code.fix_line(line);
+            }
+            _ => return Err(self.broken()),
+        }
+        self.end_stat()
+    }
+
+    /// The first target `v` of an expression statement has been read (`exprstat`).
+    #[inline(never)]
+    fn expr_stat_end(&mut self, v: ExpDesc) -> R<Mode> {
         if matches!(self.token(), Token::Char(b'=') | Token::Char(b',')) {
             let mut lhs: Vec<ExpDesc> = Vec::new();
             lhs.try_push(v)?;
@@ -1925,34 +2248,32 @@ impl<'s, 'g> Parser<'s, 'g> {
         if let Some(slot) = self.code.fs.f.code.get_mut(pc as usize) {
             *slot = ins::set_c(i, 1); // a call statement keeps no results
         }
-        Ok(())
+        self.end_stat()
     }
 
-    /// `var {',' var} '=' explist`, with the targets kept in `lhs` (PUC Lua recurses,
+    /// `{',' var} '=' explist` with the targets read so far in `lhs` (PUC Lua recurses,
     /// one C frame per target).
-    fn rest_assign(&mut self, mut lhs: Vec<ExpDesc>) -> R<()> {
-        loop {
-            let Some(last) = lhs.last().copied() else {
-                return Ok(());
-            };
-            if !last.is_var() {
-                return Err(self.syntax_error(b"syntax error"));
-            }
-            self.check_readonly(&last)?;
-            if !self.test_next(Token::Char(b','))? {
-                break;
-            }
-            let mut nv = ExpDesc::new(ExpKind::Void);
-            self.suffixed_exp(&mut nv)?;
-            if !nv.is_indexed() {
-                self.check_conflict(&mut lhs, &nv)?;
-            }
-            lhs.try_push(nv)?;
+    #[inline(never)]
+    fn rest_assign(&mut self, lhs: Vec<ExpDesc>) -> R<Mode> {
+        let Some(last) = lhs.last().copied() else {
+            return Err(self.broken());
+        };
+        if !last.is_var() {
+            return Err(self.syntax_error(b"syntax error"));
+        }
+        self.check_readonly(&last)?;
+        if self.test_next(Token::Char(b','))? {
+            self.push(Frame::Assign { lhs })?;
+            return self.suffixed_exp(true);
         }
         self.check_next(Token::Char(b'='))?;
+        self.start_exp_list(Frame::AssignValues { lhs })
+    }
+
+    /// The values of an assignment to `lhs` have been read, `e` the last one.
+    #[inline(never)]
+    fn assign_end(&mut self, lhs: &[ExpDesc], mut e: ExpDesc, nexps: u32) -> R<Mode> {
         let nvars = lhs.len() as u32;
-        let mut e = ExpDesc::new(ExpKind::Void);
-        let nexps = self.exp_list(&mut e)?;
         let mut pending = lhs.len();
         if nexps != nvars {
             self.adjust_assign(nvars, nexps, &mut e)?;
@@ -1965,7 +2286,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             let mut value = ExpDesc::new(ExpKind::NonReloc(self.code.fs.freereg - 1));
             self.code.store_var(var, &mut value)?;
         }
-        Ok(())
+        self.end_stat()
     }
 
     /// When a multiple assignment writes a local or upvalue used as a table or key by an
@@ -2019,38 +2340,179 @@ impl<'s, 'g> Parser<'s, 'g> {
     }
 
     #[inline(never)]
-    fn ret_stat(&mut self) -> R<()> {
+    fn ret_stat(&mut self) -> R<Mode> {
         self.next()?;
-        let mut first = self.code.fs.nvarstack;
-        let nret;
+        let first = self.code.fs.nvarstack;
         if self.block_follow(true) || self.token() == Token::Char(b';') {
-            nret = 0;
-        } else {
-            let mut e = ExpDesc::new(ExpKind::Void);
-            let n = self.exp_list(&mut e)?;
-            if e.has_multret() {
-                self.code.set_multret(&e)?;
-                let inside_tbc = self.current_block().is_some_and(|b| b.inside_tbc);
-                if let (ExpKind::Call(pc), 1, false) = (e.k, n, inside_tbc) {
-                    let i = self.code.fs.f.code.get(pc as usize).copied().unwrap_or(0);
-                    if let Some(slot) = self.code.fs.f.code.get_mut(pc as usize) {
-                        *slot = (i & !0x7f) | Op::TailCall as u32;
-                    }
-                }
-                nret = -1;
-            } else if n == 1 {
-                first = self.code.exp2anyreg(&mut e)?;
-                nret = 1;
-            } else {
-                self.code.exp2nextreg(&mut e)?;
-                first = self.code.fs.nvarstack;
-                nret = n as i32;
-            }
+            return self.ret_done(first, 0);
         }
+        self.start_exp_list(Frame::Return { first })
+    }
+
+    /// The values `e` (the last) of a `return` with `n` values have been read.
+    #[inline(never)]
+    fn ret_end(&mut self, mut first: u32, mut e: ExpDesc, n: u32) -> R<Mode> {
+        let nret;
+        if e.has_multret() {
+            self.code.set_multret(&e)?;
+            let inside_tbc = self.current_block().is_some_and(|b| b.inside_tbc);
+            if let (ExpKind::Call(pc), 1, false) = (e.k, n, inside_tbc) {
+                let i = self.code.fs.f.code.get(pc as usize).copied().unwrap_or(0);
+                if let Some(slot) = self.code.fs.f.code.get_mut(pc as usize) {
+                    *slot = (i & !0x7f) | Op::TailCall as u32;
+                }
+            }
+            nret = -1;
+        } else if n == 1 {
+            first = self.code.exp2anyreg(&mut e)?;
+            nret = 1;
+        } else {
+            self.code.exp2nextreg(&mut e)?;
+            first = self.code.fs.nvarstack;
+            nret = n as i32;
+        }
+        self.ret_done(first, nret)
+    }
+
+    /// Emits the return; it ends its block's statement list.
+    fn ret_done(&mut self, first: u32, nret: i32) -> R<Mode> {
         self.code.ret(first, nret)?;
         self.test_next(Token::Char(b';'))?;
-        Ok(())
+        self.block_done = true;
+        self.end_stat()
     }
+}
+
+/// What the parsing loop does next.
+enum Mode {
+    /// At a statement boundary of the block on top.
+    Stat,
+    /// Start an expression (a nesting level) for the consumer on top.
+    Expr,
+    /// Read an operand: prefix operators, then a simple expression.
+    Operand,
+    /// Read the suffixes of `v`, which started on `line`; `stat` when a statement
+    /// reads it (the frame on top takes it), else it is an operand.
+    Suffixes { v: ExpDesc, line: u32, stat: bool },
+    /// `v` is an operand: read binary operators.
+    Operators(ExpDesc),
+    /// The main block is closed.
+    Done,
+}
+
+/// A construct opened and not yet finished, on `Parser::frames`. A frame waits for
+/// the end of a block (the first group), for an expression or expression list (most
+/// of the others), for a suffixed expression (`ExprStat`, `Assign`) or for a closure
+/// (`FuncStat`, `LocalFunc`, `GlobalFunc`, below the `Body` that makes it).
+enum Frame {
+    /// The main chunk.
+    Main,
+    /// `do` block.
+    Do { line: u32 },
+    /// `while` block; `init` is the loop's start, `exit` the condition's false exits.
+    While { line: u32, init: usize, exit: i32 },
+    /// `repeat` block; `init` is the loop's start.
+    Repeat { line: u32, init: usize },
+    /// Arm of an `if` (the `If` below); `jf` jumps over it.
+    IfArm { jf: i32 },
+    /// `else` block of the `If` below.
+    Else,
+    /// Body of a for loop opened on `line`: `nvars` declared variables from `base`,
+    /// loop instructions on `body_line`, the prepare instruction at `prep`.
+    For {
+        line: u32,
+        body_line: u32,
+        base: u32,
+        nvars: u32,
+        generic: bool,
+        prep: usize,
+    },
+    /// Function body opened on `line`; `in_expr` when its closure is an operand.
+    Body { line: u32, in_expr: bool },
+    /// `::name::` waiting for the `;`s and labels that follow it.
+    Label { name: StrId, line: u32 },
+    /// An `if` statement: the jumps to its end.
+    If { line: u32, escapes: i32 },
+    /// Condition of the `if`/`elseif` arm of the `If` below.
+    IfCond,
+    /// Condition of a `while`.
+    WhileCond { line: u32, init: usize },
+    /// Condition of a `repeat` whose loop starts at `init`.
+    RepeatCond { init: usize },
+    /// Expression `step` of a numeric for: initial value, limit, step.
+    ForNum { line: u32, base: u32, step: u8 },
+    /// Explist of a generic for.
+    ForList {
+        line: u32,
+        base: u32,
+        nvars: u32,
+        exp_line: u32,
+    },
+    /// `function name body`: the variable `v`.
+    FuncStat { v: ExpDesc, line: u32 },
+    /// `local function name body`: the variable's index.
+    LocalFunc { fvar: u32 },
+    /// `global function name body`.
+    GlobalFunc {
+        name: StrId,
+        var: ExpDesc,
+        line: u32,
+    },
+    /// Values of a `local` statement.
+    LocalStat {
+        toclose: Option<u32>,
+        nvars: u32,
+        vidx: u32,
+    },
+    /// Values of a `global` statement for `targets`.
+    GlobalInit {
+        targets: Vec<(StrId, ExpDesc)>,
+        nvars: u32,
+        line: u32,
+    },
+    /// First suffixed expression of an expression statement.
+    ExprStat,
+    /// Next target of an assignment to `lhs`.
+    Assign { lhs: Vec<ExpDesc> },
+    /// Values of an assignment to `lhs`.
+    AssignValues { lhs: Vec<ExpDesc> },
+    /// Values of a `return`.
+    Return { first: u32 },
+    /// An expression list; `n` expressions so far.
+    ExpList { n: u32 },
+    /// A prefix operator read on `line`.
+    Unary { op: UnOpr, line: u32 },
+    /// `left op` awaiting its right operand.
+    Binary {
+        op: BinOpr,
+        line: u32,
+        left: ExpDesc,
+    },
+    /// An opening parenthesis of an operand on `line`.
+    Paren { line: u32 },
+    /// An opening parenthesis of a suffixed expression that starts a statement.
+    PrimaryParen { line: u32, stat: bool },
+    /// `t[` awaiting the key.
+    Index { t: ExpDesc, line: u32, stat: bool },
+    /// Arguments of a call to `f`: an explist in parentheses, or a table.
+    CallArgs { f: ExpDesc, line: u32, stat: bool },
+    /// A table constructor.
+    Table(Cons),
+    /// `[key]` of a record field; `reg` is the first free register before the field.
+    RecKey { reg: u32 },
+    /// Value of a record field stored through `tab`.
+    RecValue { tab: ExpDesc, reg: u32 },
+}
+
+/// An open table constructor.
+struct Cons {
+    cc: ConsControl,
+    /// The `NEWTABLE` instruction.
+    pc: usize,
+    /// Line of the `{`.
+    line: u32,
+    /// The table is a call's argument (`f{...}`).
+    in_args: bool,
 }
 
 /// Table constructor state (`ConsControl`).

@@ -8,6 +8,7 @@
 use alloc::vec::Vec;
 
 use crate::opcode::Instruction;
+use crate::tvec::TryVec;
 
 /// A compile-time constant.
 #[derive(Debug, PartialEq)]
@@ -70,4 +71,51 @@ pub struct Proto {
     pub upvalues: Vec<UpvalDesc>,
     pub protos: Vec<Proto>,
     pub locals: Vec<LocalVar>,
+}
+
+/// Drops `protos` and every prototype nested in them, keeping the prototypes still to
+/// drop on the heap: the derived drop recurses once per nesting level on the native
+/// stack, and functions may nest as deeply as the parser's level limit.
+pub fn drop_nested(mut protos: Vec<Proto>) {
+    while let Some(mut p) = protos.pop() {
+        let mut children = core::mem::take(&mut p.protos);
+        drop(p);
+        // Only when memory has run out does a subtree fall back on the recursive drop.
+        if protos.try_reserve(children.len()).is_err() {
+            continue;
+        }
+        while let Some(child) = children.pop() {
+            let _ = protos.try_push(child); // room was reserved above
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deeply_nested_prototypes_drop_without_recursing() {
+        // Far deeper than the parser allows, so a recursive drop would overflow the
+        // thread's small stack.
+        let dropped = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(|| {
+                let mut chain = Proto::default();
+                for line in 1..100_000 {
+                    let mut outer = Proto {
+                        line_defined: line,
+                        ..Proto::default()
+                    };
+                    outer.protos.try_push(chain).unwrap();
+                    chain = outer;
+                }
+                let mut protos = Vec::new();
+                protos.try_push(chain).unwrap();
+                drop_nested(protos);
+            })
+            .unwrap()
+            .join();
+        assert!(dropped.is_ok());
+    }
 }

@@ -1,10 +1,11 @@
 //! Native stack guard.
 //!
-//! The VM is stackless, but the parser and a few library callbacks still recurse on the
-//! native stack. Each recursion point calls [`StackGuard::check`], which compares the
-//! current stack pointer with a floor fixed when the engine was entered. The host chooses
-//! the floor: on the host it is `entry_sp - budget`; in the kernel the C shim computes it
-//! from the real bounds of the stack the code runs on.
+//! The VM and the parser are stackless, but a few library callbacks and the loading of
+//! compiled functions still recurse on the native stack (the parser checks the guard at
+//! each nesting level all the same). Each such point calls [`StackGuard::check`], which
+//! compares the current stack pointer with a floor fixed when the engine was entered.
+//! The host chooses the floor: on the host it is `entry_sp - budget`; in the kernel the
+//! C shim computes it from the real bounds of the stack the code runs on.
 
 /// Approximate current stack pointer: the address of a local.
 #[inline(always)]

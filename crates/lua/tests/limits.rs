@@ -282,3 +282,232 @@ fn moderate_nesting_compiles_within_10k() {
     });
     assert_eq!(r, Ok(vec!["1".into()]));
 }
+
+/// A program nesting `construct` `depth` times, with the value it returns when run.
+fn nested_program(construct: &str, depth: usize) -> (String, &'static str) {
+    let n = depth;
+    let wrap = |open: &str, mid: &str, close: &str| {
+        format!("{}{}{}", open.repeat(n), mid, close.repeat(n))
+    };
+    match construct {
+        "do" => (
+            format!("local r = 0 {} return r", wrap("do ", "r = 1", " end")),
+            "1",
+        ),
+        "while" => (
+            format!(
+                "local n = 0 {} return n",
+                wrap("while n < 1 do ", "n = n + 1", " end")
+            ),
+            "1",
+        ),
+        "repeat" => (
+            format!(
+                "local n = 0 {} return n",
+                wrap("repeat ", "n = n + 1", " until true")
+            ),
+            "1",
+        ),
+        "if" => (
+            format!(
+                "local r {} return r",
+                wrap("if true then ", "r = 1", " end")
+            ),
+            "1",
+        ),
+        "if_else" => (
+            format!(
+                "local r {} return r",
+                wrap("if false then else ", "r = 1", " end")
+            ),
+            "1",
+        ),
+        "function_statements" => (
+            format!(
+                "{} return f()",
+                wrap(
+                    "local function f() ",
+                    "local function f() return 1 end",
+                    " return f() end"
+                )
+            ),
+            "1",
+        ),
+        "function_expressions" => (
+            format!(
+                "local f = {} for i = 1, {n} do f = f() end return f",
+                wrap("function() return ", "1", " end")
+            ),
+            "1",
+        ),
+        "tables" => (
+            format!(
+                "local t = {} for i = 1, {n} do t = t[1] end return t",
+                wrap("{", "1", "}")
+            ),
+            "1",
+        ),
+        "record_fields" => (
+            format!(
+                "local t = {} for i = 1, {n} do t = t.a end return t",
+                wrap("{a = ", "1", "}")
+            ),
+            "1",
+        ),
+        "table_keys" => (
+            format!(
+                "local t = {} return next(t) ~= nil",
+                wrap("{[", "1", "] = 1}")
+            ),
+            "true",
+        ),
+        "parentheses" => (format!("return {}", wrap("(", "1", ")")), "1"),
+        "calls" => (
+            format!(
+                "local function f(x) return x end return {}",
+                wrap("f(", "1", ")")
+            ),
+            "1",
+        ),
+        "table_call_arguments" => (
+            format!(
+                "local function f(t) return t[1] end return {}",
+                wrap("f{", "1", "}")
+            ),
+            "1",
+        ),
+        "method_calls" => (
+            format!(
+                "local o = {{}} function o:m(x) return x end return {}",
+                wrap("o:m(", "1", ")")
+            ),
+            "1",
+        ),
+        "indexes" => (
+            format!("local t = {{[1] = 1}} return {}", wrap("t[", "1", "]")),
+            "1",
+        ),
+        "tables_of_functions" => (
+            format!(
+                "local t = {} for i = 1, {n} do t = t[1]() end return t",
+                wrap("{function() return ", "1", " end}")
+            ),
+            "1",
+        ),
+        _ => unreachable!("{construct}"),
+    }
+}
+
+const CONSTRUCTS: [&str; 16] = [
+    "do",
+    "while",
+    "repeat",
+    "if",
+    "if_else",
+    "function_statements",
+    "function_expressions",
+    "tables",
+    "record_fields",
+    "table_keys",
+    "parentheses",
+    "calls",
+    "table_call_arguments",
+    "method_calls",
+    "indexes",
+    "tables_of_functions",
+];
+
+/// Nesting of `construct` within what Lua's limits allow (see compile_depth.rs): 200
+/// levels (`LUAI_MAXCCALLS`), of which a function expression takes two (its `return`
+/// statement and the expression) and a table of functions three; a pending call with a
+/// table argument holds two of the 255 registers.
+fn deepest_allowed(construct: &str) -> usize {
+    match construct {
+        "function_expressions" => 98,
+        "tables_of_functions" => 65,
+        "table_call_arguments" | "method_calls" => 126,
+        _ => 196,
+    }
+}
+
+/// The error past that depth.
+fn past_the_limit(construct: &str) -> &'static str {
+    match construct {
+        "table_call_arguments" => "function or expression needs too many registers near '{'",
+        "method_calls" => "function or expression needs too many registers near '('",
+        _ => "C stack overflow",
+    }
+}
+
+/// Constructs whose nesting `Lua::convert` (load.rs) still follows on the native stack
+/// after compilation, about 0.7 KiB a level.
+const NESTED_FUNCTIONS: [&str; 3] = [
+    "function_statements",
+    "function_expressions",
+    "tables_of_functions",
+];
+
+fn run_within_10k(src: String) -> Result<Vec<String>, String> {
+    on_small_stack(64 * 1024, move || {
+        let mut lua = state_with(
+            Config {
+                stack_budget: 10 * 1024,
+                ..Config::default()
+            },
+            TestHost::default(),
+        );
+        run(&mut lua, &src)
+    })
+}
+
+#[test]
+fn every_construct_nests_to_the_level_limit_within_10k_and_runs() {
+    for construct in CONSTRUCTS {
+        if NESTED_FUNCTIONS.contains(&construct) {
+            continue;
+        }
+        for depth in [
+            100.min(deepest_allowed(construct)),
+            deepest_allowed(construct),
+        ] {
+            let (src, expected) = nested_program(construct, depth);
+            assert_eq!(
+                run_within_10k(src),
+                Ok(vec![expected.to_string()]),
+                "{construct} nested {depth} deep"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "Lua::convert (load.rs) recurses once per nested function: about 10 levels fit in 10 KiB"]
+fn nested_functions_load_to_the_level_limit_within_10k_and_run() {
+    for construct in NESTED_FUNCTIONS {
+        for depth in [
+            100.min(deepest_allowed(construct)),
+            deepest_allowed(construct),
+        ] {
+            let (src, expected) = nested_program(construct, depth);
+            assert_eq!(
+                run_within_10k(src),
+                Ok(vec![expected.to_string()]),
+                "{construct} nested {depth} deep"
+            );
+        }
+    }
+}
+
+#[test]
+fn nesting_past_the_level_limit_within_10k_is_a_clean_error() {
+    for construct in CONSTRUCTS {
+        for depth in [deepest_allowed(construct) + 5, 1000] {
+            let (src, _) = nested_program(construct, depth);
+            let err = run_within_10k(src).expect_err(construct);
+            assert!(
+                err.starts_with("t:1: ") && err.ends_with(past_the_limit(construct)),
+                "{construct} nested {depth} deep: {err}"
+            );
+        }
+    }
+}
