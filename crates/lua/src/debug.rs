@@ -225,24 +225,34 @@ fn find_set_reg(p: &FnProto, mut lastpc: usize, reg: u32) -> Option<usize> {
 
 /// `getobjname`: what register `reg` holds at `lastpc`.
 fn obj_name(p: &FnProto, lastpc: usize, reg: u32) -> Option<(&'static str, Vec<u8>)> {
-    if let Some(n) = p.local_name(reg as usize + 1, lastpc) {
-        return Some(("local", copy(n)));
+    // A `MOVE` from a lower register continues the search there: a loop, not recursion,
+    // so a long chain of moves in a binary chunk costs no native stack.
+    let (mut lastpc, mut reg) = (lastpc, reg);
+    loop {
+        if let Some(n) = p.local_name(reg as usize + 1, lastpc) {
+            return Some(("local", copy(n)));
+        }
+        let pc = find_set_reg(p, lastpc, reg)?;
+        let i = *p.code.get(pc)?;
+        if Op::from_u8(ins::op(i))? != Op::Move {
+            return set_by_name(p, pc, i);
+        }
+        let b = ins::b(i);
+        if b >= ins::a(i) {
+            return None;
+        }
+        lastpc = pc;
+        reg = b;
     }
-    let pc = find_set_reg(p, lastpc, reg)?;
-    let i = *p.code.get(pc)?;
+}
+
+/// The name instruction `i` at `pc` gives the register it sets (not a `MOVE`).
+fn set_by_name(p: &FnProto, pc: usize, i: u32) -> Option<(&'static str, Vec<u8>)> {
     let kstr = |k: u32| match p.constants.get(k as usize) {
         Some(Value::Str(s)) => Some(copy(s.as_bytes())),
         _ => None,
     };
     match Op::from_u8(ins::op(i))? {
-        Op::Move => {
-            let b = ins::b(i);
-            if b < ins::a(i) {
-                obj_name(p, pc, b)
-            } else {
-                None
-            }
-        }
         Op::GetTabUp => {
             let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
             let env = p

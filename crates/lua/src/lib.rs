@@ -15,6 +15,8 @@ pub mod listing;
 pub mod opcode;
 pub mod parse;
 pub mod proto;
+pub mod undump;
+pub mod verify;
 
 // Values and the heap.
 pub(crate) mod func;
@@ -33,6 +35,7 @@ pub(crate) mod collect;
 pub mod debug;
 pub mod embed;
 pub mod error;
+pub mod dump;
 pub mod load;
 pub mod nested;
 pub mod state;
