@@ -64,6 +64,17 @@ pub fn compile_only(src: &[u8]) {
 
 /// Loads and runs `src` in a fresh limited state (see the module documentation).
 pub fn execute(src: &[u8], opts: Opts) {
+    execute_as(src, opts, Mode::Text);
+}
+
+/// Loads `chunk` as a binary chunk (`string.dump` output, the `undump` target) and runs
+/// it as `execute` runs source: the bytecode verifier must stop everything the VM could
+/// not run safely. A chunk that loads is also dumped again and reloaded.
+pub fn execute_binary(chunk: &[u8], opts: Opts) {
+    execute_as(chunk, opts, Mode::Binary);
+}
+
+fn execute_as(src: &[u8], opts: Opts, mode: Mode) {
     let slices = Rc::new(Cell::new(0));
     let (memory_limit, max) = if opts.gc_stress {
         (STRESS_MEMORY_LIMIT, STRESS_SLICES)
@@ -74,6 +85,7 @@ pub fn execute(src: &[u8], opts: Opts) {
         memory_limit,
         fuel_slice: FUEL_SLICE,
         stack_budget: STACK_BUDGET,
+        allow_binary: mode == Mode::Binary,
         ..Config::default()
     };
     let Ok(mut lua) = Lua::new(
@@ -86,9 +98,13 @@ pub fn execute(src: &[u8], opts: Opts) {
         panic!("a fresh state does not fit in {memory_limit} bytes");
     };
     lua.set_gc_stress(opts.gc_stress);
-    match lua.enter(|l| l.load(src, b"=fuzz", Mode::Text, None)) {
+    match lua.enter(|l| l.load(src, b"=fuzz", mode, None)) {
         Ok(f) => {
-            if let Err(e) = lua.call(f, &[]) {
+            if mode == Mode::Binary {
+                redump(&mut lua, f);
+            }
+            let args = [Value::Int(1), Value::Nil, Value::Bool(true)];
+            if let Err(e) = lua.call(f, &args) {
                 let _ = lua.error_message(&e);
             }
         }
@@ -113,6 +129,21 @@ pub fn execute(src: &[u8], opts: Opts) {
     check_limit(&lua, memory_limit);
     slices.set(0);
     drop(lua);
+}
+
+/// Dumps a loaded function again (stripped and not) and loads the result: what loaded
+/// once must dump and load again.
+fn redump(lua: &mut Lua, f: Value) {
+    let src = b"local f = ... return load(string.dump(f)), load(string.dump(f, true))";
+    let Ok(g) = lua.enter(|l| l.load(src, b"=redump", Mode::Text, None)) else {
+        return;
+    };
+    if let Ok(r) = lua.call(g, &[f]) {
+        assert!(
+            r.iter().all(|v| matches!(v, Value::LuaFn(_))),
+            "a loaded chunk does not load again after string.dump"
+        );
+    }
 }
 
 fn check_limit(lua: &Lua, limit: usize) {
