@@ -86,7 +86,6 @@ fn execute_as(src: &[u8], opts: Opts, mode: Mode) {
         fuel_slice: FUEL_SLICE,
         stack_budget: STACK_BUDGET,
         allow_binary: mode == Mode::Binary,
-        ..Config::default()
     };
     let Ok(mut lua) = Lua::new(
         config,
