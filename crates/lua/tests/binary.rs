@@ -358,3 +358,177 @@ fn every_truncation_and_byte_change_of_a_dump_is_safe() {
         assert!(lua.call(f, &[]).is_ok());
     }
 }
+
+// ---- hand-made chunks: an encoder of the format documented in dump.rs ----
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let low = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
+fn encode_proto(out: &mut Vec<u8>, p: &Proto) {
+    varint(out, 0); // no source: `=?`
+    varint(out, p.line_defined as u64);
+    varint(out, p.last_line_defined as u64);
+    out.extend([p.num_params, p.is_vararg as u8, p.max_stack]);
+    varint(out, p.code.len() as u64);
+    for i in &p.code {
+        out.extend(i.to_ne_bytes());
+    }
+    varint(out, p.constants.len() as u64);
+    for k in &p.constants {
+        match k {
+            Constant::Nil => out.push(0),
+            Constant::Bool(b) => out.push(1 + *b as u8),
+            Constant::Int(n) => {
+                out.push(3);
+                out.extend(n.to_ne_bytes());
+            }
+            Constant::Float(f) => {
+                out.push(4);
+                out.extend(f.to_ne_bytes());
+            }
+            Constant::Str(s) => {
+                out.push(5);
+                varint(out, s.len() as u64 + 1);
+                out.extend(s);
+            }
+        }
+    }
+    varint(out, p.upvalues.len() as u64);
+    for u in &p.upvalues {
+        out.extend([u.in_stack as u8, u.index, 0]);
+    }
+    varint(out, p.protos.len() as u64);
+    for c in &p.protos {
+        encode_proto(out, c);
+    }
+    out.extend([0, 0, 0]); // no lines, locals, upvalue names
+}
+
+fn encode(p: &Proto) -> Vec<u8> {
+    let mut out = b"\x1bLua\x55\x52\x19\x93\r\n\x1a\n\x04\x08\x08".to_vec();
+    out.extend(0x5678i64.to_ne_bytes());
+    out.extend(370.5f64.to_ne_bytes());
+    out.push(p.upvalues.len() as u8);
+    encode_proto(&mut out, p);
+    out
+}
+
+fn vararg_main(code: &[u32], max_stack: u32) -> Proto {
+    let mut p = with(code, max_stack, vec![]);
+    p.is_vararg = true;
+    p.code.insert(0, abc(Op::VarArgPrep, 0, 0, 0));
+    p
+}
+
+#[test]
+fn encoder_matches_string_dump() {
+    let mut lua = binary_state();
+    let p = with(&[ins::asbx(Op::LoadI, 0, 7), abc(Op::Return1, 0, 2, 0)], 2, vec![]);
+    let f = load_binary(&mut lua, &encode(&p)).expect("loads");
+    let r = lua.call(f, &[]).expect("runs");
+    assert!(matches!(r.as_slice(), [Value::Int(7)]));
+}
+
+#[test]
+fn jumps_onto_open_operands_see_a_stale_top_safely() {
+    // Each function jumps over the instruction that would set `top` and lands on one
+    // that uses it, with its first register above the current top.
+    let rows: Vec<(&str, Proto)> = vec![
+        (
+            "RETURN B=0",
+            vararg_main(
+                &[
+                    ins::sj_(Op::Jmp, 1),
+                    abc(Op::VarArg, 5, 0, 0),
+                    abc(Op::Return, 5, 0, 1),
+                ],
+                6,
+            ),
+        ),
+        (
+            "SETLIST B=0",
+            vararg_main(
+                &[
+                    abc(Op::NewTable, 4, 0, 0),
+                    ins::ax_(Op::ExtraArg, 0),
+                    ins::sj_(Op::Jmp, 1),
+                    abc(Op::VarArg, 5, 0, 0),
+                    abc(Op::SetList, 4, 0, 0),
+                    abc(Op::Return, 4, 2, 1),
+                ],
+                6,
+            ),
+        ),
+        (
+            "CALL B=0",
+            vararg_main(
+                &[
+                    abc(Op::Closure, 4, 0, 0),
+                    ins::sj_(Op::Jmp, 1),
+                    abc(Op::VarArg, 5, 0, 0),
+                    abc(Op::Call, 4, 0, 0),
+                    abc(Op::Return, 4, 0, 1),
+                ],
+                6,
+            ),
+        ),
+        (
+            "TAILCALL B=0",
+            vararg_main(
+                &[
+                    abc(Op::Closure, 4, 0, 0),
+                    ins::sj_(Op::Jmp, 1),
+                    abc(Op::VarArg, 5, 0, 0),
+                    abc(Op::TailCall, 4, 0, 1),
+                    abc(Op::Return, 4, 0, 1),
+                ],
+                6,
+            ),
+        ),
+    ];
+    let mut lua = binary_state();
+    for (name, mut p) in rows {
+        p.protos.push(with(&[RET0], 0, vec![]));
+        let f = load_binary(&mut lua, &encode(&p)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let _ = lua.call(f, &[]);
+        let _ = lua.call(f, &[Value::Int(1), Value::Int(2)]);
+    }
+}
+
+#[test]
+fn deeply_nested_functions_are_refused() {
+    let mut p = with(&[RET0], 0, vec![]);
+    for _ in 0..300 {
+        let mut parent = with(&[RET0], 0, vec![]);
+        parent.protos.push(p);
+        p = parent;
+    }
+    let mut lua = binary_state();
+    assert_eq!(
+        load_binary(&mut lua, &encode(&p)).err().as_deref(),
+        Some("bin: bad binary format (functions nested too deeply)")
+    );
+}
+
+#[test]
+fn counts_larger_than_the_chunk_are_truncation_not_allocation() {
+    let mut chunk = encode(&with(&[RET0], 0, vec![]));
+    // The code count is right after the header, source, lines and the three bytes.
+    let at = 32 + 1 + 1 + 1 + 3;
+    chunk.truncate(at);
+    varint(&mut chunk, u32::MAX as u64);
+    let mut lua = binary_state();
+    assert_eq!(
+        load_binary(&mut lua, &chunk).err().as_deref(),
+        Some("bin: bad binary format (truncated chunk)")
+    );
+}
