@@ -130,9 +130,9 @@ impl Writer<'_> {
         self.bytes(&[4, 8, 8])?;
         self.bytes(&CHECK_INT.to_ne_bytes())?;
         self.bytes(&CHECK_FLOAT.to_ne_bytes())?;
-        // The count fits: `verify` allows at most 256 upvalues and `load` gives a
-        // function no more than its prototype declares.
-        self.byte(nupvals.min(u8::MAX as usize) as u8)
+        // The count fits: `verify` allows at most 255 upvalues and a closure has
+        // exactly as many as its prototype declares.
+        self.byte(nupvals.min(crate::verify::MAX_UPVALUES) as u8)
     }
 
     fn proto(&mut self, p: &FnProto, main: bool) -> Result<(), DumpError> {

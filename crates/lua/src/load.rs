@@ -38,11 +38,14 @@ impl Mode {
 const BINARY_SIGNATURE: &[u8] = b"\x1bLua";
 
 impl Lua {
-    /// Compiles `source` into a function whose `_ENV` upvalue is `env` (default: the
-    /// global table).
+    /// Compiles `source`, or reads it as a binary chunk when it starts with `"\x1bLua"`,
+    /// into a function whose first upvalue (`_ENV`) is `env` (default: the global
+    /// table); other upvalues of a binary chunk's function start as nil.
     ///
     /// # Errors
-    /// A syntax error message (as a Lua string value) or `Error::Memory`.
+    /// A message (as a Lua string value): a syntax error, a refused mode, binary chunks
+    /// disabled by `Config::allow_binary`, or a malformed binary chunk (`bad binary
+    /// format (...)`, including bytecode the verifier rejects); or `Error::Memory`.
     pub fn load(
         &mut self,
         source: &[u8],
@@ -93,10 +96,14 @@ impl Lua {
             Err(Converted::Lua(e)) => return Err(e),
             Err(Converted::Bad(e)) => {
                 let at = e.pc.map_or(0, |pc| pc + 1);
-                return Err(self.bad_format(
-                    chunkname,
-                    format_args!("invalid bytecode: {} (instruction {})", e.what, at),
-                ));
+                let why = format_args!("invalid bytecode: {} (instruction {})", e.what, at);
+                // From source text this is a compiler bug; say so rather than blame a
+                // binary format.
+                return Err(if binary {
+                    self.bad_format(chunkname, why)
+                } else {
+                    self.rt_error(format_args!("internal compiler error ({})", why))
+                });
             }
         };
         let env = env.unwrap_or(Value::Table(self.globals));

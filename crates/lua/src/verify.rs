@@ -45,6 +45,9 @@ pub struct VerifyError {
 
 type VResult = Result<(), VerifyError>;
 
+/// Most upvalues a function may have.
+pub const MAX_UPVALUES: usize = 255;
+
 /// Largest code length accepted: jump arithmetic stays far from overflow.
 pub const MAX_CODE: usize = 1 << 24;
 
@@ -68,7 +71,8 @@ pub fn verify(p: &Proto) -> VResult {
     if p.num_params > p.max_stack {
         return whole("more parameters than registers");
     }
-    if p.upvalues.len() > crate::opcode::MAXARG_A as usize + 1 {
+    // The compiler's limit (`MAX_UPVAL` in parse.rs); a dump records the count in a byte.
+    if p.upvalues.len() > MAX_UPVALUES {
         return whole("too many upvalues");
     }
     let starts_with_prep = p
