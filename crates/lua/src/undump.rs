@@ -293,3 +293,59 @@ impl<'a> Reader<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static UNLIMITED: StackGuard = StackGuard::unlimited();
+
+    fn reader(bytes: &[u8]) -> Reader<'_> {
+        Reader {
+            rest: bytes,
+            guard: &UNLIMITED,
+            depth: 0,
+        }
+    }
+
+    #[test]
+    fn varints_past_64_bits_are_overflow_not_a_panic() {
+        let long = [0xffu8; 11];
+        assert_eq!(
+            reader(&long).varint(u64::MAX),
+            Err(UndumpError::Format("integer overflow"))
+        );
+        let mut max = [0xffu8; 10];
+        max[9] = 0x01;
+        assert_eq!(reader(&max).varint(u64::MAX), Ok(u64::MAX));
+        max[9] = 0x02;
+        assert_eq!(
+            reader(&max).varint(u64::MAX),
+            Err(UndumpError::Format("integer overflow"))
+        );
+    }
+
+    #[test]
+    fn varints_above_their_limit_are_refused() {
+        assert_eq!(
+            reader(&[0x80, 0x80, 0x80, 0x80, 0x10]).u32(),
+            Err(UndumpError::Format("integer overflow"))
+        );
+        assert_eq!(reader(&[0xff, 0xff, 0xff, 0xff, 0x0f]).u32(), Ok(u32::MAX));
+    }
+
+    #[test]
+    fn counts_are_bounded_by_the_bytes_left() {
+        // 5 elements of at least 4 bytes each, with 8 bytes left.
+        let bytes = [5u8, 0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(reader(&bytes).count(4), Err(TRUNCATED));
+        assert_eq!(reader(&bytes).count(1), Ok(5));
+    }
+
+    #[test]
+    fn strings_longer_than_the_input_are_truncation() {
+        assert_eq!(reader(&[10, b'a']).string(), Err(TRUNCATED));
+        assert_eq!(reader(&[0]).string(), Ok(None));
+        assert_eq!(reader(&[2, b'a']).string(), Ok(Some(b"a".to_vec())));
+    }
+}
