@@ -6,5 +6,10 @@ use libfuzzer_sys::fuzz_target;
 use lua_fuzz::harness;
 
 fuzz_target!(|data: &[u8]| {
-    harness::execute_binary(data, harness::Opts { gc_stress: harness::stress_for(data, 8) });
+    harness::execute_binary(
+        data,
+        harness::Opts {
+            gc_stress: harness::stress_for(data, 8),
+        },
+    );
 });

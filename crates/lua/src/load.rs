@@ -132,10 +132,8 @@ impl Lua {
         };
         let mut buf = crate::api::Buf::default();
         buf.push_bytes(name);
-        let written = core::fmt::Write::write_fmt(
-            &mut buf,
-            format_args!(": bad binary format ({})", why),
-        );
+        let written =
+            core::fmt::Write::write_fmt(&mut buf, format_args!(": bad binary format ({})", why));
         if written.is_err() || buf.failed {
             return Error::Memory;
         }
@@ -172,7 +170,9 @@ impl Lua {
     /// Converts a prototype tree into collected prototypes, verifying each one first.
     fn convert(&mut self, p: Proto, source: Gc<LStr>) -> Result<Gc<FnProto>, Converted> {
         if !self.guard.check() {
-            return Err(Converted::Lua(self.rt_error(format_args!("C stack overflow"))));
+            return Err(Converted::Lua(
+                self.rt_error(format_args!("C stack overflow")),
+            ));
         }
         crate::verify::verify(&p).map_err(Converted::Bad)?;
         let mut constants = Vec::new();

@@ -214,7 +214,10 @@ impl Verifier<'_> {
             Some(Op::TailCall) => true,
             _ => false,
         });
-        ensure(ok, "open operand without a preceding multiple-result instruction")
+        ensure(
+            ok,
+            "open operand without a preceding multiple-result instruction",
+        )
     }
 
     /// Results `a..a+c-1` of a call or vararg (`c = 0`: up to `top`).
@@ -234,7 +237,10 @@ impl Verifier<'_> {
         } else {
             0
         };
-        ensure(ins::c(i) == want, "return does not match the function's varargs")
+        ensure(
+            ins::c(i) == want,
+            "return does not match the function's varargs",
+        )
     }
 
     fn instruction(&self, pc: usize, i: u32) -> Check {
@@ -409,8 +415,17 @@ impl Verifier<'_> {
             Op::Close => self.range(a, 0),
             Op::Tbc => self.reg(a),
             Op::Jmp => self.target(pc1 + ins::sj(i) as i64),
-            Op::Eq | Op::Lt | Op::Le | Op::EqK | Op::EqI | Op::LtI | Op::LeI | Op::GtI
-            | Op::GeI | Op::Test | Op::TestSet => {
+            Op::Eq
+            | Op::Lt
+            | Op::Le
+            | Op::EqK
+            | Op::EqI
+            | Op::LtI
+            | Op::LeI
+            | Op::GtI
+            | Op::GeI
+            | Op::Test
+            | Op::TestSet => {
                 self.reg(a)?;
                 match op {
                     Op::Eq | Op::Lt | Op::Le | Op::TestSet => self.reg(b)?,

@@ -786,10 +786,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     if n == 0 {
                         // A jump may land here with any `top` (verify.rs), so the
                         // count saturates and the items below are read checked.
-                        n = lua
-                            .th()
-                            .top
-                            .saturating_sub(frame.base + a as usize + 1);
+                        n = lua.th().top.saturating_sub(frame.base + a as usize + 1);
                     }
                     if ins::k(i) {
                         // SAFETY: a SETLIST with `k` is followed by EXTRAARG.

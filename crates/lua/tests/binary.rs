@@ -35,7 +35,11 @@ fn dump_of(lua: &mut Lua, src: &str, strip: bool) -> Vec<u8> {
     let dumper = lua
         .enter(|l| l.load(b"return string.dump(...)", b"=dump", Mode::Text, None))
         .expect("compiles");
-    match lua.call(dumper, &[f, Value::Bool(strip)]).expect("dumps").as_slice() {
+    match lua
+        .call(dumper, &[f, Value::Bool(strip)])
+        .expect("dumps")
+        .as_slice()
+    {
         [Value::Str(s)] => s.as_bytes().to_vec(),
         other => panic!("string.dump returned {other:?}"),
     }
@@ -95,7 +99,11 @@ fn verifier_rejects_each_broken_rule() {
         ),
         (
             "constant index past the constants",
-            with(&[ins::abx(Op::LoadK, 0, 3), RET0], 2, vec![Constant::Int(1)]),
+            with(
+                &[ins::abx(Op::LoadK, 0, 3), RET0],
+                2,
+                vec![Constant::Int(1)],
+            ),
             "constant out of range",
         ),
         (
@@ -139,7 +147,11 @@ fn verifier_rejects_each_broken_rule() {
         ),
         (
             "GETFIELD with an integer key",
-            with(&[abc(Op::GetField, 0, 0, 0), RET0], 2, vec![Constant::Int(1)]),
+            with(
+                &[abc(Op::GetField, 0, 0, 0), RET0],
+                2,
+                vec![Constant::Int(1)],
+            ),
             "key is not a string constant",
         ),
         (
@@ -169,7 +181,11 @@ fn verifier_rejects_each_broken_rule() {
         (
             "TFORCALL writing past max_stack",
             with(
-                &[abc(Op::TForCall, 0, 0, 1), ins::abx(Op::TForLoop, 0, 2), RET0],
+                &[
+                    abc(Op::TForCall, 0, 0, 1),
+                    ins::abx(Op::TForLoop, 0, 2),
+                    RET0,
+                ],
                 6,
                 vec![],
             ),
@@ -236,7 +252,11 @@ fn verifier_rejects_each_broken_rule() {
     ));
     let mut p = with(&[RET0], 1, vec![]);
     p.num_params = 2;
-    rows.push(("parameters past max_stack", p, "more parameters than registers"));
+    rows.push((
+        "parameters past max_stack",
+        p,
+        "more parameters than registers",
+    ));
     let mut p = with(&[RET0], 2, vec![]);
     p.is_vararg = true;
     rows.push((
@@ -244,7 +264,11 @@ fn verifier_rejects_each_broken_rule() {
         p,
         "VARARGPREP must start exactly the vararg functions",
     ));
-    let mut p = with(&[abc(Op::VarArgPrep, 0, 0, 0), abc(Op::Return, 0, 1, 1)], 2, vec![]);
+    let mut p = with(
+        &[abc(Op::VarArgPrep, 0, 0, 0), abc(Op::Return, 0, 1, 1)],
+        2,
+        vec![],
+    );
     p.is_vararg = true;
     p.code.insert(1, ins::sj_(Op::Jmp, -2));
     rows.push(("jump back to VARARGPREP", p, "jump to VARARGPREP"));
@@ -286,7 +310,11 @@ fn verifier_accepts_a_minimal_function() {
 #[test]
 fn load_reports_rejected_bytecode_as_a_bad_binary_format() {
     let mut lua = binary_state();
-    let mut chunk = dump_of(&mut lua, "return function() local a, b = 1, 2 return a end", true);
+    let mut chunk = dump_of(
+        &mut lua,
+        "return function() local a, b = 1, 2 return a end",
+        true,
+    );
     // Point the inner function's `RETURN1` at a register past its frame.
     let ret1 = ins::abck(Op::Return1, 0, 2, 0, false).to_ne_bytes();
     let at = chunk
@@ -432,7 +460,11 @@ fn vararg_main(code: &[u32], max_stack: u32) -> Proto {
 #[test]
 fn encoder_matches_string_dump() {
     let mut lua = binary_state();
-    let p = with(&[ins::asbx(Op::LoadI, 0, 7), abc(Op::Return1, 0, 2, 0)], 2, vec![]);
+    let p = with(
+        &[ins::asbx(Op::LoadI, 0, 7), abc(Op::Return1, 0, 2, 0)],
+        2,
+        vec![],
+    );
     let f = load_binary(&mut lua, &encode(&p)).expect("loads");
     let r = lua.call(f, &[]).expect("runs");
     assert!(matches!(r.as_slice(), [Value::Int(7)]));

@@ -42,7 +42,8 @@ fn first_line(o: &Outcome) -> &str {
 #[test]
 fn every_script_runs_the_same_after_a_dump_round_trip() {
     let dir = scripts_dir();
-    let driver = std::env::temp_dir().join(format!("lunatik-dump-driver-{}.lua", std::process::id()));
+    let driver =
+        std::env::temp_dir().join(format!("lunatik-dump-driver-{}.lua", std::process::id()));
     std::fs::write(&driver, DRIVER).expect("write the driver");
     let program = binary_under_test();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
