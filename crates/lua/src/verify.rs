@@ -33,7 +33,7 @@
 //! What cannot be decided statically (the value of `top` when a jump lands on a `B = 0`
 //! instruction, types of registers) the VM checks on its slow paths.
 
-use crate::opcode::{ins, Op, FIELDS_PER_FLUSH, MAXARG_C};
+use crate::opcode::{ins, Op, TagMethod, FIELDS_PER_FLUSH, MAXARG_C};
 use crate::proto::{Constant, Proto};
 
 /// Why a prototype was rejected: the instruction (if any) and the broken rule.
@@ -393,8 +393,9 @@ impl Verifier<'_> {
                 // The VM writes the result to the A of the instruction before.
                 let prev = pc.checked_sub(1).and_then(|q| self.op_at(q));
                 ensure(prev.is_some_and(has_mmbin), "MMBIN without arithmetic")?;
+                // Only the binary arithmetic and bitwise events have MMBIN* slow paths.
                 ensure(
-                    crate::opcode::TagMethod::from_u8(c as u8).is_some(),
+                    (TagMethod::Add as u32..=TagMethod::Shr as u32).contains(&c),
                     "invalid metamethod",
                 )?;
                 self.reg(a)?;

@@ -225,6 +225,15 @@ fn verifier_rejects_each_broken_rule() {
             "upvalue out of range",
         ),
         (
+            "MMBIN naming a non-arithmetic event",
+            with(
+                &[abc(Op::Add, 0, 0, 1), abc(Op::MmBin, 0, 1, 0), RET0],
+                2,
+                vec![],
+            ),
+            "invalid metamethod",
+        ),
+        (
             "EXTRAARG on its own",
             with(&[ins::ax_(Op::ExtraArg, 0), RET0], 2, vec![]),
             "EXTRAARG without an instruction that uses it",
