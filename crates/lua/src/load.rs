@@ -127,7 +127,7 @@ impl Lua {
     fn bad_format(&mut self, chunkname: &[u8], why: core::fmt::Arguments<'_>) -> Error {
         let name = match chunkname.first() {
             Some(b'@' | b'=') => chunkname.get(1..).unwrap_or_default(),
-            Some(&c) if c == BINARY_SIGNATURE[0] => b"binary string",
+            Some(0x1b) => b"binary string",
             _ => chunkname,
         };
         let mut buf = crate::api::Buf::default();

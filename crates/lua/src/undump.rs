@@ -71,18 +71,13 @@ const TRUNCATED: UndumpError = UndumpError::Format("truncated chunk");
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> UResult<&'a [u8]> {
-        if n > self.rest.len() {
-            return Err(TRUNCATED);
-        }
-        let (head, tail) = self.rest.split_at(n);
+        let (head, tail) = self.rest.split_at_checked(n).ok_or(TRUNCATED)?;
         self.rest = tail;
         Ok(head)
     }
 
     fn array<const N: usize>(&mut self) -> UResult<[u8; N]> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
+        self.take(N)?.try_into().map_err(|_| TRUNCATED)
     }
 
     fn byte(&mut self) -> UResult<u8> {
