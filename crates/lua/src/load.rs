@@ -127,6 +127,7 @@ impl Lua {
     fn bad_format(&mut self, chunkname: &[u8], why: core::fmt::Arguments<'_>) -> Error {
         let name = match chunkname.first() {
             Some(b'@' | b'=') => chunkname.get(1..).unwrap_or_default(),
+            // ESC: the signature's first byte (a chunk used as its own name).
             Some(0x1b) => b"binary string",
             _ => chunkname,
         };
