@@ -2,9 +2,11 @@
 //! `crates/lua/tests/fuzz_regressions.rs` (which includes this file with `#[path]`), so a
 //! reproducer replays exactly as the fuzzer ran it. Depends on the `lua` crate only.
 //!
-//! An input is Lua source. It is compiled alone (compiler + listing), then loaded and run
-//! in a fresh state with all libraries, a small memory limit, an instruction budget that
-//! aborts and a native stack budget; then the state must still answer `return 1 + 1`, a
+//! An input is Lua source (for the `undump` target, a binary chunk, loaded in mode "b"
+//! by a state that allows binary chunks, and dumped and loaded again before it runs).
+//! Source is compiled alone (compiler + listing), then loaded and run in a fresh state
+//! with all libraries, a small memory limit, an instruction budget that aborts and a
+//! native stack budget; then the state must still answer `return 1 + 1`, a
 //! full collection runs, and the state is dropped (pending finalizers run, also under
 //! the budget). Lua errors are fine; a panic (including a failed debug assertion or
 //! arithmetic overflow), a sanitizer report, a hang or a blown memory limit are bugs.
@@ -102,8 +104,12 @@ fn execute_as(src: &[u8], opts: Opts, mode: Mode) {
     }
     match lua.enter(|l| l.load(src, b"=fuzz", mode, None)) {
         Ok(f) => {
-            let args = [Value::Int(1), Value::Nil, Value::Bool(true)];
-            if let Err(e) = lua.call(f, &args) {
+            // A dumped function may have parameters; give it some.
+            let args: &[Value] = match mode {
+                Mode::Binary => &[Value::Int(1), Value::Nil, Value::Bool(true)],
+                _ => &[],
+            };
+            if let Err(e) = lua.call(f, args) {
                 let _ = lua.error_message(&e);
             }
         }
