@@ -1,7 +1,8 @@
 # Fuzzing: the libFuzzer targets in fuzz/ (run: bytes are Lua source; gen: bytes drive a
-# generator of Lua programs). Included by the top-level Makefile; see fuzz/README.md.
+# generator of Lua programs; undump: bytes are a binary chunk). Included by the top-level
+# Makefile; see fuzz/README.md.
 #
-#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="run gen"]   fuzz each target in turn; new
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="run gen undump"]   fuzz each target in turn; new
 #                         inputs go to fuzz/corpus-work/<target>/, crashes to fuzz/artifacts/
 #   make fuzz-ci          what `make test` runs: each target for FUZZ_CI_SECONDS on a copy of
 #                         the committed corpus; fails on any crash, timeout or OOM
@@ -14,9 +15,9 @@
 # libFuzzer with the C++ compiler of build-essential (tools/apt-packages.txt).
 
 FUZZ_DIR := $(CURDIR)/fuzz
-FUZZ_TARGETS ?= run gen
+FUZZ_TARGETS ?= run gen undump
 FUZZ_SECONDS ?= 60
-FUZZ_CI_SECONDS ?= 45
+FUZZ_CI_SECONDS ?= 30
 FUZZ_TRIPLE := x86_64-unknown-linux-gnu
 FUZZ_BIN := $(FUZZ_DIR)/target/$(FUZZ_TRIPLE)/release
 FUZZ_RUSTFLAGS := -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
@@ -31,7 +32,7 @@ FUZZ_CARGO = cd $(FUZZ_DIR) && RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(FUZZ_RUSTFLAGS)" n
 FUZZ_FLAGS := -timeout=10 -rss_limit_mb=1024 -print_final_stats=1
 # Longest input: whole test scripts for `run`; for `gen`, 2 KiB already makes programs of
 # several KiB (longer ones mostly slow it down).
-fuzz_max_len = case $$t in gen) echo 2048;; *) echo 16384;; esac
+fuzz_max_len = case $$t in gen) echo 2048;; undump) echo 8192;; *) echo 16384;; esac
 # Fake stacks would defeat the engine's stack-pointer guard; a smaller quarantine keeps
 # the RSS (default 256 MiB of freed memory held) well under the limit.
 FUZZ_ENV := ASAN_OPTIONS=detect_stack_use_after_return=0:detect_leaks=1:quarantine_size_mb=64

@@ -2,9 +2,11 @@
 //! `crates/lua/tests/fuzz_regressions.rs` (which includes this file with `#[path]`), so a
 //! reproducer replays exactly as the fuzzer ran it. Depends on the `lua` crate only.
 //!
-//! An input is Lua source. It is compiled alone (compiler + listing), then loaded and run
-//! in a fresh state with all libraries, a small memory limit, an instruction budget that
-//! aborts and a native stack budget; then the state must still answer `return 1 + 1`, a
+//! An input is Lua source (for the `undump` target, a binary chunk, loaded in mode "b"
+//! by a state that allows binary chunks, and dumped and loaded again before it runs).
+//! Source is compiled alone (compiler + listing), then loaded and run in a fresh state
+//! with all libraries, a small memory limit, an instruction budget that aborts and a
+//! native stack budget; then the state must still answer `return 1 + 1`, a
 //! full collection runs, and the state is dropped (pending finalizers run, also under
 //! the budget). Lua errors are fine; a panic (including a failed debug assertion or
 //! arithmetic overflow), a sanitizer report, a hang or a blown memory limit are bugs.
@@ -64,6 +66,17 @@ pub fn compile_only(src: &[u8]) {
 
 /// Loads and runs `src` in a fresh limited state (see the module documentation).
 pub fn execute(src: &[u8], opts: Opts) {
+    execute_as(src, opts, Mode::Text);
+}
+
+/// Loads `chunk` as a binary chunk (`string.dump` output, the `undump` target) and runs
+/// it as `execute` runs source: the bytecode verifier must stop everything the VM could
+/// not run safely. A chunk that loads is also dumped again and reloaded.
+pub fn execute_binary(chunk: &[u8], opts: Opts) {
+    execute_as(chunk, opts, Mode::Binary);
+}
+
+fn execute_as(src: &[u8], opts: Opts, mode: Mode) {
     let slices = Rc::new(Cell::new(0));
     let (memory_limit, max) = if opts.gc_stress {
         (STRESS_MEMORY_LIMIT, STRESS_SLICES)
@@ -74,7 +87,7 @@ pub fn execute(src: &[u8], opts: Opts) {
         memory_limit,
         fuel_slice: FUEL_SLICE,
         stack_budget: STACK_BUDGET,
-        ..Config::default()
+        allow_binary: mode == Mode::Binary,
     };
     let Ok(mut lua) = Lua::new(
         config,
@@ -86,9 +99,17 @@ pub fn execute(src: &[u8], opts: Opts) {
         panic!("a fresh state does not fit in {memory_limit} bytes");
     };
     lua.set_gc_stress(opts.gc_stress);
-    match lua.enter(|l| l.load(src, b"=fuzz", Mode::Text, None)) {
+    if mode == Mode::Binary {
+        redump(&mut lua, src);
+    }
+    match lua.enter(|l| l.load(src, b"=fuzz", mode, None)) {
         Ok(f) => {
-            if let Err(e) = lua.call(f, &[]) {
+            // A dumped function may have parameters; give it some.
+            let args: &[Value] = match mode {
+                Mode::Binary => &[Value::Int(1), Value::Nil, Value::Bool(true)],
+                _ => &[],
+            };
+            if let Err(e) = lua.call(f, args) {
                 let _ = lua.error_message(&e);
             }
         }
@@ -113,6 +134,31 @@ pub fn execute(src: &[u8], opts: Opts) {
     check_limit(&lua, memory_limit);
     slices.set(0);
     drop(lua);
+}
+
+/// Loads `chunk`, dumps the function (plain and stripped) and loads the results: what
+/// loaded once must load again. The chunk goes through a global and the function stays
+/// in Lua, as the collector does not see values held only in Rust.
+fn redump(lua: &mut Lua, chunk: &[u8]) {
+    const REDUMP: &[u8] = b"local f = load(chunk, '=fuzz', 'b') chunk = nil \
+        if not f then return true end \
+        return load(string.dump(f)) ~= nil and load(string.dump(f, true)) ~= nil";
+    let stored = lua.enter(|l| {
+        let s = l.str_value(chunk)?;
+        l.set_global(b"chunk", s)
+    });
+    if stored.is_err() {
+        return;
+    }
+    let Ok(g) = lua.enter(|l| l.load(REDUMP, b"=redump", Mode::Text, None)) else {
+        return;
+    };
+    if let Ok(r) = lua.call(g, &[]) {
+        assert!(
+            matches!(r.as_slice(), [Value::Bool(true)]),
+            "a loaded chunk does not load again after string.dump: {r:?}"
+        );
+    }
 }
 
 fn check_limit(lua: &Lua, limit: usize) {

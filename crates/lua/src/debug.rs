@@ -45,9 +45,11 @@ pub(crate) fn push_where(lua: &Lua, level: usize, buf: &mut Buf) {
     let Some(f) = frame_at(lua, level) else {
         return;
     };
-    let (Some(cl), Some(line)) = (f.closure, current_line(&f)) else {
+    let Some(cl) = f.closure else {
         return;
     };
+    // Stripped binary chunks have no lines: PUC writes `-1` then.
+    let line = current_line(&f).map_or(-1, i64::from);
     let mut id = Vec::new();
     if crate::chunkid::push_chunk_id(&mut id, cl.proto.source.as_bytes()).is_err() {
         buf.failed = true;
@@ -225,24 +227,42 @@ fn find_set_reg(p: &FnProto, mut lastpc: usize, reg: u32) -> Option<usize> {
 
 /// `getobjname`: what register `reg` holds at `lastpc`.
 fn obj_name(p: &FnProto, lastpc: usize, reg: u32) -> Option<(&'static str, Vec<u8>)> {
-    if let Some(n) = p.local_name(reg as usize + 1, lastpc) {
-        return Some(("local", copy(n)));
+    // A `MOVE` from a lower register continues the search there: a loop, not recursion,
+    // so a long chain of moves in a binary chunk costs no native stack.
+    let (mut lastpc, mut reg) = (lastpc, reg);
+    loop {
+        if let Some(n) = p.local_name(reg as usize + 1, lastpc) {
+            return Some(("local", copy(n)));
+        }
+        let pc = find_set_reg(p, lastpc, reg)?;
+        let i = *p.code.get(pc)?;
+        if Op::from_u8(ins::op(i))? != Op::Move {
+            return set_by_name(p, pc, i);
+        }
+        let b = ins::b(i);
+        if b >= ins::a(i) {
+            return None;
+        }
+        lastpc = pc;
+        reg = b;
     }
-    let pc = find_set_reg(p, lastpc, reg)?;
-    let i = *p.code.get(pc)?;
+}
+
+/// Name of upvalue `u`, `?` when unknown (stripped binary chunks).
+fn upval_name(p: &FnProto, u: u32) -> Vec<u8> {
+    match p.upval_names.get(u as usize) {
+        Some(n) if !n.is_empty() => copy(n),
+        _ => copy(b"?"),
+    }
+}
+
+/// The name instruction `i` at `pc` gives the register it sets (not a `MOVE`).
+fn set_by_name(p: &FnProto, pc: usize, i: u32) -> Option<(&'static str, Vec<u8>)> {
     let kstr = |k: u32| match p.constants.get(k as usize) {
         Some(Value::Str(s)) => Some(copy(s.as_bytes())),
         _ => None,
     };
     match Op::from_u8(ins::op(i))? {
-        Op::Move => {
-            let b = ins::b(i);
-            if b < ins::a(i) {
-                obj_name(p, pc, b)
-            } else {
-                None
-            }
-        }
         Op::GetTabUp => {
             let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
             let env = p
@@ -268,13 +288,7 @@ fn obj_name(p: &FnProto, lastpc: usize, reg: u32) -> Option<(&'static str, Vec<u
             Some(("field", name.unwrap_or_else(|| copy(b"?"))))
         }
         Op::GetI => Some(("field", copy(b"integer index"))),
-        Op::GetUpval => Some((
-            "upvalue",
-            p.upval_names
-                .get(ins::b(i) as usize)
-                .map(|n| copy(n))
-                .unwrap_or_else(|| copy(b"?")),
-        )),
+        Op::GetUpval => Some(("upvalue", upval_name(p, ins::b(i)))),
         Op::LoadK => kstr(ins::bx(i)).map(|n| ("constant", n)),
         Op::SelfOp => {
             let name = if ins::k(i) { kstr(ins::c(i)) } else { None };
@@ -292,7 +306,7 @@ fn varinfo(lua: &Lua, operand: Operand, buf: &mut Buf) {
     let pc = f.pc.saturating_sub(1);
     let found = match operand {
         Operand::Reg(r) => obj_name(p, pc, r),
-        Operand::Upval(u) => p.upval_names.get(u as usize).map(|n| ("upvalue", copy(n))),
+        Operand::Upval(u) => Some(("upvalue", upval_name(p, u))),
         Operand::Const(k) => match p.constants.get(k as usize) {
             Some(Value::Str(s)) => Some(("constant", copy(s.as_bytes()))),
             _ => None,

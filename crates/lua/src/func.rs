@@ -76,7 +76,7 @@ impl FnProto {
                 break;
             }
             if pc < l.end_pc as usize {
-                n -= 1;
+                n = n.checked_sub(1)?;
                 if n == 0 {
                     return Some(&l.name);
                 }

@@ -15,6 +15,8 @@ pub mod listing;
 pub mod opcode;
 pub mod parse;
 pub mod proto;
+pub mod undump;
+pub mod verify;
 
 // Values and the heap.
 pub(crate) mod func;
@@ -32,6 +34,7 @@ pub mod arith;
 pub(crate) mod call;
 pub(crate) mod collect;
 pub mod debug;
+pub mod dump;
 pub mod embed;
 pub mod error;
 pub mod load;

@@ -1,5 +1,6 @@
-//! Loading chunks: compiles source text and turns the compiler's plain `Proto` tree into
-//! collected prototypes, checking every instruction on the way (the VM trusts operands).
+//! Loading chunks: compiles source text (or reads a binary chunk, `undump.rs`) and turns
+//! the plain `Proto` tree into collected prototypes, passing each through the bytecode
+//! verifier (`verify.rs`) on the way: the VM trusts operands.
 
 use alloc::vec::Vec;
 
@@ -7,7 +8,6 @@ use crate::error::{Error, LuaResult};
 use crate::func::{FnProto, LuaClosure, UpVal, UpvalInfo};
 use crate::gc::{Gc, Kind};
 use crate::lstr::LStr;
-use crate::opcode::{ins, Op, OP_NAMES};
 use crate::proto::{Constant, Proto};
 use crate::state::Lua;
 use crate::tvec::TryVec;
@@ -38,11 +38,14 @@ impl Mode {
 const BINARY_SIGNATURE: &[u8] = b"\x1bLua";
 
 impl Lua {
-    /// Compiles `source` into a function whose `_ENV` upvalue is `env` (default: the
-    /// global table).
+    /// Compiles `source`, or reads it as a binary chunk when it starts with `"\x1bLua"`,
+    /// into a function whose first upvalue (`_ENV`) is `env` (default: the global
+    /// table); other upvalues of a binary chunk's function start as nil.
     ///
     /// # Errors
-    /// A syntax error message (as a Lua string value) or `Error::Memory`.
+    /// A message (as a Lua string value): a syntax error, a refused mode, binary chunks
+    /// disabled by `Config::allow_binary`, or a malformed binary chunk (`bad binary
+    /// format (...)`, including bytecode the verifier rejects); or `Error::Memory`.
     pub fn load(
         &mut self,
         source: &[u8],
@@ -50,30 +53,59 @@ impl Lua {
         mode: Mode,
         env: Option<Value>,
     ) -> LuaResult<Value> {
-        if source.starts_with(BINARY_SIGNATURE) {
-            if mode == Mode::Text {
-                return Err(
-                    self.load_error(chunkname, "attempt to load a binary chunk (mode is 't')")
-                );
-            }
-            return Err(self.load_error(chunkname, "binary chunks are not supported"));
+        let binary = source.starts_with(BINARY_SIGNATURE);
+        if binary && mode == Mode::Text {
+            return Err(self.load_error(chunkname, "attempt to load a binary chunk (mode is 't')"));
         }
-        if mode == Mode::Binary {
+        if !binary && mode == Mode::Binary {
             return Err(self.load_error(chunkname, "attempt to load a text chunk (mode is 'b')"));
+        }
+        if binary && !self.allow_binary {
+            return Err(self.load_error(
+                chunkname,
+                "attempt to load a binary chunk (binary chunks are disabled)",
+            ));
         }
         if self.nested == 0 {
             // Called from the host: a safe point, with `env` the only value in flight.
             self.relieve_pressure(env.as_slice());
         }
-        let proto = match crate::parse::compile(source, chunkname, &self.guard) {
+        let (proto, source_name) = if binary {
+            match crate::undump::undump(source, &self.guard) {
+                Ok((p, _)) => {
+                    let name = self.new_str(&p.source)?;
+                    (p, name)
+                }
+                Err(crate::undump::UndumpError::Memory) => return Err(Error::Memory),
+                Err(crate::undump::UndumpError::Format(why)) => {
+                    return Err(self.bad_format(chunkname, format_args!("{}", why)))
+                }
+            }
+        } else {
+            let p = match crate::parse::compile(source, chunkname, &self.guard) {
+                Ok(p) => p,
+                Err(crate::parse::CompileError::Memory) => return Err(Error::Memory),
+                Err(crate::parse::CompileError::Syntax(msg)) => {
+                    return Err(Error::Lua(self.str_value(&msg)?))
+                }
+            };
+            (p, self.new_str(chunkname)?)
+        };
+        let p = match self.convert(proto, source_name) {
             Ok(p) => p,
-            Err(crate::parse::CompileError::Memory) => return Err(Error::Memory),
-            Err(crate::parse::CompileError::Syntax(msg)) => {
-                return Err(Error::Lua(self.str_value(&msg)?))
+            Err(Converted::Lua(e)) => return Err(e),
+            Err(Converted::Bad(e)) => {
+                let at = e.pc.map_or(0, |pc| pc + 1);
+                let why = format_args!("invalid bytecode: {} (instruction {})", e.what, at);
+                // From source text this is a compiler bug; say so rather than blame a
+                // binary format.
+                return Err(if binary {
+                    self.bad_format(chunkname, why)
+                } else {
+                    self.rt_error(format_args!("internal compiler error ({})", why))
+                });
             }
         };
-        let source_str = self.new_str(chunkname)?;
-        let p = self.convert(proto, source_str)?;
         let env = env.unwrap_or(Value::Table(self.globals));
         let mut upvals = Vec::new();
         for _ in 0..p.upvals.len() {
@@ -89,6 +121,27 @@ impl Lua {
             .heap
             .alloc_box(Kind::LuaClosure, LuaClosure { proto: p, upvals }, 0)?;
         Ok(Value::LuaFn(cl))
+    }
+
+    /// `<chunk>: bad binary format (<why>)`, named as `lundump.c` names the chunk.
+    fn bad_format(&mut self, chunkname: &[u8], why: core::fmt::Arguments<'_>) -> Error {
+        let name = match chunkname.first() {
+            Some(b'@' | b'=') => chunkname.get(1..).unwrap_or_default(),
+            // ESC: the signature's first byte (a chunk used as its own name).
+            Some(0x1b) => b"binary string",
+            _ => chunkname,
+        };
+        let mut buf = crate::api::Buf::default();
+        buf.push_bytes(name);
+        let written =
+            core::fmt::Write::write_fmt(&mut buf, format_args!(": bad binary format ({})", why));
+        if written.is_err() || buf.failed {
+            return Error::Memory;
+        }
+        match self.str_value(&buf.bytes) {
+            Ok(v) => Error::Lua(v),
+            Err(e) => e,
+        }
     }
 
     /// A load error (`checkmode` in ldo.c raises these without a position).
@@ -115,14 +168,14 @@ impl Lua {
         Ok(uv)
     }
 
-    /// Converts a compiled prototype tree into collected prototypes.
-    fn convert(&mut self, p: Proto, source: Gc<LStr>) -> LuaResult<Gc<FnProto>> {
+    /// Converts a prototype tree into collected prototypes, verifying each one first.
+    fn convert(&mut self, p: Proto, source: Gc<LStr>) -> Result<Gc<FnProto>, Converted> {
         if !self.guard.check() {
-            return Err(self.rt_error(format_args!("C stack overflow")));
+            return Err(Converted::Lua(
+                self.rt_error(format_args!("C stack overflow")),
+            ));
         }
-        if verify(&p).is_err() {
-            return Err(self.rt_error(format_args!("bad bytecode")));
-        }
+        crate::verify::verify(&p).map_err(Converted::Bad)?;
         let mut constants = Vec::new();
         constants
             .try_reserve_exact(p.constants.len())
@@ -193,49 +246,20 @@ impl Lua {
     }
 }
 
-/// Checks what the VM takes on trust: valid opcodes, register operands inside the
-/// frame, constant and prototype indices in range, jumps inside the code.
-fn verify(p: &Proto) -> LuaResult<()> {
-    let bad = || Error::Lua(Value::Nil);
-    let max = p.max_stack as u32;
-    let ncode = p.code.len() as i64;
-    if p.lines.len() != p.code.len() || p.code.is_empty() {
-        return Err(bad());
+/// Why `convert` failed.
+enum Converted {
+    Lua(Error),
+    Bad(crate::verify::VerifyError),
+}
+
+impl From<Error> for Converted {
+    fn from(e: Error) -> Self {
+        Converted::Lua(e)
     }
-    for (pc, &i) in p.code.iter().enumerate() {
-        let Some(op) = Op::from_u8(ins::op(i)) else {
-            return Err(bad());
-        };
-        if ins::op(i) as usize >= OP_NAMES.len() {
-            return Err(bad());
-        }
-        let a = ins::a(i);
-        let in_code = |target: i64| target >= 0 && target < ncode;
-        let ok = match op {
-            Op::Jmp => in_code(pc as i64 + 1 + ins::sj(i) as i64),
-            Op::LoadK => a < max && (ins::bx(i) as usize) < p.constants.len(),
-            Op::Closure => a < max && (ins::bx(i) as usize) < p.protos.len(),
-            Op::ForLoop | Op::TForLoop => {
-                a + 4 <= max.max(a + 4) && pc as i64 + 1 - ins::bx(i) as i64 >= 0
-            }
-            Op::ForPrep | Op::TForPrep => in_code(pc as i64 + 1 + ins::bx(i) as i64),
-            Op::GetUpval | Op::SetUpval => a < max && (ins::b(i) as usize) < p.upvalues.len(),
-            Op::GetTabUp => {
-                a < max
-                    && (ins::b(i) as usize) < p.upvalues.len()
-                    && (ins::c(i) as usize) < p.constants.len()
-            }
-            Op::SetTabUp => {
-                (a as usize) < p.upvalues.len() && (ins::b(i) as usize) < p.constants.len()
-            }
-            Op::ExtraArg | Op::Return0 | Op::VarArgPrep => true,
-            // A register operand may name the slot just past the frame when it starts
-            // an empty range (e.g. `RETURN A 1`); `precall` keeps one spare slot.
-            _ => a <= max,
-        };
-        if !ok {
-            return Err(bad());
-        }
+}
+
+impl From<crate::tvec::AllocError> for Converted {
+    fn from(_: crate::tvec::AllocError) -> Self {
+        Converted::Lua(Error::Memory)
     }
-    Ok(())
 }

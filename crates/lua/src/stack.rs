@@ -36,7 +36,7 @@ impl StackGuard {
     }
 
     /// A guard that never fires (tests of code that does not recurse).
-    pub fn unlimited() -> Self {
+    pub const fn unlimited() -> Self {
         Self { floor: 0 }
     }
 

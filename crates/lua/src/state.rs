@@ -59,7 +59,9 @@ pub struct Config {
     pub fuel_slice: i64,
     /// Native stack the engine may use below its entry point (recursion guard).
     pub stack_budget: usize,
-    /// Allow binary chunks in `load` (reserved: binary chunks are not supported yet).
+    /// Allow `load` to accept binary chunks (`string.dump` output). Every loaded
+    /// prototype passes the bytecode verifier (`verify.rs`); hosts that run untrusted
+    /// scripts (the kernel) keep this off anyway.
     pub allow_binary: bool,
 }
 
@@ -99,6 +101,8 @@ pub struct Lua {
     pub(crate) hook_fuel: i64,
     pub(crate) fuel_slice: i64,
     pub(crate) stack_budget: usize,
+    /// `Config::allow_binary`.
+    pub(crate) allow_binary: bool,
     pub(crate) guard: StackGuard,
     /// A floor the host set with `set_stack_guard`, kept for later entries.
     pub(crate) host_floor: Option<usize>,
@@ -177,6 +181,7 @@ impl Lua {
             hook_fuel: 0,
             fuel_slice: config.fuel_slice,
             stack_budget: config.stack_budget,
+            allow_binary: config.allow_binary,
             guard: StackGuard::unlimited(),
             host_floor: None,
             nested: 0,

@@ -11,10 +11,11 @@
 //!
 //! # Safety of register access
 //! `precall` makes `stack.len() >= base + max_stack` before a frame runs, and the
-//! compiler emits only register operands below `max_stack`, constant indices below the
-//! constant count, and jumps inside the code (`load::verify` checks binary chunks the
-//! same way). Register pointers are therefore in bounds for the frame's lifetime, as long
-//! as `base` is re-derived after every stack reallocation.
+//! verifier (`verify.rs`, run by `load` on every prototype, compiled or binary)
+//! guarantees register operands below `max_stack`, constant indices below the constant
+//! count, jumps inside the code and the instruction pairs the loop reads unchecked.
+//! Register pointers are therefore in bounds for the frame's lifetime, as long as `base`
+//! is re-derived after every stack reallocation.
 
 use crate::api::stack_error;
 use crate::arith::{self, ArithError, ArithOp};
@@ -680,7 +681,8 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     if nparams1 > 0 {
                         dest -= cur.nextra as usize + nparams1;
                     }
-                    let n = th.top - func;
+                    // `saturating_sub`: a jump may land on an open `B = 0` (see verify.rs).
+                    let n = th.top.saturating_sub(func);
                     for j in 0..n {
                         th.set(dest + j, th.get(func + j));
                     }
@@ -710,7 +712,12 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         _ => {
                             let b = ins::b(i) as usize;
                             let first = fbase + a as usize;
-                            let n = if b == 0 { lua.th().top - first } else { b - 1 };
+                            let n = if b == 0 {
+                                // A jump may land here with any `top` (verify.rs).
+                                lua.th().top.saturating_sub(first)
+                            } else {
+                                b - 1
+                            };
                             (first, n)
                         }
                     };
@@ -825,7 +832,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     let mut last = ins::c(i) as usize;
                     let t = get!(a);
                     if n == 0 {
-                        n = lua.th().top - (fbase + a as usize) - 1;
+                        // A jump may land here with any `top` (verify.rs), so the
+                        // count saturates and the items below are read checked.
+                        n = lua.th().top.saturating_sub(fbase + a as usize + 1);
                     }
                     if ins::k(i) {
                         // SAFETY: a SETLIST with `k` is followed by EXTRAARG.
@@ -842,7 +851,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                                 .map_err(|_| Error::Memory)?;
                         }
                         for j in 1..=n {
-                            let v = get!(a as usize + j);
+                            let v = lua.th().get(fbase + a as usize + j);
                             lua.raw_set_int(t, (last + j) as i64, v)?;
                         }
                     }

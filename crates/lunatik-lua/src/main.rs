@@ -211,8 +211,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Like PUC's `lua`, the host interpreter loads binary chunks (`string.dump` output);
+    // the kernel runtime keeps them off.
     let config = Config {
         stack_budget: 1024 * 1024,
+        allow_binary: true,
         ..Config::default()
     };
     let mut lua = match Lua::new(config, Box::new(host::StdHost::new(opts.warnings))) {

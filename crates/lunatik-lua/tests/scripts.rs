@@ -359,6 +359,7 @@ scripts! {
     string_library_6_4 => "6.4_string.lua",
     string_patterns_6_4_1 => "6.4.1_patterns.lua",
     string_pack_unpack_6_4_2 => "6.4.2_pack.lua",
+    string_dump_and_binary_chunks_6_4 => "6.4_string_dump.lua",
     utf8_library_6_5 => "6.5_utf8.lua",
     table_library_6_6 => "6.6_table.lua",
     math_library_6_7 => "6.7_math.lua",

@@ -214,10 +214,22 @@ fn rep(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     ret_bytes(cx, &out)
 }
 
-/// `string.dump (f [, strip])`: this engine has no binary chunks.
+/// `string.dump (f [, strip])`: the binary chunk of a Lua function (`dump.rs`). Dumping is
+/// always allowed: only loading binary chunks is a risk, and `Config::allow_binary`
+/// guards that.
 fn dump(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.check_type(1, Type::Function)?;
-    Err(cx.error(format_args!("unable to dump given function")))
+    let Value::LuaFn(f) = cx.arg(1) else {
+        return Err(cx.error(format_args!("unable to dump given function")));
+    };
+    let strip = cx.arg(2).truthy();
+    let mut out = Vec::new();
+    let guard = cx.lua.guard;
+    match crate::dump::dump(&f.proto, f.upvals.len(), strip, &guard, &mut out) {
+        Ok(()) => ret_bytes(cx, &out),
+        Err(crate::dump::DumpError::Memory) => Err(Error::Memory),
+        Err(crate::dump::DumpError::TooDeep) => Err(cx.error(format_args!("C stack overflow"))),
+    }
 }
 
 // ---- pattern matching ----

@@ -1,0 +1,204 @@
+//! `string.dump`: writes a function's prototype tree as a binary chunk.
+//!
+//! The format is this engine's own (PUC's `luac` output is refused by its format byte).
+//! All multi-byte numbers other than sizes are in the writer's native byte order, and
+//! the header carries check values so a reader with another order or other sizes
+//! refuses the chunk, as PUC's does:
+//!
+//! ```text
+//! header:  "\x1bLua"  version 0x55  format 0x52  "\x19\x93\r\n\x1a\n"
+//!          sizeof(Instruction)=4  sizeof(integer)=8  sizeof(float)=8
+//!          integer 0x5678  float 370.5  number of upvalues of the main function (byte)
+//! proto:   source (string; absent when stripped, and in children: they inherit it)
+//!          line_defined last_line_defined (varint)  num_params is_vararg max_stack (byte)
+//!          code: n (varint), n instructions (4 bytes each)
+//!          constants: n, each a tag byte (0 nil, 1 false, 2 true, 3 integer, 4 float,
+//!                     5 string) and its payload (8 bytes, or a string)
+//!          upvalues: n, each in_stack index kind (bytes)
+//!          protos: n, each a proto
+//!          lines: n (0 when stripped), each a varint
+//!          locals: n, each name (string) start_pc end_pc (varints)
+//!          upvalue names: n, each a string
+//! string:  varint size + 1 (0: absent), then the bytes
+//! varint:  LEB128 (7 bits a byte, low group first, high bit set on all but the last)
+//! ```
+//!
+//! `undump.rs` reads it back and `verify.rs` checks what it read.
+
+use alloc::vec::Vec;
+
+use crate::func::FnProto;
+use crate::stack::StackGuard;
+use crate::tvec::{AllocError, TryVec};
+use crate::value::Value;
+
+/// Binary chunk signature.
+pub const SIGNATURE: &[u8] = b"\x1bLua";
+/// Lua 5.5.
+pub const VERSION: u8 = 0x55;
+/// This engine's format (PUC's official format is 0).
+pub const FORMAT: u8 = 0x52;
+/// Catches text-mode conversions of the chunk (as `LUAC_DATA`).
+pub const DATA: &[u8] = b"\x19\x93\r\n\x1a\n";
+/// Integer check value (byte order and representation).
+pub const CHECK_INT: i64 = 0x5678;
+/// Float check value.
+pub const CHECK_FLOAT: f64 = 370.5;
+
+/// Constant tags.
+pub(crate) mod tag {
+    pub const NIL: u8 = 0;
+    pub const FALSE: u8 = 1;
+    pub const TRUE: u8 = 2;
+    pub const INT: u8 = 3;
+    pub const FLOAT: u8 = 4;
+    pub const STR: u8 = 5;
+}
+
+/// Why a dump failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DumpError {
+    Memory,
+    /// The prototype tree is nested deeper than the native stack allows.
+    TooDeep,
+}
+
+impl From<AllocError> for DumpError {
+    fn from(_: AllocError) -> Self {
+        DumpError::Memory
+    }
+}
+
+/// Appends the binary chunk of `p` (the main function, with `nupvals` upvalues) to
+/// `out`; `strip` leaves out the debug information.
+///
+/// # Errors
+/// `Memory`, or `TooDeep` when the stack guard fires (prototypes recurse).
+pub fn dump(
+    p: &FnProto,
+    nupvals: usize,
+    strip: bool,
+    guard: &StackGuard,
+    out: &mut Vec<u8>,
+) -> Result<(), DumpError> {
+    let mut w = Writer { out, strip, guard };
+    w.header(nupvals)?;
+    w.proto(p, true)
+}
+
+struct Writer<'a> {
+    out: &'a mut Vec<u8>,
+    strip: bool,
+    guard: &'a StackGuard,
+}
+
+impl Writer<'_> {
+    fn bytes(&mut self, b: &[u8]) -> Result<(), DumpError> {
+        Ok(self.out.try_extend_from_slice(b)?)
+    }
+
+    fn byte(&mut self, b: u8) -> Result<(), DumpError> {
+        Ok(self.out.try_push(b)?)
+    }
+
+    fn varint(&mut self, mut n: u64) -> Result<(), DumpError> {
+        loop {
+            let low = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                return self.byte(low);
+            }
+            self.byte(low | 0x80)?;
+        }
+    }
+
+    fn string(&mut self, s: Option<&[u8]>) -> Result<(), DumpError> {
+        match s {
+            None => self.varint(0),
+            Some(s) => {
+                self.varint(s.len() as u64 + 1)?;
+                self.bytes(s)
+            }
+        }
+    }
+
+    fn header(&mut self, nupvals: usize) -> Result<(), DumpError> {
+        self.bytes(SIGNATURE)?;
+        self.byte(VERSION)?;
+        self.byte(FORMAT)?;
+        self.bytes(DATA)?;
+        self.bytes(&[4, 8, 8])?;
+        self.bytes(&CHECK_INT.to_ne_bytes())?;
+        self.bytes(&CHECK_FLOAT.to_ne_bytes())?;
+        // The count fits: `verify` allows at most 255 upvalues and a closure has
+        // exactly as many as its prototype declares.
+        self.byte(nupvals.min(crate::verify::MAX_UPVALUES) as u8)
+    }
+
+    fn proto(&mut self, p: &FnProto, main: bool) -> Result<(), DumpError> {
+        if !self.guard.check() {
+            return Err(DumpError::TooDeep);
+        }
+        let source = if main && !self.strip {
+            Some(p.source.as_bytes())
+        } else {
+            None
+        };
+        self.string(source)?;
+        self.varint(p.line_defined as u64)?;
+        self.varint(p.last_line_defined as u64)?;
+        self.bytes(&[p.num_params, p.is_vararg as u8, p.max_stack])?;
+        self.varint(p.code.len() as u64)?;
+        for &i in p.code.iter() {
+            self.bytes(&i.to_ne_bytes())?;
+        }
+        self.varint(p.constants.len() as u64)?;
+        for k in p.constants.iter() {
+            match *k {
+                Value::Bool(false) => self.byte(tag::FALSE)?,
+                Value::Bool(true) => self.byte(tag::TRUE)?,
+                Value::Int(n) => {
+                    self.byte(tag::INT)?;
+                    self.bytes(&n.to_ne_bytes())?;
+                }
+                Value::Float(f) => {
+                    self.byte(tag::FLOAT)?;
+                    self.bytes(&f.to_ne_bytes())?;
+                }
+                Value::Str(s) => {
+                    self.byte(tag::STR)?;
+                    self.string(Some(s.as_bytes()))?;
+                }
+                // Constants are only ever nil, booleans, numbers and strings.
+                _ => self.byte(tag::NIL)?,
+            }
+        }
+        self.varint(p.upvals.len() as u64)?;
+        for u in p.upvals.iter() {
+            // The kind only matters to the compiler; a loaded upvalue is regular.
+            self.bytes(&[u.in_stack as u8, u.index, 0])?;
+        }
+        self.varint(p.protos.len() as u64)?;
+        for child in p.protos.iter() {
+            self.proto(child, false)?;
+        }
+        if self.strip {
+            return self.bytes(&[0, 0, 0]);
+        }
+        self.varint(p.lines.len() as u64)?;
+        for &l in p.lines.iter() {
+            self.varint(l as u64)?;
+        }
+        self.varint(p.locals.len() as u64)?;
+        for l in p.locals.iter() {
+            self.string(Some(&l.name))?;
+            self.varint(l.start_pc as u64)?;
+            self.varint(l.end_pc as u64)?;
+        }
+        self.varint(p.upval_names.len() as u64)?;
+        for n in p.upval_names.iter() {
+            self.string(Some(n))?;
+        }
+        Ok(())
+    }
+}
