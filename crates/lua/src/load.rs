@@ -169,18 +169,72 @@ impl Lua {
     }
 
     /// Converts a prototype tree into collected prototypes, verifying each one first.
+    /// Depth first, with the prototypes on the path from the root kept in `open` on the
+    /// heap, so nested functions take no native stack.
     fn convert(&mut self, p: Proto, source: Gc<LStr>) -> Result<Gc<FnProto>, Converted> {
-        if !self.guard.check() {
-            return Err(Converted::Lua(
-                self.rt_error(format_args!("C stack overflow")),
-            ));
+        let mut open = Vec::new();
+        let r = self.convert_tree(p, source, &mut open);
+        // After a failure, the prototypes not converted yet go without recursing.
+        for o in open {
+            crate::proto::drop_nested(o.children);
         }
-        crate::verify::verify(&p).map_err(Converted::Bad)?;
+        r
+    }
+
+    fn convert_tree(
+        &mut self,
+        root: Proto,
+        source: Gc<LStr>,
+        open: &mut Vec<OpenProto>,
+    ) -> Result<Gc<FnProto>, Converted> {
+        let mut next = Some(root);
+        loop {
+            if let Some(p) = next.take() {
+                self.open_proto(p, open)?;
+            }
+            let Some(top) = open.last_mut() else {
+                return Err(Converted::Lua(Error::Memory)); // `open_proto` pushed one
+            };
+            if let Some(child) = top.children.pop() {
+                next = Some(child);
+                continue;
+            }
+            let Some(done) = open.pop() else {
+                return Err(Converted::Lua(Error::Memory));
+            };
+            let fp = self.close_proto(done, source)?;
+            match open.last_mut() {
+                Some(parent) => parent.protos.try_push(fp)?,
+                None => return Ok(fp),
+            }
+        }
+    }
+
+    /// Verifies `p` and converts its constants; pushes it on `open` with its children
+    /// still to convert (`children` in reverse order, so `pop` takes them in order).
+    fn open_proto(&mut self, mut p: Proto, open: &mut Vec<OpenProto>) -> Result<(), Converted> {
+        let verified = crate::verify::verify(&p);
+        let mut children = core::mem::take(&mut p.protos);
+        children.reverse();
+        if open.try_reserve(1).is_err() {
+            crate::proto::drop_nested(children);
+            return Err(Converted::Lua(Error::Memory));
+        }
+        open.try_push(OpenProto {
+            constants: Vec::new(),
+            protos: Vec::new(),
+            p,
+            children,
+        })?;
+        verified.map_err(Converted::Bad)?;
+        let Some(top) = open.last_mut() else {
+            return Err(Converted::Lua(Error::Memory));
+        };
         let mut constants = Vec::new();
         constants
-            .try_reserve_exact(p.constants.len())
+            .try_reserve_exact(top.p.constants.len())
             .map_err(|_| Error::Memory)?;
-        for c in p.constants.iter() {
+        for c in top.p.constants.iter() {
             let v = match c {
                 Constant::Nil => Value::Nil,
                 Constant::Bool(b) => Value::Bool(*b),
@@ -190,12 +244,19 @@ impl Lua {
             };
             constants.try_push(v)?;
         }
-        let mut protos = Vec::new();
-        protos
-            .try_reserve_exact(p.protos.len())
+        top.protos
+            .try_reserve_exact(top.children.len())
             .map_err(|_| Error::Memory)?;
+        top.constants = constants;
+        Ok(())
+    }
+
+    /// Makes the collected prototype of `o`, whose children are converted.
+    fn close_proto(&mut self, o: OpenProto, source: Gc<LStr>) -> Result<Gc<FnProto>, Converted> {
+        let OpenProto {
+            p, constants, protos, ..
+        } = o;
         let Proto {
-            protos: children,
             upvalues,
             code,
             lines,
@@ -207,10 +268,6 @@ impl Lua {
             max_stack,
             ..
         } = p;
-        for child in children {
-            let c = self.convert(child, source)?;
-            protos.try_push(c)?;
-        }
         let mut upvals = Vec::new();
         let mut upval_names = Vec::new();
         upvals
@@ -244,6 +301,15 @@ impl Lua {
         self.heap.charge(fp.buffer_bytes())?;
         Ok(self.heap.alloc_box(Kind::Proto, fp, 0)?)
     }
+}
+
+/// A prototype being converted: its constants, its children converted so far and those
+/// still to convert.
+struct OpenProto {
+    p: Proto,
+    constants: Vec<Value>,
+    protos: Vec<Gc<FnProto>>,
+    children: Vec<Proto>,
 }
 
 /// Why `convert` failed.

@@ -481,7 +481,6 @@ fn every_construct_nests_to_the_level_limit_within_10k_and_runs() {
 }
 
 #[test]
-#[ignore = "Lua::convert (load.rs) recurses once per nested function: about 10 levels fit in 10 KiB"]
 fn nested_functions_load_to_the_level_limit_within_10k_and_run() {
     for construct in NESTED_FUNCTIONS {
         for depth in [
