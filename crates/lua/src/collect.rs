@@ -22,7 +22,7 @@ use crate::userdata::UserData;
 use crate::value::Value;
 
 /// Objects traversed or swept per step.
-const WORK_PER_STEP: usize = 200;
+const WORK_PER_STEP: usize = 400;
 
 #[inline]
 fn mark_value(heap: &Heap, v: &Value) {
@@ -202,13 +202,34 @@ fn traverse_thread(heap: &Heap, t: &Thread) {
 
 /// Traverses gray objects until `budget` objects were done; true when none is left.
 fn propagate(lua: &Lua, budget: usize) -> bool {
-    for _ in 0..budget {
+    let mut done = 0;
+    while done < budget {
         match lua.heap.pop_gray() {
-            Some(h) => traverse(lua, h, false),
+            Some(h) => {
+                done += traversal_work(h);
+                traverse(lua, h, false);
+            }
             None => return true,
         }
     }
     !lua.heap.has_gray()
+}
+
+/// The work of traversing an object, in the units of a step's budget: one per object,
+/// plus one per slot of a table or live slot of a stack (as lgc.c counts), so that a
+/// step over a big table counts as the work it is.
+fn traversal_work(h: NonNull<GcHeader>) -> usize {
+    // SAFETY: gray objects are live, and the header says which payload follows.
+    unsafe {
+        match h.as_ref().kind() {
+            Kind::Table => {
+                let t = Gc::<Table>::from_header(h);
+                1 + t.array_len() + t.node_count()
+            }
+            Kind::Thread => 1 + Gc::<Thread>::from_header(h).top,
+            _ => 1,
+        }
+    }
 }
 
 fn propagate_atomic(lua: &Lua) {
@@ -407,7 +428,13 @@ pub(crate) fn step(lua: &mut Lua) -> LuaResult<()> {
         return run_finalizers(lua, usize::MAX);
     }
     let work = match lua.heap.stress_tick() {
-        None => WORK_PER_STEP * lua.heap.step_mul.get() as usize / 100,
+        // Work in proportion to what was allocated since the last step: a step that
+        // follows one big allocation (a table's new hash part) does that much more.
+        None => {
+            let step = lua.heap.step_size.get().max(1) as usize;
+            let allocated = lua.heap.allocated_since_step(step);
+            WORK_PER_STEP * lua.heap.step_mul.get() as usize / 100 * (allocated / step).max(1)
+        }
         // GC stress mode: tiny steps, so cycles interleave finely with the mutator (any
         // missing barrier or root shows), and now and then a whole cycle.
         Some(false) => crate::gc::STRESS_WORK,

@@ -307,6 +307,12 @@ impl Heap {
         self.bytes.set(self.bytes.get().saturating_sub(n));
     }
 
+    /// Bytes allocated since the debt was last set to `step` (at least `step` once the
+    /// debt is due).
+    pub(crate) fn allocated_since_step(&self, step: usize) -> usize {
+        step.saturating_add(self.debt.get().min(0).unsigned_abs())
+    }
+
     /// True when enough was allocated since the last step that the collector should run.
     #[inline(always)]
     pub fn should_step(&self) -> bool {

@@ -44,3 +44,23 @@ fn collectgarbage_count_drops_after_a_collection_from_lua() {
     let grown: f64 = r[0].parse().unwrap();
     assert!(grown < 64.0, "grew by {grown} KB");
 }
+
+#[test]
+fn the_incremental_collector_keeps_up_with_big_tables() {
+    // Each round builds a table with a 32 Ki-node hash part (one big allocation) and
+    // drops it. Steps must do work in proportion to the bytes allocated, big blocks
+    // included, or dead rounds pile up far past the pause (200%: twice the live heap).
+    let (mut lua, _) = state();
+    let r = run(
+        &mut lua,
+        "local keys = {} for i = 1, 20000 do keys[i] = 'k' .. i end \
+         local function round() local t = {} for i = 1, 20000 do t[keys[i]] = i end return t end \
+         local keep = round() collectgarbage() \
+         local live = collectgarbage('count') local peak = live \
+         for r = 1, 30 do round() peak = math.max(peak, collectgarbage('count')) end \
+         return peak / live",
+    )
+    .unwrap();
+    let ratio: f64 = r[0].parse().unwrap();
+    assert!(ratio < 3.5, "peak heap {ratio:.2} times the live heap");
+}
