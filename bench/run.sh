@@ -45,22 +45,17 @@ fi
 
 now_ns() { date +%s%N; }
 
-# best_time CMD SCRIPT: prints "SECONDS CHECKSUM" for the best of $runs runs,
-# or "fail MESSAGE" if the interpreter exits non-zero.
-best_time() {
-	local cmd="$1" script="$2" best="" out="" t0 t1 dt i
-	for ((i = 0; i < runs; i++)); do
-		t0=$(now_ns)
-		if ! out=$($cmd "$script" 2>&1); then
-			echo "fail ${out%%$'\n'*}"
-			return
-		fi
-		t1=$(now_ns)
-		dt=$((t1 - t0))
-		if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then best=$dt; fi
-	done
-	awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-	printf ' %s\n' "${out:-<no output>}"
+# one_run CMD SCRIPT: prints "NANOSECONDS CHECKSUM", or "fail MESSAGE" if the
+# interpreter exits non-zero.
+one_run() {
+	local cmd="$1" script="$2" out t0 t1
+	t0=$(now_ns)
+	if ! out=$($cmd "$script" 2>&1); then
+		echo "fail ${out%%$'\n'*}"
+		return
+	fi
+	t1=$(now_ns)
+	echo "$((t1 - t0)) ${out:-<no output>}"
 }
 
 status=0
@@ -72,19 +67,33 @@ for w in "${workloads[@]}"; do
 		echo "no workload $w" >&2
 		exit 2
 	fi
-	times=() sums=()
+	# Rounds interleave the interpreters, so that a noisy moment on a shared machine
+	# does not fall on one interpreter's runs only; each keeps its best time.
+	best=("" "" "") sums=("" "" "") failed=("" "" "")
+	for ((r = 0; r < runs; r++)); do
+		for i in 0 1 2; do
+			[ -n "${cmds[$i]}" ] && [ -z "${failed[$i]}" ] || continue
+			result=$(one_run "${cmds[$i]}" "$script")
+			if [ "${result%% *}" = "fail" ]; then
+				failed[$i]="${result#fail }"
+				failed[$i]="${failed[$i]:-exit status non-zero}"
+				continue
+			fi
+			ns="${result%% *}"
+			sums[$i]="${result#* }"
+			if [ -z "${best[$i]}" ] || [ "$ns" -lt "${best[$i]}" ]; then best[$i]=$ns; fi
+		done
+	done
+	times=()
 	for i in 0 1 2; do
 		if [ -z "${cmds[$i]}" ]; then
-			times+=("-") sums+=("")
-			continue
-		fi
-		result=$(best_time "${cmds[$i]}" "$script")
-		if [ "${result%% *}" = "fail" ]; then
-			times+=("fail") sums+=("")
-			echo "  $w: ${labels[$i]} failed: ${result#fail }" >&2
+			times+=("-")
+		elif [ -n "${failed[$i]}" ]; then
+			times+=("fail") sums[$i]=""
+			echo "  $w: ${labels[$i]} failed: ${failed[$i]}" >&2
 			status=1
 		else
-			times+=("${result%% *}") sums+=("${result#* }")
+			times+=("$(awk -v ns="${best[$i]}" 'BEGIN { printf "%.3f", ns / 1e9 }')")
 		fi
 	done
 	# Every interpreter that ran must print the same checksum.
