@@ -390,7 +390,7 @@ fn next(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             Ok(Ret::Values(2))
         }
         Ok(None) => cx.ret1(Value::Nil),
-        Err(()) => Err(cx.error(format_args!("invalid key to 'next'"))),
+        Err(crate::table::InvalidKey) => Err(cx.error(format_args!("invalid key to 'next'"))),
     }
 }
 

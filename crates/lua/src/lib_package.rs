@@ -166,15 +166,17 @@ fn search_preload(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     Ok(Ret::Values(2))
 }
 
-/// Tries each template of `path`; returns the file name and its contents, or the list
-/// of names tried.
+/// A file found on a search path: its name and contents.
+type Found = (Vec<u8>, Vec<u8>);
+
+/// Tries each template of `path`; returns the file found, or the list of names tried.
 fn find_file(
     lua: &mut Lua,
     name: &[u8],
     path: &[u8],
     sep: &[u8],
     rep: &[u8],
-) -> LuaResult<Result<(Vec<u8>, Vec<u8>), Vec<u8>>> {
+) -> LuaResult<Result<Found, Vec<u8>>> {
     let mut subject = Vec::new();
     let mut i = 0;
     while i < name.len() {

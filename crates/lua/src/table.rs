@@ -38,6 +38,10 @@ const EMPTY_NODE: Node = Node {
     next: 0,
 };
 
+/// `next` was given a key that is not in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidKey;
+
 /// Largest array part (2^26 slots, like PUC's `MAXASIZE` bound on 64-bit in spirit).
 const MAX_ABITS: u32 = 26;
 const MAX_ASIZE: usize = 1 << MAX_ABITS;
@@ -694,9 +698,11 @@ impl Table {
         i
     }
 
-    /// The entry after `key` in traversal order (`next`). `Ok(None)` ends the traversal;
-    /// `Err(())` means `key` is not in the table.
-    pub fn next(&self, key: &Value, seed: u32) -> Result<Option<(Value, Value)>, ()> {
+    /// The entry after `key` in traversal order (`next`). `Ok(None)` ends the traversal.
+    ///
+    /// # Errors
+    /// `InvalidKey` when `key` is not in the table.
+    pub fn next(&self, key: &Value, seed: u32) -> Result<Option<(Value, Value)>, InvalidKey> {
         let mut i = self.traversal_index(key, seed)?;
         while i < self.array.len() {
             if let Some(v) = self.array.get(i) {
@@ -717,7 +723,7 @@ impl Table {
     }
 
     /// Position right after `key` in the array-then-nodes order.
-    fn traversal_index(&self, key: &Value, seed: u32) -> Result<usize, ()> {
+    fn traversal_index(&self, key: &Value, seed: u32) -> Result<usize, InvalidKey> {
         let key = match *key {
             Value::Nil => return Ok(0),
             Value::Float(f) => match float_to_int(f, Rounding::Exact) {
@@ -732,18 +738,18 @@ impl Table {
             }
         }
         if self.nodes.is_empty() {
-            return Err(());
+            return Err(InvalidKey);
         }
         let mut idx = self.main_position(&key, seed);
         loop {
-            let n = self.nodes.get(idx).ok_or(())?;
+            let n = self.nodes.get(idx).ok_or(InvalidKey)?;
             if keys_equal(&n.key, &key)
                 || matches!(n.key, Value::DeadKey(a) if a == key.identity() && key.gc_header().is_some())
             {
                 return Ok(self.array.len() + idx + 1);
             }
             if n.next == 0 {
-                return Err(());
+                return Err(InvalidKey);
             }
             idx = (idx as isize + n.next as isize) as usize;
         }
