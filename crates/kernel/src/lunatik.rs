@@ -3,7 +3,7 @@
 //! ```lua
 //! local lunatik = require("lunatik")
 //! local rt = lunatik.runtime("examples/echo", "process") -- runs /lib/modules/lua/examples/echo.lua
-//! rt:resume(1, "two")  -- calls the function the script returned, in its runtime
+//! rt:resume(1, "two")  -- resumes a coroutine running the function the script returned
 //! rt:stop()            -- stops it and releases everything it created
 //! lunatik._ENV.answer = 42 -- shared by every runtime
 //! ```
@@ -87,9 +87,11 @@ fn new_runtime(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
 }
 
-/// `runtime:resume(...)`: calls the runtime's callback (the value its script returned) with
-/// copies of the arguments, in that runtime and under its lock, and returns copies of its
-/// results. Only nil, booleans, numbers, strings and shared objects cross.
+/// `runtime:resume(...)`: resumes the runtime's coroutine, which runs the callback (the
+/// value its script returned), with copies of the arguments, in that runtime and under its
+/// lock, and returns copies of what it yields or returns (as C Lunatik's `lua_resume`).
+/// A coroutine that returned or failed is replaced by a fresh one at the next resume.
+/// Only nil, booleans, numbers, strings and shared objects cross.
 fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
     let args = shared::args_from(cx, 2)?;
@@ -131,9 +133,11 @@ pub(crate) enum Failure {
     Memory,
 }
 
-/// Calls the callback of the runtime whose state is `lua` with `args`; copies its results.
+/// Resumes the coroutine of the runtime whose state is `lua` with `args` (see
+/// `Runtime::coroutine`; a callback that is not a function is called, for its error);
+/// copies what it yields or returns.
 pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>, Failure> {
-    let callback = Runtime::callback(lua);
+    let co = Runtime::coroutine(lua).map_err(|_| Failure::Memory)?;
     let mut values = Vec::new();
     values
         .try_reserve_exact(args.len())
@@ -144,9 +148,14 @@ pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>,
         let v = a.to_value(lua).map_err(|_| Failure::Memory)?;
         values.try_push(v).map_err(|_| Failure::Memory)?;
     }
-    let results = lua
-        .call(callback, &values)
-        .map_err(|e| Failure::Lua(lua.error_message(&e)))?;
+    let results = match co {
+        Some(co) => lua.resume_coroutine(co, &values),
+        None => {
+            let callback = Runtime::callback(lua);
+            lua.call(callback, &values)
+        }
+    }
+    .map_err(|e| Failure::Lua(lua.error_message(&e)))?;
     let mut out = Vec::new();
     out.try_reserve_exact(results.len())
         .map_err(|_| Failure::Memory)?;

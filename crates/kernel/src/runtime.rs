@@ -41,6 +41,8 @@ pub(crate) const MAX_NAME_BYTES: usize = 64;
 
 /// Registry key of the runtime's callback: the value its script returned.
 const CALLBACK_KEY: &[u8] = b"lunatik.callback";
+/// Registry key of the coroutine `runtime:resume` drives (made from the callback).
+const COROUTINE_KEY: &[u8] = b"lunatik.coroutine";
 /// Registry key of a light userdata pointing to the running `Runtime`.
 const RUNTIME_KEY: &[u8] = b"lunatik.runtime";
 
@@ -466,6 +468,28 @@ impl Runtime {
     pub(crate) fn callback(lua: &mut Lua) -> Value {
         let registry = lua.registry();
         lua.get_field(registry, CALLBACK_KEY).unwrap_or(Value::Nil)
+    }
+
+    /// The coroutine `runtime:resume` continues: the one kept in the registry while it
+    /// can be resumed (it yielded), else a new one running the callback (the first
+    /// resume, or the last coroutine returned or failed). `None` when the callback is not
+    /// a function.
+    ///
+    /// # Errors
+    /// `Error::Memory`.
+    pub(crate) fn coroutine(lua: &mut Lua) -> lua::LuaResult<Option<Value>> {
+        let registry = lua.registry();
+        let kept = lua.get_field(registry, COROUTINE_KEY)?;
+        if lua.is_resumable(&kept) {
+            return Ok(Some(kept));
+        }
+        let callback = Self::callback(lua);
+        if !callback.is_function() {
+            return Ok(None);
+        }
+        let co = lua.new_coroutine(callback)?;
+        lua.set_field(registry, COROUTINE_KEY, co)?;
+        Ok(Some(co))
     }
 
     /// Stops the runtime: a running script aborts at its next slice, the state is taken

@@ -51,6 +51,43 @@ impl Lua {
         })
     }
 
+    /// A new coroutine (a thread value) that runs `f` when first resumed.
+    ///
+    /// # Errors
+    /// `Error::Memory`.
+    pub fn new_coroutine(&mut self, f: Value) -> LuaResult<Value> {
+        crate::lib_coroutine::new_coroutine(self, f).map(Value::Thread)
+    }
+
+    /// True when `co` is a coroutine that `resume_coroutine` can continue (started or not, not
+    /// finished, not running).
+    pub fn is_resumable(&self, co: &Value) -> bool {
+        matches!(co, Value::Thread(t) if crate::lib_coroutine::resume_problem(self, *t).is_none())
+    }
+
+    /// Resumes the coroutine `co` with `args` (`lua_resume`): the values it yields, or
+    /// returns when it ends.
+    ///
+    /// # Errors
+    /// The error that ended the coroutine, or why it cannot be resumed; a budget abort
+    /// as `Error::Abort`.
+    pub fn resume_coroutine(&mut self, co: Value, args: &[Value]) -> LuaResult<Vec<Value>> {
+        let mut all = Vec::new();
+        all.try_reserve_exact(args.len() + 1)
+            .map_err(|_| Error::Memory)?;
+        all.try_push(co)?;
+        all.try_extend_from_slice(args)?;
+        let mut results = self.call(Value::NativeFn(crate::lib_coroutine::RESUME), &all)?;
+        // `coroutine.resume` answers `true, values...` or `false, error`.
+        match results.first() {
+            Some(Value::Bool(true)) => {
+                results.remove(0);
+                Ok(results)
+            }
+            _ => Err(Error::Lua(results.get(1).copied().unwrap_or(Value::Nil))),
+        }
+    }
+
     /// Like `call`, but an error comes back as its message followed by a traceback
     /// taken where it was raised (what `lua.c` prints).
     pub fn call_traceback(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Vec<u8>> {

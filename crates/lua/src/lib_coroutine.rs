@@ -58,8 +58,11 @@ fn check_co(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<Thread>> {
     }
 }
 
+/// `coroutine.resume`, for hosts that drive a coroutine (`Lua::resume`).
+pub(crate) const RESUME: crate::api::NativeFn = resume;
+
 /// Why a coroutine cannot be resumed, if it cannot.
-fn resume_problem(lua: &Lua, co: Gc<Thread>) -> Option<&'static str> {
+pub(crate) fn resume_problem(lua: &Lua, co: Gc<Thread>) -> Option<&'static str> {
     if co == lua.current {
         return Some("cannot resume non-suspended coroutine");
     }

@@ -483,3 +483,24 @@ fn nesting_past_the_level_limit_within_10k_is_a_clean_error() {
         }
     }
 }
+
+#[test]
+fn a_budget_abort_inside_a_coroutine_is_not_caught_by_resume() {
+    let host = TestHost {
+        abort_after: 1,
+        ..TestHost::default()
+    };
+    let mut lua = state_with(
+        Config {
+            fuel_slice: 5_000,
+            ..Config::default()
+        },
+        host,
+    );
+    let r = run(
+        &mut lua,
+        "local ok = coroutine.resume(coroutine.create(function() while true do end end)) \
+         return 'caught', ok",
+    );
+    assert_eq!(r, Err("script aborted".into()));
+}
