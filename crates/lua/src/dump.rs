@@ -73,7 +73,7 @@ impl From<AllocError> for DumpError {
 /// `out`; `strip` leaves out the debug information.
 ///
 /// # Errors
-/// `Memory`, or `TooDeep` when the stack guard fires (prototypes recurse).
+/// `Memory`, or `TooDeep` when the stack guard has already fired.
 pub fn dump(
     p: &FnProto,
     nupvals: usize,
@@ -81,15 +81,17 @@ pub fn dump(
     guard: &StackGuard,
     out: &mut Vec<u8>,
 ) -> Result<(), DumpError> {
-    let mut w = Writer { out, strip, guard };
+    if !guard.check() {
+        return Err(DumpError::TooDeep);
+    }
+    let mut w = Writer { out, strip };
     w.header(nupvals)?;
-    w.proto(p, true)
+    w.tree(p)
 }
 
 struct Writer<'a> {
     out: &'a mut Vec<u8>,
     strip: bool,
-    guard: &'a StackGuard,
 }
 
 impl Writer<'_> {
@@ -135,10 +137,30 @@ impl Writer<'_> {
         self.byte(nupvals.min(crate::verify::MAX_UPVALUES) as u8)
     }
 
-    fn proto(&mut self, p: &FnProto, main: bool) -> Result<(), DumpError> {
-        if !self.guard.check() {
-            return Err(DumpError::TooDeep);
+    /// Writes `main` and its nested functions depth first, with the prototypes on the
+    /// path from `main` (and how many of their children are written) on the heap.
+    fn tree(&mut self, main: &FnProto) -> Result<(), DumpError> {
+        self.proto_head(main, true)?;
+        let mut path: Vec<(&FnProto, usize)> = Vec::new();
+        path.try_push((main, 0))?;
+        while let Some(&mut (p, ref mut next)) = path.last_mut() {
+            match p.protos.get(*next) {
+                Some(child) => {
+                    *next += 1;
+                    self.proto_head(child, false)?;
+                    path.try_push((child, 0))?;
+                }
+                None => {
+                    self.proto_tail(p)?;
+                    path.pop();
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// A prototype's fields up to the count of its nested functions.
+    fn proto_head(&mut self, p: &FnProto, main: bool) -> Result<(), DumpError> {
         let source = if main && !self.strip {
             Some(p.source.as_bytes())
         } else {
@@ -178,10 +200,11 @@ impl Writer<'_> {
             // The kind only matters to the compiler; a loaded upvalue is regular.
             self.bytes(&[u.in_stack as u8, u.index, 0])?;
         }
-        self.varint(p.protos.len() as u64)?;
-        for child in p.protos.iter() {
-            self.proto(child, false)?;
-        }
+        self.varint(p.protos.len() as u64)
+    }
+
+    /// A prototype's fields after its nested functions: debug information.
+    fn proto_tail(&mut self, p: &FnProto) -> Result<(), DumpError> {
         if self.strip {
             return self.bytes(&[0, 0, 0]);
         }

@@ -2,9 +2,10 @@
 //!
 //! The input is untrusted. Every count is checked against the bytes left before
 //! anything is reserved (each element takes at least one byte, most more), so memory
-//! stays proportional to the chunk's length; every allocation is fallible; nesting is
-//! bounded (`MAX_DEPTH`, and the stack guard) because reading, converting and dropping
-//! a tree all recurse. Nothing here judges the bytecode itself: `verify.rs` does.
+//! stays proportional to the chunk's length; every allocation is fallible. Nested
+//! functions are read with the prototypes on the path from the root kept on the heap
+//! (no native recursion), up to `MAX_DEPTH` levels, and a partly read tree is dropped
+//! with `proto::drop_nested`. Nothing here judges the bytecode itself: `verify.rs` does.
 
 use alloc::vec::Vec;
 
@@ -40,15 +41,12 @@ type UResult<T> = Result<T, UndumpError>;
 /// `Format` for anything malformed (`"truncated chunk"` when the input ends early),
 /// `Memory` when an allocation fails.
 pub fn undump(chunk: &[u8], guard: &StackGuard) -> UResult<(Proto, usize)> {
-    let mut r = Reader {
-        rest: chunk,
-        guard,
-        depth: 0,
-    };
+    let mut r = Reader { rest: chunk, guard };
     r.header()?;
     let nupvals = r.byte()? as usize;
-    let mut p = r.proto()?;
+    let mut p = r.tree()?;
     if !r.rest.is_empty() {
+        crate::proto::drop_nested(core::mem::take(&mut p.protos));
         return Err(UndumpError::Format("extra bytes after the chunk"));
     }
     if nupvals != p.upvalues.len() {
@@ -64,7 +62,13 @@ pub fn undump(chunk: &[u8], guard: &StackGuard) -> UResult<(Proto, usize)> {
 struct Reader<'a> {
     rest: &'a [u8],
     guard: &'a StackGuard,
-    depth: usize,
+}
+
+/// A prototype whose nested functions are being read: its fields so far, and how many
+/// children are still to come after those already in `p.protos`.
+struct Open {
+    p: Proto,
+    children_left: usize,
 }
 
 const TRUNCATED: UndumpError = UndumpError::Format("truncated chunk");
@@ -176,17 +180,55 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn proto(&mut self) -> UResult<Proto> {
-        if self.depth >= MAX_DEPTH || !self.guard.check() {
+    /// Reads the main function and everything nested in it, depth first.
+    fn tree(&mut self) -> UResult<Proto> {
+        if !self.guard.check() {
             return Err(UndumpError::Format("functions nested too deeply"));
         }
-        self.depth += 1;
-        let p = self.proto_body();
-        self.depth -= 1;
-        p
+        let mut open: Vec<Open> = Vec::new();
+        let r = self.read_tree(&mut open);
+        for o in open {
+            crate::proto::drop_nested(o.p.protos);
+        }
+        r
     }
 
-    fn proto_body(&mut self) -> UResult<Proto> {
+    fn read_tree(&mut self, open: &mut Vec<Open>) -> UResult<Proto> {
+        let mut next = true; // a prototype starts here
+        loop {
+            if next {
+                if open.len() >= MAX_DEPTH {
+                    return Err(UndumpError::Format("functions nested too deeply"));
+                }
+                let o = self.proto_head()?;
+                open.try_push(o)?;
+            }
+            let Some(top) = open.last_mut() else {
+                return Err(UndumpError::Format("corrupted chunk"));
+            };
+            if top.children_left > 0 {
+                top.children_left -= 1;
+                next = true;
+                continue;
+            }
+            next = false;
+            let Some(Open { mut p, .. }) = open.pop() else {
+                return Err(UndumpError::Format("corrupted chunk"));
+            };
+            if let Err(e) = self.proto_tail(&mut p) {
+                crate::proto::drop_nested(core::mem::take(&mut p.protos));
+                return Err(e);
+            }
+            match open.last_mut() {
+                None => return Ok(p),
+                // Room was reserved for every announced child: this does not allocate.
+                Some(parent) => parent.p.protos.try_push(p)?,
+            }
+        }
+    }
+
+    /// A prototype's fields before its nested functions, and how many of those follow.
+    fn proto_head(&mut self) -> UResult<Open> {
         let source = self.string()?.unwrap_or_default();
         let line_defined = self.u32()?;
         let last_line_defined = self.u32()?;
@@ -240,11 +282,28 @@ impl<'a> Reader<'a> {
 
         // A proto takes at least 12 bytes (three empty strings/counts, six fields, ...).
         let n = self.count(12)?;
-        let mut protos = self.vec_for(n)?;
-        for _ in 0..n {
-            protos.try_push(self.proto()?)?;
-        }
+        let protos = self.vec_for(n)?;
+        Ok(Open {
+            p: Proto {
+                source,
+                line_defined,
+                last_line_defined,
+                num_params,
+                is_vararg,
+                max_stack,
+                code,
+                lines: Vec::new(),
+                constants,
+                upvalues,
+                protos,
+                locals: Vec::new(),
+            },
+            children_left: n,
+        })
+    }
 
+    /// A prototype's fields after its nested functions: debug information.
+    fn proto_tail(&mut self, p: &mut Proto) -> UResult<()> {
         let n = self.count(1)?;
         let mut lines = self.vec_for(n)?;
         for _ in 0..n {
@@ -265,27 +324,15 @@ impl<'a> Reader<'a> {
         }
 
         let n = self.count(1)?;
-        if n != 0 && n != upvalues.len() {
+        if n != 0 && n != p.upvalues.len() {
             return Err(UndumpError::Format("corrupted chunk"));
         }
-        for u in upvalues.iter_mut().take(n) {
+        for u in p.upvalues.iter_mut().take(n) {
             u.name = self.string()?.unwrap_or_default();
         }
-
-        Ok(Proto {
-            source,
-            line_defined,
-            last_line_defined,
-            num_params,
-            is_vararg,
-            max_stack,
-            code,
-            lines,
-            constants,
-            upvalues,
-            protos,
-            locals,
-        })
+        p.lines = lines;
+        p.locals = locals;
+        Ok(())
     }
 }
 
@@ -299,7 +346,6 @@ mod tests {
         Reader {
             rest: bytes,
             guard: &UNLIMITED,
-            depth: 0,
         }
     }
 

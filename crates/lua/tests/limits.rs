@@ -504,3 +504,29 @@ fn a_budget_abort_inside_a_coroutine_is_not_caught_by_resume() {
     );
     assert_eq!(r, Err("script aborted".into()));
 }
+
+#[test]
+fn nested_functions_round_trip_through_a_binary_chunk_within_10k() {
+    // Reading a chunk keeps the open prototypes on the heap, as compiling does.
+    for construct in ["function_expressions", "tables_of_functions"] {
+        let depth = deepest_allowed(construct);
+        let (src, expected) = nested_program(construct, depth);
+        let chunk = format!(
+            "local f = assert(load({src:?})) \
+             local g = assert(load(string.dump(f), 'dumped', 'b')) \
+             return g()"
+        );
+        let r = on_small_stack(64 * 1024, move || {
+            let mut lua = state_with(
+                Config {
+                    stack_budget: 10 * 1024,
+                    allow_binary: true,
+                    ..Config::default()
+                },
+                TestHost::default(),
+            );
+            run(&mut lua, &chunk)
+        });
+        assert_eq!(r, Ok(vec![expected.to_string()]), "{construct} nested {depth} deep");
+    }
+}
