@@ -166,7 +166,12 @@ impl Lua {
         for i in nargs..nparams {
             th.set(base + i, Value::Nil);
         }
-        th.top = base + if p.is_vararg { nargs.max(nparams) } else { nparams };
+        th.top = base
+            + if p.is_vararg {
+                nargs.max(nparams)
+            } else {
+                nparams
+            };
         let frame = Frame {
             func,
             base,
@@ -179,8 +184,7 @@ impl Lua {
             ctx: 0,
             handler: 0,
         };
-        th.push_frame(&self.heap, frame)
-            .map_err(|_| Error::Memory)
+        th.push_frame(&self.heap, frame).map_err(|_| Error::Memory)
     }
 
     /// Acts on what a native function returned. True when a Lua frame was pushed and

@@ -21,8 +21,8 @@ pub mod verify;
 // Values and the heap.
 pub(crate) mod func;
 pub mod gc;
-pub(crate) mod pool;
 pub mod lstr;
+pub(crate) mod pool;
 pub mod table;
 pub(crate) mod thread;
 pub mod userdata;

@@ -254,7 +254,10 @@ impl Lua {
     /// Makes the collected prototype of `o`, whose children are converted.
     fn close_proto(&mut self, o: OpenProto, source: Gc<LStr>) -> Result<Gc<FnProto>, Converted> {
         let OpenProto {
-            p, constants, protos, ..
+            p,
+            constants,
+            protos,
+            ..
         } = o;
         let Proto {
             upvalues,

@@ -83,7 +83,8 @@ impl Pool {
             Some(block) => {
                 // SAFETY: blocks on the list are free and start with a `Free` link.
                 head.set(unsafe { block.as_ref().next });
-                self.bytes.set(self.bytes.get() - class_layout(class).size());
+                self.bytes
+                    .set(self.bytes.get() - class_layout(class).size());
                 block.as_ptr() as *mut u8
             }
             // SAFETY: class layouts have non-zero sizes.
@@ -181,8 +182,7 @@ impl<T: Copy> PoolBuf<T> {
         let (Ok(old), Ok(new)) = (Layout::array::<T>(old_len), Layout::array::<T>(len)) else {
             return false;
         };
-        if class_of(old).is_none() && class_of(new).is_none() && old.size() > 0 && new.size() > 0
-        {
+        if class_of(old).is_none() && class_of(new).is_none() && old.size() > 0 && new.size() > 0 {
             // SAFETY: the block was allocated by the system allocator with `old` (pool
             // blocks have pooled sizes), and `new` has a non-zero size.
             let p = unsafe { alloc::alloc::realloc(self.ptr.as_ptr() as *mut u8, old, new.size()) };
@@ -279,7 +279,9 @@ mod tests {
     fn the_pool_is_bounded() {
         let pool = Pool::new();
         let l = Layout::from_size_align(MAX_BLOCK, 8).unwrap();
-        let blocks: alloc::vec::Vec<_> = (0..MIN_CAP / MAX_BLOCK + 10).map(|_| pool.alloc(l)).collect();
+        let blocks: alloc::vec::Vec<_> = (0..MIN_CAP / MAX_BLOCK + 10)
+            .map(|_| pool.alloc(l))
+            .collect();
         for b in blocks {
             unsafe { pool.free(b, l) };
         }

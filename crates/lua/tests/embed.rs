@@ -26,9 +26,18 @@ fn a_host_driven_coroutine_keeps_its_state_between_resumes() {
     let co = lua.new_coroutine(f).unwrap();
     lua.set_global(b"keep", co).unwrap(); // a root, as a host's registry entry would be
     assert!(lua.is_resumable(&co));
-    assert_eq!(shown(&lua.resume_coroutine(co, &[Value::Int(1)]).unwrap()), ["1"]);
-    assert_eq!(shown(&lua.resume_coroutine(co, &[Value::Int(2)]).unwrap()), ["3"]);
-    assert_eq!(shown(&lua.resume_coroutine(co, &[Value::Nil]).unwrap()), ["done", "3"]);
+    assert_eq!(
+        shown(&lua.resume_coroutine(co, &[Value::Int(1)]).unwrap()),
+        ["1"]
+    );
+    assert_eq!(
+        shown(&lua.resume_coroutine(co, &[Value::Int(2)]).unwrap()),
+        ["3"]
+    );
+    assert_eq!(
+        shown(&lua.resume_coroutine(co, &[Value::Nil]).unwrap()),
+        ["done", "3"]
+    );
     assert!(!lua.is_resumable(&co));
     let e = lua.resume_coroutine(co, &[]).unwrap_err();
     assert_eq!(lua.error_message(&e), b"cannot resume dead coroutine");
@@ -37,7 +46,10 @@ fn a_host_driven_coroutine_keeps_its_state_between_resumes() {
 #[test]
 fn errors_end_the_coroutine_and_reach_the_host() {
     let (mut lua, _) = state();
-    let f = load(&mut lua, "return function() coroutine.yield(1) error('boom') end");
+    let f = load(
+        &mut lua,
+        "return function() coroutine.yield(1) error('boom') end",
+    );
     let co = lua.new_coroutine(f).unwrap();
     lua.set_global(b"keep", co).unwrap();
     assert_eq!(shown(&lua.resume_coroutine(co, &[]).unwrap()), ["1"]);
@@ -63,5 +75,8 @@ fn a_budget_abort_is_not_turned_into_a_coroutine_error() {
     let f = load(&mut lua, "return function() while true do end end");
     let co = lua.new_coroutine(f).unwrap();
     lua.set_global(b"keep", co).unwrap();
-    assert!(matches!(lua.resume_coroutine(co, &[]), Err(lua::Error::Abort)));
+    assert!(matches!(
+        lua.resume_coroutine(co, &[]),
+        Err(lua::Error::Abort)
+    ));
 }

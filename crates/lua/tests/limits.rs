@@ -527,6 +527,10 @@ fn nested_functions_round_trip_through_a_binary_chunk_within_10k() {
             );
             run(&mut lua, &chunk)
         });
-        assert_eq!(r, Ok(vec![expected.to_string()]), "{construct} nested {depth} deep");
+        assert_eq!(
+            r,
+            Ok(vec![expected.to_string()]),
+            "{construct} nested {depth} deep"
+        );
     }
 }
