@@ -25,7 +25,15 @@ struct Gen<'a> {
 
 /// The Lua program that `data` describes.
 pub fn program(data: &[u8]) -> String {
-    let mut g = Gen { data, pos: 0, out: String::new(), depth: 0, scope: Vec::new(), vararg: vec![true], fresh: 0 };
+    let mut g = Gen {
+        data,
+        pos: 0,
+        out: String::new(),
+        depth: 0,
+        scope: Vec::new(),
+        vararg: vec![true],
+        fresh: 0,
+    };
     g.out.push_str("local a, b, c, d = ");
     for (i, _) in ["a", "b", "c", "d"].iter().enumerate() {
         if i > 0 {
@@ -34,7 +42,8 @@ pub fn program(data: &[u8]) -> String {
         g.expr();
     }
     g.out.push('\n');
-    g.out.push_str("local t = {1, 2, 3, x = 1, [-1] = 'neg', [2^53] = 'big'}\n");
+    g.out
+        .push_str("local t = {1, 2, 3, x = 1, [-1] = 'neg', [2^53] = 'big'}\n");
     g.scope.extend(["a", "b", "c", "d", "t"].map(String::from));
     while g.pos < g.data.len() && g.out.len() < MAX_LEN {
         if g.byte().is_multiple_of(4) {
@@ -54,60 +63,282 @@ pub fn program(data: &[u8]) -> String {
 }
 
 const EDGE_NUMBERS: &[&str] = &[
-    "0", "1", "-1", "2", "3", "10", "255", "256", "-0.0", "0.5", "1e308", "-1e308", "5e-324", "1/0", "-1/0", "0/0",
-    "math.maxinteger", "math.mininteger", "math.maxinteger + 1", "math.mininteger - 1", "0x7fffffffffffffff",
-    "0xffffffffffffffff", "-9223372036854775808", "9223372036854775807", "2^53", "2^63", "-2^63", "2^53 + 1",
-    "math.pi", "math.huge", "-math.huge", "3.0", "-3.5", "1e15", "0x10p-1", "0x.8", "127", "128", "-128", "65536",
+    "0",
+    "1",
+    "-1",
+    "2",
+    "3",
+    "10",
+    "255",
+    "256",
+    "-0.0",
+    "0.5",
+    "1e308",
+    "-1e308",
+    "5e-324",
+    "1/0",
+    "-1/0",
+    "0/0",
+    "math.maxinteger",
+    "math.mininteger",
+    "math.maxinteger + 1",
+    "math.mininteger - 1",
+    "0x7fffffffffffffff",
+    "0xffffffffffffffff",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "2^53",
+    "2^63",
+    "-2^63",
+    "2^53 + 1",
+    "math.pi",
+    "math.huge",
+    "-math.huge",
+    "3.0",
+    "-3.5",
+    "1e15",
+    "0x10p-1",
+    "0x.8",
+    "127",
+    "128",
+    "-128",
+    "65536",
 ];
 
 const STRINGS: &[&str] = &[
-    "''", "'a'", "'abc'", "'hello world'", "'10'", "' 0x1F '", "'1e2'", "'-7'", "'nan'", "'\\0'", "'\\xff\\xfe'",
-    "'\\u{10FFFF}'", "'\\u{7FFFFFFF}'", "'%'", "'%d'", "'x=%5.2f'", "'(%a+)'", "'aaa'", "'key'", "'__index'",
-    "'__gc'", "'k'", "'v'", "'kv'", "\"\\z   tail\"", "[[long\nstring]]", "[==[]]==]", "'\\65\\066'", "'0'", "'1'",
+    "''",
+    "'a'",
+    "'abc'",
+    "'hello world'",
+    "'10'",
+    "' 0x1F '",
+    "'1e2'",
+    "'-7'",
+    "'nan'",
+    "'\\0'",
+    "'\\xff\\xfe'",
+    "'\\u{10FFFF}'",
+    "'\\u{7FFFFFFF}'",
+    "'%'",
+    "'%d'",
+    "'x=%5.2f'",
+    "'(%a+)'",
+    "'aaa'",
+    "'key'",
+    "'__index'",
+    "'__gc'",
+    "'k'",
+    "'v'",
+    "'kv'",
+    "\"\\z   tail\"",
+    "[[long\nstring]]",
+    "[==[]]==]",
+    "'\\65\\066'",
+    "'0'",
+    "'1'",
 ];
 
 const PATTERNS: &[&str] = &[
-    "'a*'", "'(a+)(b?)'", "'%d+'", "'^%s*(.-)%s*$'", "'%f[%w]%w+'", "'%b()'", "'[%a_][%w_]*'", "'(.)%1'", "'[^%z]'",
-    "'.-'", "'()a()'", "'%'", "'[a'", "'(()'", "'%g'", "'[]]'", "'[^]]*'", "'a-b'", "'%1'", "'(a*(.)%w(%s*))'",
-    "'[%]]'", "'.*.*.*.*b'", "'%x%x'", "'[\\0-\\255]'", "'%p+'", "'%u%l*'",
+    "'a*'",
+    "'(a+)(b?)'",
+    "'%d+'",
+    "'^%s*(.-)%s*$'",
+    "'%f[%w]%w+'",
+    "'%b()'",
+    "'[%a_][%w_]*'",
+    "'(.)%1'",
+    "'[^%z]'",
+    "'.-'",
+    "'()a()'",
+    "'%'",
+    "'[a'",
+    "'(()'",
+    "'%g'",
+    "'[]]'",
+    "'[^]]*'",
+    "'a-b'",
+    "'%1'",
+    "'(a*(.)%w(%s*))'",
+    "'[%]]'",
+    "'.*.*.*.*b'",
+    "'%x%x'",
+    "'[\\0-\\255]'",
+    "'%p+'",
+    "'%u%l*'",
 ];
 
 const FORMATS: &[&str] = &[
-    "'%d'", "'%5d'", "'%-5d|'", "'%x'", "'%X'", "'%o'", "'%c'", "'%s'", "'%10.3s'", "'%q'", "'%f'", "'%.3f'", "'%e'",
-    "'%g'", "'%.14g'", "'%a'", "'%A'", "'%i'", "'%u'", "'%%'", "'%5.2s'", "'%099d'", "'%.99f'", "'%+d'", "'% d'",
-    "'%#x'", "'%#o'", "'%-+#0 12.4g'", "'%p'", "'%'", "'%z'", "'%100d'", "'%.100f'",
+    "'%d'",
+    "'%5d'",
+    "'%-5d|'",
+    "'%x'",
+    "'%X'",
+    "'%o'",
+    "'%c'",
+    "'%s'",
+    "'%10.3s'",
+    "'%q'",
+    "'%f'",
+    "'%.3f'",
+    "'%e'",
+    "'%g'",
+    "'%.14g'",
+    "'%a'",
+    "'%A'",
+    "'%i'",
+    "'%u'",
+    "'%%'",
+    "'%5.2s'",
+    "'%099d'",
+    "'%.99f'",
+    "'%+d'",
+    "'% d'",
+    "'%#x'",
+    "'%#o'",
+    "'%-+#0 12.4g'",
+    "'%p'",
+    "'%'",
+    "'%z'",
+    "'%100d'",
+    "'%.100f'",
 ];
 
 const PACK_FORMATS: &[&str] = &[
-    "'i4'", "'<i8'", "'>I2'", "'b'", "'B'", "'h'", "'j'", "'J'", "'T'", "'f'", "'d'", "'n'", "'s1'", "'s'", "'z'",
-    "'x'", "'Xi4'", "'!4 i3'", "'i16'", "'i17'", "'c3'", "'<!8 d i1 s2'", "'=I3'", "'c0'",
+    "'i4'",
+    "'<i8'",
+    "'>I2'",
+    "'b'",
+    "'B'",
+    "'h'",
+    "'j'",
+    "'J'",
+    "'T'",
+    "'f'",
+    "'d'",
+    "'n'",
+    "'s1'",
+    "'s'",
+    "'z'",
+    "'x'",
+    "'Xi4'",
+    "'!4 i3'",
+    "'i16'",
+    "'i17'",
+    "'c3'",
+    "'<!8 d i1 s2'",
+    "'=I3'",
+    "'c0'",
 ];
 
 const BINOPS: &[&str] = &[
-    "+", "-", "*", "/", "//", "%", "^", "..", "==", "~=", "<", "<=", ">", ">=", "and", "or", "&", "|", "~", "<<", ">>",
+    "+", "-", "*", "/", "//", "%", "^", "..", "==", "~=", "<", "<=", ">", ">=", "and", "or", "&",
+    "|", "~", "<<", ">>",
 ];
 
 const METAMETHODS: &[&str] = &[
-    "__index", "__newindex", "__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm", "__idiv", "__band", "__bor",
-    "__bxor", "__shl", "__shr", "__bnot", "__concat", "__len", "__eq", "__lt", "__le", "__call", "__tostring", "__close",
-    "__gc", "__mode", "__name", "__metatable", "__pairs",
+    "__index",
+    "__newindex",
+    "__add",
+    "__sub",
+    "__mul",
+    "__div",
+    "__mod",
+    "__pow",
+    "__unm",
+    "__idiv",
+    "__band",
+    "__bor",
+    "__bxor",
+    "__shl",
+    "__shr",
+    "__bnot",
+    "__concat",
+    "__len",
+    "__eq",
+    "__lt",
+    "__le",
+    "__call",
+    "__tostring",
+    "__close",
+    "__gc",
+    "__mode",
+    "__name",
+    "__metatable",
+    "__pairs",
 ];
 
 /// Library calls: (function, number of arguments it usually takes).
 const LIBCALLS: &[(&str, u8)] = &[
-    ("tostring", 1), ("tonumber", 1), ("tonumber", 2), ("type", 1), ("select", 2), ("rawequal", 2), ("rawlen", 1),
-    ("rawget", 2), ("rawset", 3), ("next", 1), ("getmetatable", 1), ("math.type", 1), ("math.tointeger", 1),
-    ("math.floor", 1), ("math.ceil", 1), ("math.abs", 1), ("math.fmod", 2), ("math.modf", 1), ("math.ult", 2),
-    ("math.max", 3), ("math.min", 2), ("math.sqrt", 1), ("math.exp", 1), ("math.log", 2), ("math.random", 2),
-    ("math.randomseed", 1), ("string.len", 1), ("string.sub", 3), ("string.upper", 1), ("string.reverse", 1),
-    ("string.byte", 3), ("string.char", 2), ("string.rep", 3), ("utf8.char", 2), ("utf8.len", 3), ("utf8.codepoint", 3),
-    ("utf8.offset", 3), ("table.concat", 3), ("table.unpack", 3), ("table.pack", 3), ("table.insert", 3),
-    ("table.remove", 2), ("table.move", 5), ("coroutine.isyieldable", 0), ("coroutine.running", 0),
-    ("coroutine.status", 1), ("coroutine.close", 1), ("collectgarbage", 1), ("debug.traceback", 2),
-    ("debug.getinfo", 2), ("debug.getlocal", 2), ("debug.getmetatable", 1), ("debug.setmetatable", 2),
-    ("debug.getupvalue", 2), ("debug.setupvalue", 3), ("debug.upvalueid", 2), ("load", 1), ("error", 2),
-    ("assert", 2), ("pcall", 2), ("xpcall", 3), ("ipairs", 1), ("pairs", 1), ("setmetatable", 2), ("string.format", 3),
-    ("string.pack", 3), ("string.unpack", 3), ("string.packsize", 1), ("warn", 2), ("select", 3),
+    ("tostring", 1),
+    ("tonumber", 1),
+    ("tonumber", 2),
+    ("type", 1),
+    ("select", 2),
+    ("rawequal", 2),
+    ("rawlen", 1),
+    ("rawget", 2),
+    ("rawset", 3),
+    ("next", 1),
+    ("getmetatable", 1),
+    ("math.type", 1),
+    ("math.tointeger", 1),
+    ("math.floor", 1),
+    ("math.ceil", 1),
+    ("math.abs", 1),
+    ("math.fmod", 2),
+    ("math.modf", 1),
+    ("math.ult", 2),
+    ("math.max", 3),
+    ("math.min", 2),
+    ("math.sqrt", 1),
+    ("math.exp", 1),
+    ("math.log", 2),
+    ("math.random", 2),
+    ("math.randomseed", 1),
+    ("string.len", 1),
+    ("string.sub", 3),
+    ("string.upper", 1),
+    ("string.reverse", 1),
+    ("string.byte", 3),
+    ("string.char", 2),
+    ("string.rep", 3),
+    ("utf8.char", 2),
+    ("utf8.len", 3),
+    ("utf8.codepoint", 3),
+    ("utf8.offset", 3),
+    ("table.concat", 3),
+    ("table.unpack", 3),
+    ("table.pack", 3),
+    ("table.insert", 3),
+    ("table.remove", 2),
+    ("table.move", 5),
+    ("coroutine.isyieldable", 0),
+    ("coroutine.running", 0),
+    ("coroutine.status", 1),
+    ("coroutine.close", 1),
+    ("collectgarbage", 1),
+    ("debug.traceback", 2),
+    ("debug.getinfo", 2),
+    ("debug.getlocal", 2),
+    ("debug.getmetatable", 1),
+    ("debug.setmetatable", 2),
+    ("debug.getupvalue", 2),
+    ("debug.setupvalue", 3),
+    ("debug.upvalueid", 2),
+    ("load", 1),
+    ("error", 2),
+    ("assert", 2),
+    ("pcall", 2),
+    ("xpcall", 3),
+    ("ipairs", 1),
+    ("pairs", 1),
+    ("setmetatable", 2),
+    ("string.format", 3),
+    ("string.pack", 3),
+    ("string.unpack", 3),
+    ("string.packsize", 1),
+    ("warn", 2),
+    ("select", 3),
 ];
 
 impl Gen<'_> {
@@ -133,7 +364,12 @@ impl Gen<'_> {
 
     fn name(&mut self) -> String {
         let i = self.pick(self.scope.len());
-        self.scope.iter().rev().nth(i).cloned().unwrap_or_else(|| "a".into())
+        self.scope
+            .iter()
+            .rev()
+            .nth(i)
+            .cloned()
+            .unwrap_or_else(|| "a".into())
     }
 
     /// A name that may be assigned (not a `<const>` or `<close>` local).
@@ -316,7 +552,12 @@ impl Gen<'_> {
                 self.args(n);
             }
             13 => {
-                let f = ["string.find", "string.match", "string.gsub", "string.gmatch"][self.pick(4)];
+                let f = [
+                    "string.find",
+                    "string.match",
+                    "string.gsub",
+                    "string.gmatch",
+                ][self.pick(4)];
                 let _ = write!(self.out, "{f}(");
                 self.expr();
                 let p = self.one(PATTERNS);
@@ -522,7 +763,8 @@ impl Gen<'_> {
                     let _ = write!(self.out, "for {k}, {v} in {it}(");
                 }
                 self.expr();
-                self.out.push_str(if it == "next," { " do\n" } else { ") do\n" });
+                self.out
+                    .push_str(if it == "next," { " do\n" } else { ") do\n" });
                 self.scope.push(k);
                 self.scope.push(v);
                 self.block(3);
@@ -606,7 +848,9 @@ impl Gen<'_> {
                 }
                 match self.pick(5) {
                     0 => self.out.push_str(", function(x, y) return true end"),
-                    1 => self.out.push_str(", function(x, y) return math.random(2) == 1 end"),
+                    1 => self
+                        .out
+                        .push_str(", function(x, y) return math.random(2) == 1 end"),
                     2 => self.out.push_str(", function(x, y) error(x) end"),
                     3 => {
                         self.out.push_str(", function");
@@ -629,7 +873,10 @@ impl Gen<'_> {
                 let co = self.fresh("co");
                 let _ = write!(self.out, "local {co} = coroutine.create(function");
                 self.funcbody();
-                let _ = write!(self.out, ")\nfor _ = 1, 4 do if not coroutine.resume({co}, ");
+                let _ = write!(
+                    self.out,
+                    ")\nfor _ = 1, 4 do if not coroutine.resume({co}, "
+                );
                 self.expr();
                 let _ = write!(self.out, ") then break end end");
                 self.scope.push(co);
