@@ -82,6 +82,28 @@ pub fn try_copy_of<T: Clone>(items: &[T]) -> Result<Vec<T>, AllocError> {
     Ok(v)
 }
 
+/// `Box::new` without the global out-of-memory handler.
+pub fn try_box<T>(value: T) -> Result<alloc::boxed::Box<T>, AllocError> {
+    let layout = core::alloc::Layout::new::<T>();
+    if layout.size() == 0 {
+        // SAFETY: a dangling, aligned pointer is a valid `Box` for zero-sized types.
+        return Ok(unsafe {
+            alloc::boxed::Box::from_raw(core::ptr::NonNull::<T>::dangling().as_ptr())
+        });
+    }
+    // SAFETY: the layout has non-zero size.
+    let ptr = unsafe { alloc::alloc::alloc(layout) } as *mut T;
+    if ptr.is_null() {
+        return Err(AllocError);
+    }
+    // SAFETY: `ptr` is a fresh allocation with `T`'s layout; writing initialises it, and
+    // `Box` frees it with the same global allocator and layout.
+    unsafe {
+        ptr.write(value);
+        Ok(alloc::boxed::Box::from_raw(ptr))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,27 +124,5 @@ mod tests {
         let mut v: Vec<u64> = Vec::new();
         assert_eq!(v.try_extend_from_slice(&[]), Ok(()));
         assert!(v.try_reserve(usize::MAX / 2).is_err());
-    }
-}
-
-/// `Box::new` without the global out-of-memory handler.
-pub fn try_box<T>(value: T) -> Result<alloc::boxed::Box<T>, AllocError> {
-    let layout = core::alloc::Layout::new::<T>();
-    if layout.size() == 0 {
-        // SAFETY: a dangling, aligned pointer is a valid `Box` for zero-sized types.
-        return Ok(unsafe {
-            alloc::boxed::Box::from_raw(core::ptr::NonNull::<T>::dangling().as_ptr())
-        });
-    }
-    // SAFETY: the layout has non-zero size.
-    let ptr = unsafe { alloc::alloc::alloc(layout) } as *mut T;
-    if ptr.is_null() {
-        return Err(AllocError);
-    }
-    // SAFETY: `ptr` is a fresh allocation with `T`'s layout; writing initialises it, and
-    // `Box` frees it with the same global allocator and layout.
-    unsafe {
-        ptr.write(value);
-        Ok(alloc::boxed::Box::from_raw(ptr))
     }
 }
