@@ -126,7 +126,7 @@ pub unsafe extern "C" fn lunatik_rs_capi_call(
                 _ => None,
             }),
             Err(message) => {
-                pr_err!(
+                pr_script_err!(
                     "{}: {}: {}",
                     Bytes(rt.info().name()),
                     Bytes(name),

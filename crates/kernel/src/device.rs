@@ -89,7 +89,7 @@ impl DeviceCore {
     /// Logs a handler's failure.
     fn log(&self, lua: &Lua, what: &str, e: &lua::Error) {
         let message = lua.error_message(e);
-        pr_err!("{}: {}: {}", Bytes(&self.name), what, Bytes(&message));
+        pr_script_err!("{}: {}: {}", Bytes(&self.name), what, Bytes(&message));
     }
 
     /// Runs `f` in the device's runtime for a file operation.
@@ -473,7 +473,7 @@ fn read(core: &DeviceCore, dst: UserPtr, len: usize, offset: &mut i64) -> Result
                 lua::tvec::try_copy_of(s.get(..len.min(s.len())).unwrap_or(s))?
             }
             Some(other) => {
-                pr_err!(
+                pr_script_err!(
                     "{}: read: handler returned a {}",
                     Bytes(&core.name),
                     other.type_of().name()
@@ -483,7 +483,7 @@ fn read(core: &DeviceCore, dst: UserPtr, len: usize, offset: &mut i64) -> Result
         };
         let default = offset.saturating_add(bytes.len() as i64);
         let Some(new_offset) = int_or(results.get(1), default) else {
-            pr_err!("{}: read: offset is not an integer", Bytes(&core.name));
+            pr_script_err!("{}: read: offset is not an integer", Bytes(&core.name));
             return Err(Error::EIO);
         };
         Ok((bytes, new_offset))
@@ -509,12 +509,12 @@ fn write(core: &DeviceCore, src: UserPtr, len: usize, offset: &mut i64) -> Resul
                 Error::EIO
             })?;
         let Some(count) = int_or(results.first(), len as i64) else {
-            pr_err!("{}: write: count is not an integer", Bytes(&core.name));
+            pr_script_err!("{}: write: count is not an integer", Bytes(&core.name));
             return Err(Error::EIO);
         };
         let count = count.clamp(0, len as i64);
         let Some(new_offset) = int_or(results.get(1), offset.saturating_add(count)) else {
-            pr_err!("{}: write: offset is not an integer", Bytes(&core.name));
+            pr_script_err!("{}: write: offset is not an integer", Bytes(&core.name));
             return Err(Error::EIO);
         };
         Ok((count as usize, new_offset))

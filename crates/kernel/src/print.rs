@@ -4,6 +4,7 @@
 
 use core::ffi::c_int;
 use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicI64, AtomicU32, Ordering::Relaxed};
 
 use crate::ffi;
 
@@ -50,6 +51,69 @@ pub(crate) fn printk(level: c_int, args: fmt::Arguments<'_>) {
     // SAFETY: `text` is valid for `text.len()` bytes for the whole call; C prints it with
     // `%.*s` and keeps no reference.
     unsafe { ffi::lk_printk(level, text.as_ptr().cast(), text.len()) }
+}
+
+/// Messages a window lets through (`printk_ratelimit`'s burst).
+const RATELIMIT_BURST: u32 = 10;
+/// Length of a window (`printk_ratelimit`'s interval).
+const RATELIMIT_WINDOW_NS: i64 = 5_000_000_000;
+
+/// A burst of messages per window, then silence until the window ends, when the number
+/// suppressed is logged. Errors of script handlers go through one (a device read in a loop,
+/// a hook on every packet), so a failing script cannot flood the log.
+pub(crate) struct RateLimit {
+    window_start: AtomicI64,
+    printed: AtomicU32,
+    missed: AtomicU32,
+}
+
+impl RateLimit {
+    pub(crate) const fn new() -> Self {
+        RateLimit {
+            window_start: AtomicI64::new(i64::MIN),
+            printed: AtomicU32::new(0),
+            missed: AtomicU32::new(0),
+        }
+    }
+
+    /// True when one more message may be logged now. Any context (no locks, no sleep).
+    pub(crate) fn allow(&self) -> bool {
+        // SAFETY: reads the clock; callable in any context.
+        let now = unsafe { ffi::lk_time_ns() };
+        let start = self.window_start.load(Relaxed);
+        if now.saturating_sub(start) >= RATELIMIT_WINDOW_NS
+            && self
+                .window_start
+                .compare_exchange(start, now, Relaxed, Relaxed)
+                .is_ok()
+        {
+            self.printed.store(0, Relaxed);
+            let missed = self.missed.swap(0, Relaxed);
+            if missed > 0 {
+                printk(
+                    ffi::LOG_WARNING,
+                    format_args!("{} script error messages suppressed", missed),
+                );
+            }
+        }
+        if self.printed.fetch_add(1, Relaxed) < RATELIMIT_BURST {
+            return true;
+        }
+        self.missed.fetch_add(1, Relaxed);
+        false
+    }
+}
+
+/// The limiter of script error messages.
+pub(crate) static SCRIPT_ERRORS: RateLimit = RateLimit::new();
+
+/// Logs a script's error at `KERN_ERR`, within `SCRIPT_ERRORS`' rate.
+macro_rules! pr_script_err {
+    ($($arg:tt)*) => {
+        if $crate::print::SCRIPT_ERRORS.allow() {
+            $crate::print::printk($crate::ffi::LOG_ERR, format_args!($($arg)*))
+        }
+    };
 }
 
 /// Logs at `KERN_ERR`.
