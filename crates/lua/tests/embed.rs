@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{show, state, state_with, TestHost};
-use lua::{Config, Mode, Value};
+use common::{budgeted, show, state};
+use lua::{Mode, Value};
 
 fn load(lua: &mut lua::Lua, src: &str) -> Value {
     let f = lua
@@ -61,17 +61,7 @@ fn errors_end_the_coroutine_and_reach_the_host() {
 
 #[test]
 fn a_budget_abort_is_not_turned_into_a_coroutine_error() {
-    let host = TestHost {
-        abort_after: 1,
-        ..TestHost::default()
-    };
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 5_000,
-            ..Config::default()
-        },
-        host,
-    );
+    let (mut lua, _host) = budgeted(5_000, 1);
     let f = load(&mut lua, "return function() while true do end end");
     let co = lua.new_coroutine(f).unwrap();
     lua.set_global(b"keep", co).unwrap();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{on_small_stack, run, state, state_with, TestHost};
+use common::{budgeted, on_small_stack, run, state, state_with, TestHost};
 use lua::Config;
 
 #[test]
@@ -58,17 +58,7 @@ fn garbage_is_reclaimed_so_a_loop_within_the_limit_keeps_running() {
 
 #[test]
 fn endless_loop_returns_to_the_host_when_the_budget_aborts() {
-    let host = TestHost {
-        abort_after: 3,
-        ..TestHost::default()
-    };
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 10_000,
-            ..Config::default()
-        },
-        host.clone(),
-    );
+    let (mut lua, host) = budgeted(10_000, 3);
     assert_eq!(
         run(&mut lua, "while true do end"),
         Err("script aborted".into())
@@ -81,14 +71,7 @@ fn work_done_in_called_functions_is_charged_to_the_budget() {
     // Each call of `f` runs about 110 instructions (the loop body is ADD and FORLOOP)
     // and returns long before a slice ends: 1000 calls must still use up about 11
     // slices of 10 000.
-    let host = TestHost::default();
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 10_000,
-            ..Config::default()
-        },
-        host.clone(),
-    );
+    let (mut lua, host) = budgeted(10_000, 0);
     let r = run(
         &mut lua,
         "local function f() local x = 0 for i = 1, 50 do x = x + i end return x end
@@ -101,17 +84,7 @@ fn work_done_in_called_functions_is_charged_to_the_budget() {
 
 #[test]
 fn the_budget_runs_out_with_count_hooks_set_and_after_they_are_cleared() {
-    let host = TestHost {
-        abort_after: 2,
-        ..TestHost::default()
-    };
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 20_000,
-            ..Config::default()
-        },
-        host.clone(),
-    );
+    let (mut lua, _host) = budgeted(20_000, 2);
     let r = run(
         &mut lua,
         "local n = 0 debug.sethook(function() n = n + 1 end, '', 1000)
@@ -128,17 +101,7 @@ fn the_budget_runs_out_with_count_hooks_set_and_after_they_are_cleared() {
 
 #[test]
 fn pcall_cannot_catch_a_budget_abort() {
-    let host = TestHost {
-        abort_after: 2,
-        ..TestHost::default()
-    };
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 5_000,
-            ..Config::default()
-        },
-        host,
-    );
+    let (mut lua, _host) = budgeted(5_000, 2);
     let r = run(
         &mut lua,
         "while true do pcall(function() while true do end end) end",
@@ -148,14 +111,7 @@ fn pcall_cannot_catch_a_budget_abort() {
 
 #[test]
 fn exhausted_slices_continue_when_the_host_says_so() {
-    let host = TestHost::default();
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 1_000,
-            ..Config::default()
-        },
-        host.clone(),
-    );
+    let (mut lua, host) = budgeted(1_000, 0);
     assert_eq!(
         run(
             &mut lua,
@@ -486,17 +442,7 @@ fn nesting_past_the_level_limit_within_10k_is_a_clean_error() {
 
 #[test]
 fn a_budget_abort_inside_a_coroutine_is_not_caught_by_resume() {
-    let host = TestHost {
-        abort_after: 1,
-        ..TestHost::default()
-    };
-    let mut lua = state_with(
-        Config {
-            fuel_slice: 5_000,
-            ..Config::default()
-        },
-        host,
-    );
+    let (mut lua, _host) = budgeted(5_000, 1);
     let r = run(
         &mut lua,
         "local ok = coroutine.resume(coroutine.create(function() while true do end end)) \

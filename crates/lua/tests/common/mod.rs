@@ -34,6 +34,23 @@ pub fn state_with(config: Config, host: TestHost) -> Box<Lua> {
     Lua::new(config, Box::new(host)).expect("state")
 }
 
+/// A state with an instruction budget of `slice` per slice, whose host aborts the script
+/// at the `abort_after`-th exhausted slice (0: never); the host, to read its counts.
+pub fn budgeted(slice: i64, abort_after: u32) -> (Box<Lua>, TestHost) {
+    let host = TestHost {
+        abort_after,
+        ..TestHost::default()
+    };
+    let lua = state_with(
+        Config {
+            fuel_slice: slice,
+            ..Config::default()
+        },
+        host.clone(),
+    );
+    (lua, host)
+}
+
 pub fn state() -> (Box<Lua>, TestHost) {
     let host = TestHost::default();
     (state_with(Config::default(), host.clone()), host)
