@@ -28,7 +28,6 @@
 use alloc::vec::Vec;
 
 use crate::func::FnProto;
-use crate::stack::StackGuard;
 use crate::tvec::{AllocError, TryVec};
 use crate::value::Value;
 
@@ -55,17 +54,13 @@ pub(crate) mod tag {
     pub const STR: u8 = 5;
 }
 
-/// Why a dump failed.
+/// A dump failed: memory ran out.
 #[derive(Debug, PartialEq, Eq)]
-pub enum DumpError {
-    Memory,
-    /// The prototype tree is nested deeper than the native stack allows.
-    TooDeep,
-}
+pub struct DumpError;
 
 impl From<AllocError> for DumpError {
     fn from(_: AllocError) -> Self {
-        DumpError::Memory
+        DumpError
     }
 }
 
@@ -73,17 +68,8 @@ impl From<AllocError> for DumpError {
 /// `out`; `strip` leaves out the debug information.
 ///
 /// # Errors
-/// `Memory`, or `TooDeep` when the stack guard has already fired.
-pub fn dump(
-    p: &FnProto,
-    nupvals: usize,
-    strip: bool,
-    guard: &StackGuard,
-    out: &mut Vec<u8>,
-) -> Result<(), DumpError> {
-    if !guard.check() {
-        return Err(DumpError::TooDeep);
-    }
+/// `DumpError` when memory runs out.
+pub fn dump(p: &FnProto, nupvals: usize, strip: bool, out: &mut Vec<u8>) -> Result<(), DumpError> {
     let mut w = Writer { out, strip };
     w.header(nupvals)?;
     w.tree(p)

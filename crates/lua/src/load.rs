@@ -71,7 +71,7 @@ impl Lua {
             self.relieve_pressure(env.as_slice());
         }
         let (proto, source_name) = if binary {
-            match crate::undump::undump(source, &self.guard) {
+            match crate::undump::undump(source) {
                 Ok((p, _)) => {
                     let name = self.new_str(&p.source)?;
                     (p, name)

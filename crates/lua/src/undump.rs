@@ -12,7 +12,6 @@ use alloc::vec::Vec;
 use crate::dump::{tag, CHECK_FLOAT, CHECK_INT, DATA, FORMAT, SIGNATURE, VERSION};
 use crate::opcode::Instruction;
 use crate::proto::{Constant, LocalVar, Proto, UpvalDesc, VarKind};
-use crate::stack::StackGuard;
 use crate::tvec::{AllocError, TryVec};
 
 /// Deepest nesting of functions in a binary chunk (as `LUAI_MAXCCALLS` bounds the
@@ -40,8 +39,8 @@ type UResult<T> = Result<T, UndumpError>;
 /// # Errors
 /// `Format` for anything malformed (`"truncated chunk"` when the input ends early),
 /// `Memory` when an allocation fails.
-pub fn undump(chunk: &[u8], guard: &StackGuard) -> UResult<(Proto, usize)> {
-    let mut r = Reader { rest: chunk, guard };
+pub fn undump(chunk: &[u8]) -> UResult<(Proto, usize)> {
+    let mut r = Reader { rest: chunk };
     r.header()?;
     let nupvals = r.byte()? as usize;
     let mut p = r.tree()?;
@@ -61,7 +60,6 @@ pub fn undump(chunk: &[u8], guard: &StackGuard) -> UResult<(Proto, usize)> {
 
 struct Reader<'a> {
     rest: &'a [u8],
-    guard: &'a StackGuard,
 }
 
 /// A prototype whose nested functions are being read: its fields so far, and how many
@@ -182,9 +180,6 @@ impl<'a> Reader<'a> {
 
     /// Reads the main function and everything nested in it, depth first.
     fn tree(&mut self) -> UResult<Proto> {
-        if !self.guard.check() {
-            return Err(UndumpError::Format("functions nested too deeply"));
-        }
         let mut open: Vec<Open> = Vec::new();
         let r = self.read_tree(&mut open);
         for o in open {
@@ -340,13 +335,8 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    static UNLIMITED: StackGuard = StackGuard::unlimited();
-
     fn reader(bytes: &[u8]) -> Reader<'_> {
-        Reader {
-            rest: bytes,
-            guard: &UNLIMITED,
-        }
+        Reader { rest: bytes }
     }
 
     #[test]

@@ -224,11 +224,9 @@ fn dump(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     };
     let strip = cx.arg(2).truthy();
     let mut out = Vec::new();
-    let guard = cx.lua.guard;
-    match crate::dump::dump(&f.proto, f.upvals.len(), strip, &guard, &mut out) {
+    match crate::dump::dump(&f.proto, f.upvals.len(), strip, &mut out) {
         Ok(()) => ret_bytes(cx, &out),
-        Err(crate::dump::DumpError::Memory) => Err(Error::Memory),
-        Err(crate::dump::DumpError::TooDeep) => Err(cx.error(format_args!("C stack overflow"))),
+        Err(crate::dump::DumpError) => Err(Error::Memory),
     }
 }
 
