@@ -162,42 +162,40 @@ impl Table {
     }
 
     /// `t[s]` without metamethods.
-    #[inline]
+    #[inline(always)]
     pub fn get_str(&self, s: Gc<LStr>, seed: u32) -> Value {
-        if self.nodes.is_empty() {
-            return Value::Nil;
+        if s.is_short() {
+            return self.get_short_str(s);
         }
-        let mut idx = self.main_hash(s.hash(seed));
-        let short = s.is_short();
-        loop {
-            let Some(n) = self.nodes.get(idx) else {
-                return Value::Nil;
-            };
-            if let Value::Str(k) = n.key {
-                if k == s || (!short && LStr::equals(k, s)) {
-                    return n.val;
-                }
-            }
-            if n.next == 0 {
-                return Value::Nil;
-            }
-            idx = (idx as isize + n.next as isize) as usize;
-        }
+        self.get_long_str(s, seed)
+    }
+
+    /// `t[s]` for a long string: hashed on first use, compared by bytes.
+    fn get_long_str(&self, s: Gc<LStr>, seed: u32) -> Value {
+        self.str_chain(s.hash(seed), |k| LStr::equals(k, s))
     }
 
     /// `t[s]` for an interned (short) string: equal short strings are the same object,
-    /// so no bytes are compared. Metamethod names and field-name constants take this.
-    #[inline]
+    /// so no bytes are compared and the hash was computed when it was interned.
+    /// Metamethod names take this directly.
+    #[inline(always)]
     pub(crate) fn get_short_str(&self, s: Gc<LStr>) -> Value {
+        self.str_chain(s.short_hash(), |k| k == s)
+    }
+
+    /// The value of the string key in the collision chain of hash `h` for which `same`
+    /// holds, or nil.
+    #[inline(always)]
+    fn str_chain(&self, h: u32, same: impl Fn(Gc<LStr>) -> bool) -> Value {
         if self.nodes.is_empty() {
             return Value::Nil;
         }
-        let mut idx = self.main_hash(s.short_hash());
+        let mut idx = self.main_hash(h);
         loop {
             let Some(n) = self.nodes.get(idx) else {
                 return Value::Nil;
             };
-            if matches!(n.key, Value::Str(k) if k == s) {
+            if matches!(n.key, Value::Str(k) if same(k)) {
                 return n.val;
             }
             if n.next == 0 {

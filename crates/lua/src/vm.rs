@@ -1000,14 +1000,14 @@ fn pc_index(pc: *const u32, code_start: *const u32) -> usize {
 #[cold]
 #[inline(never)]
 fn trap(lua: &mut Lua, pc: usize) -> LuaResult<()> {
-    if lua.hooked {
-        lua.fuel = 1;
-        lua.charge_fuel(1)?;
-        return crate::lib_debug::run_hooks(lua, pc);
-    }
-    // Out of fuel, or (with no budget) after 2^63 instructions.
+    // The countdown hit zero: under hooks after every instruction, else when the slice
+    // is used up (or, with no budget, after 2^63 instructions). Charge the instruction
+    // to the budget (refilling it, or asking the host), then restart the countdown.
     lua.fuel = 1;
     lua.charge_fuel(1)?;
+    if lua.hooked {
+        return crate::lib_debug::run_hooks(lua, pc);
+    }
     if lua.fuel_slice <= 0 {
         lua.set_fuel_slice(0);
     }
@@ -1036,11 +1036,7 @@ fn fast_get(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
 #[inline(always)]
 fn fast_get_str(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
     if let (Value::Table(t), Value::Str(s)) = (*t, *k) {
-        let v = if s.is_short() {
-            t.get_short_str(s)
-        } else {
-            t.get_str(s, lua.seed)
-        };
+        let v = t.get_str(s, lua.seed);
         if !v.is_nil() || no_tm(lua, t.metatable(), TagMethod::Index) {
             return Some(v);
         }
@@ -1071,7 +1067,6 @@ fn index_chain(lua: &Lua, t: &Value, k: &Value) -> Option<Value> {
             _ => return None,
         };
         let v = match *k {
-            Value::Str(s) if s.is_short() => next.get_short_str(s),
             Value::Str(s) => next.get_str(s, lua.seed),
             Value::Int(i) => next.get_int(i),
             _ => next.get(k, lua.seed),
