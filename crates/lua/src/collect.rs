@@ -21,7 +21,8 @@ use crate::thread::Thread;
 use crate::userdata::UserData;
 use crate::value::Value;
 
-/// Objects traversed or swept per step.
+/// Work per step, before scaling by `step_mul` and by the bytes allocated: objects swept,
+/// or objects traversed plus the table and stack slots they hold (`traversal_work`).
 const WORK_PER_STEP: usize = 400;
 
 #[inline]

@@ -77,7 +77,7 @@ impl Lua {
             .map_err(|_| Error::Memory)?;
         all.try_push(co)?;
         all.try_extend_from_slice(args)?;
-        let mut results = self.call(Value::NativeFn(crate::lib_coroutine::RESUME), &all)?;
+        let mut results = self.call(Value::NativeFn(crate::lib_coroutine::resume), &all)?;
         // `coroutine.resume` answers `true, values...` or `false, error`.
         match results.first() {
             Some(Value::Bool(true)) => {

@@ -58,9 +58,6 @@ fn check_co(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<Thread>> {
     }
 }
 
-/// `coroutine.resume`, for hosts that drive a coroutine (`Lua::resume`).
-pub(crate) const RESUME: crate::api::NativeFn = resume;
-
 /// Why a coroutine cannot be resumed, if it cannot.
 pub(crate) fn resume_problem(lua: &Lua, co: Gc<Thread>) -> Option<&'static str> {
     if co == lua.current {
@@ -76,7 +73,8 @@ pub(crate) fn resume_problem(lua: &Lua, co: Gc<Thread>) -> Option<&'static str> 
     }
 }
 
-fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+/// `coroutine.resume`; also how the host drives a coroutine (`Lua::resume_coroutine`).
+pub(crate) fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let co = check_co(cx, 1)?;
     if let Some(msg) = resume_problem(cx.lua, co) {
         cx.push(Value::Bool(false))?;
