@@ -252,11 +252,12 @@ local function show(v, prec)
   end
   return t
 end
-local function T(label, f, ...)
+-- Prints what `f(...)` returns (numbers with `prec`, default PRECISE) or its error.
+local function report(label, prec, f, ...)
   local r = pack(pcall(f, ...))
   local out = {}
   if r[1] then
-    for i = 2, r.n do out[#out + 1] = show(r[i]) end
+    for i = 2, r.n do out[#out + 1] = show(r[i], prec) end
   else
     -- Messages that changed between Debian's 5.4.4 and 5.4.6/5.5 are compared in
     -- their newer wording.
@@ -267,21 +268,9 @@ local function T(label, f, ...)
   end
   print(label .. " => " .. concat(out, ", "))
 end
-local function TA(label, f, ...)
-  local r = pack(pcall(f, ...))
-  local out = {}
-  if r[1] then
-    for i = 2, r.n do out[#out + 1] = show(r[i], "%.14g") end
-  else
-    -- Messages that changed between Debian's 5.4.4 and 5.4.6/5.5 are compared in
-    -- their newer wording.
-    local m = tostring(r[2]):gsub("^[^:\n]*:%d+: ", "")
-    m = m:gsub("invalid value %(nil%) at index (%-?%d+) in table for 'concat'", "invalid value (at index %1) in table for 'concat'")
-    m = m:gsub("^(invalid capture index %%%d+)$", "%1 in replacement string")
-    out[1] = "ERR: " .. m
-  end
-  print(label .. " => " .. concat(out, ", "))
-end
+local function T(label, f, ...) report(label, nil, f, ...) end
+-- Approximate: floats to 14 digits (libm and glibc may differ in the last bits).
+local function TA(label, f, ...) report(label, "%.14g", f, ...) end
 local function ser(t)
   -- Up to the largest integer key: `#t` may pick any border of a table with holes.
   local n = 0
