@@ -36,7 +36,7 @@ pub enum Value {
     DeadKey(usize),
 }
 
-const _: () = assert!(core::mem::size_of::<Value>() == 16);
+const _: () = assert!(core::mem::size_of::<Value>() == 16); // SAFETY-PANIC: evaluated at compile time; a wrong size fails the build, never a running kernel
 
 /// Basic type tags, in the order of `lua_type` (LUA_TNIL ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
