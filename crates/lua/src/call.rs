@@ -13,7 +13,7 @@ use crate::api::{stack_error, ContFn, Ctx, Ret};
 use crate::error::{Error, LuaResult};
 use crate::gc::Gc;
 use crate::opcode::TagMethod;
-use crate::state::{Lua, MAX_NESTED};
+use crate::state::{Lua, MAX_C_CALLS, MAX_NESTED};
 use crate::thread::{flags, CoStatus, Frame, Thread};
 use crate::value::Value;
 
@@ -31,7 +31,12 @@ impl Lua {
     /// # Errors
     /// Any error the call raises; the frames it pushed are gone then.
     pub fn call_nested(&mut self, func: usize, nresults: i32) -> LuaResult<()> {
-        if !self.guard.check() || self.nested >= MAX_NESTED {
+        // Near the C-call limit only handlers (message handlers, `__close`, `__gc`)
+        // still run, as in PUC; they get a tenth more room.
+        if !self.guard.check()
+            || self.nested >= MAX_NESTED
+            || self.c_calls() >= MAX_C_CALLS / 10 * 11
+        {
             return Err(self.rt_error(format_args!("C stack overflow")));
         }
         let thread = self.current;
@@ -61,6 +66,23 @@ impl Lua {
                 Err(self.close_pending(func, e))
             }
         }
+    }
+
+    /// C calls in progress on the running thread's chain: natives waiting for Lua
+    /// (here and in the resumers) and nested native-to-Lua calls.
+    pub(crate) fn c_calls(&mut self) -> u32 {
+        let th = self.th();
+        th.inherited + th.waiting + self.nested
+    }
+
+    /// Refuses one more level of C calls past `MAX_C_CALLS` (PUC's `LUAI_MAXCCALLS`):
+    /// `pcall`, `xpcall`, coroutines and natives calling Lua use no native stack here,
+    /// but without a count a script nests them until memory runs out.
+    fn check_c_calls(&mut self) -> LuaResult<()> {
+        if self.c_calls() >= MAX_C_CALLS {
+            return Err(self.rt_error(format_args!("C stack overflow")));
+        }
+        Ok(())
     }
 
     /// Closes pending to-be-closed variables at or above `level` after an error;
@@ -203,19 +225,22 @@ impl Lua {
                 protected,
             } => {
                 let th = self.th();
+                th.set_k(Some(k), ctx);
+                let func = th.top.saturating_sub(nargs + 1);
                 let Some(f) = th.frames.last_mut() else {
                     return Ok(false);
                 };
-                f.k = Some(k);
-                f.ctx = ctx;
                 if protected {
                     f.flags |= flags::PROTECTED;
                 }
-                let func = th.top.saturating_sub(nargs + 1);
                 // Where the requested call's results start (and, if protected, where
                 // the stack is cut back to on error).
                 f.pc = func;
-                match self.precall(func, nresults, 0) {
+                let called = match self.check_c_calls() {
+                    Ok(()) => self.precall(func, nresults, 0),
+                    Err(e) => Err(e),
+                };
+                match called {
                     Ok(true) => Ok(true),
                     Ok(false) => self.continue_native(Ok(())),
                     Err(e) if protected && e.is_catchable() => {
@@ -229,10 +254,11 @@ impl Lua {
             Ret::TailCall { nargs } => {
                 let th = self.th();
                 let func = th.top.saturating_sub(nargs + 1);
+                th.set_k(Some(pass_results), 0);
                 if let Some(f) = th.frames.last_mut() {
-                    f.k = Some(pass_results);
                     f.pc = func;
                 }
+                self.check_c_calls()?;
                 match self.precall(func, MULTRET, 0)? {
                     true => Ok(true),
                     false => self.continue_native(Ok(())),
@@ -247,11 +273,11 @@ impl Lua {
     /// Runs the continuation of the native frame on top after its requested call ended.
     pub(crate) fn continue_native(&mut self, status: LuaResult<()>) -> LuaResult<bool> {
         let th = self.th();
+        let Some(k) = th.take_k() else {
+            return status.map(|_| false);
+        };
         let Some(f) = th.frames.last_mut() else {
             return Ok(false);
-        };
-        let Some(k) = f.k.take() else {
-            return status.map(|_| false);
         };
         f.flags &= !flags::PROTECTED;
         let ctx = f.ctx;
@@ -261,15 +287,37 @@ impl Lua {
     }
 
     /// Pops the native frame on top, moving its last `n` values to its function slot.
+    ///
+    /// This is the collector's safe point for what natives allocate (strings, tables,
+    /// coroutines, error messages): when the native was called from a plain Lua frame,
+    /// every live value is on the stack below `top`, so a step may run here.
     #[inline]
     pub(crate) fn return_from_native(&mut self, n: usize) -> LuaResult<()> {
         let th = self.th();
-        let Some(&Frame { func, nresults, .. }) = th.frames.last() else {
+        let Some(&Frame {
+            func,
+            nresults,
+            flags: fl,
+            ..
+        }) = th.frames.last()
+        else {
             return Ok(());
         };
         th.frames.truncate(th.frames.len() - 1);
         let first = th.top.saturating_sub(n);
-        self.move_results(func, first, n, nresults)
+        self.move_results(func, first, n, nresults)?;
+        if self.heap.should_step() && fl & flags::BOUNDARY == 0 && self.in_plain_lua_frame() {
+            crate::collect::step(self)?;
+        }
+        Ok(())
+    }
+
+    /// True when the top frame is a Lua frame between instructions (not finishing an op).
+    fn in_plain_lua_frame(&mut self) -> bool {
+        self.th()
+            .frames
+            .last()
+            .is_some_and(|f| f.is_lua() && f.flags & flags::FINISH_OP == 0)
     }
 
     /// Moves `n` results from `first` to `dest`, adjusting to `wanted` (or all), and
@@ -468,7 +516,7 @@ impl Lua {
             return;
         }
         let level = th.frames.get(depth).map_or(0, |f| f.func);
-        th.frames.truncate(depth);
+        th.truncate_frames(depth);
         th.close_upvals(&self.heap, level);
         if let Some(&last) = th.tbc.last() {
             th.top = th.top.max(last + 1);
@@ -479,7 +527,7 @@ impl Lua {
     /// pending to-be-closed variables at or above `level` with the error object.
     fn close_frames_above(&mut self, from: usize, level: usize, err: Error) -> Error {
         let th = self.th();
-        th.frames.truncate(from);
+        th.truncate_frames(from);
         th.close_upvals(&self.heap, level);
         self.close_pending(level, err)
     }
@@ -511,18 +559,19 @@ impl Lua {
         let from = self.current;
         {
             let th = self.th();
+            th.set_k(Some(k), ctx);
             if let Some(f) = th.frames.last_mut() {
-                f.k = Some(k);
-                f.ctx = ctx;
                 f.flags |= flags::RESUMING;
             }
         }
         // SAFETY: `co` is a live thread distinct from the running one (checked by the
         // caller: only suspended coroutines are resumed).
         let cot = unsafe { co.get_mut() };
-        if self.nested >= MAX_NESTED || !self.guard.check() {
+        self.check_c_calls()?;
+        if !self.guard.check() {
             return Err(self.rt_error(format_args!("C stack overflow")));
         }
+        cot.inherited = self.c_calls() - self.nested;
         let th = self.th();
         let first = th.top.saturating_sub(nargs);
         cot.ensure(&self.heap, crate::thread::MIN_STACK)
@@ -570,10 +619,7 @@ impl Lua {
         if cot.non_yieldable > 0 {
             return Err(self.rt_error(format_args!("attempt to yield across a C-call boundary")));
         }
-        if let Some(f) = cot.frames.last_mut() {
-            f.k = k;
-            f.ctx = ctx;
-        }
+        cot.set_k(k, ctx);
         let first = cot.top.saturating_sub(n);
         let Some(resumer) = cot.resumer.take() else {
             return Ok(false);
@@ -581,11 +627,12 @@ impl Lua {
         cot.status = CoStatus::Suspended;
         // SAFETY: the resumer is alive and waiting.
         let rt = unsafe { resumer.get_mut() };
-        self.transfer(cot, first, n, rt)?;
+        let moved = self.transfer(cot, first, n, rt);
         cot.top = first;
         rt.status = CoStatus::Running;
         self.current = resumer;
-        self.continue_native(Ok(()))
+        let status = self.results_moved(moved);
+        self.continue_native(status)
     }
 
     /// The running coroutine's body returned: its results (at `0..top`) go to the
@@ -601,11 +648,24 @@ impl Lua {
         let n = cot.top;
         // SAFETY: the resumer is alive and waiting.
         let rt = unsafe { resumer.get_mut() };
-        self.transfer(cot, 0, n, rt)?;
+        let moved = self.transfer(cot, 0, n, rt);
         cot.top = 0;
         rt.status = CoStatus::Running;
         self.current = resumer;
-        self.continue_native(Ok(())).map(|_| ())
+        let status = self.results_moved(moved);
+        self.continue_native(status).map(|_| ())
+    }
+
+    /// What the resumer gets when the values a coroutine passes back do not fit on
+    /// its stack: an error (the coroutine itself has yielded or finished).
+    fn results_moved(&mut self, moved: LuaResult<()>) -> LuaResult<()> {
+        match moved {
+            Ok(()) => Ok(()),
+            Err(Error::Memory) => Err(Error::Memory),
+            Err(_) => Err(self
+                .str_value(b"too many results to resume")
+                .map_or(Error::Memory, Error::Lua)),
+        }
     }
 }
 

@@ -234,7 +234,7 @@ fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
     // SAFETY: a suspended or dead coroutine is not running; nothing borrows it.
     let t = unsafe { co.get_mut() };
     let mut err = t.error.take();
-    t.frames.clear();
+    t.truncate_frames(0);
     t.close_upvals(&lua.heap, 0);
     if !t.tbc.is_empty() {
         let caller = lua.current;

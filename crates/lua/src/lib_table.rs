@@ -188,6 +188,7 @@ fn insert(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             }
             let mut i = e;
             while i > pos {
+                cx.lua.meter(e.wrapping_sub(i) as u64)?;
                 let v = get_i(cx.lua, t, i - 1)?;
                 set_i(cx.lua, t, i, v)?;
                 i -= 1;
@@ -211,7 +212,9 @@ fn remove(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     let result = get_i(cx.lua, t, pos)?;
     cx.push(result)?;
+    let first = pos;
     while pos < size {
+        cx.lua.meter(pos.wrapping_sub(first) as u64)?;
         let v = get_i(cx.lua, t, pos + 1)?;
         set_i(cx.lua, t, pos, v)?;
         pos += 1;
@@ -239,11 +242,13 @@ fn move_(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         let forward = t > e || t <= f || (tt != 1 && !src.raw_eq(&dst));
         if forward {
             for i in 0..n {
+                cx.lua.meter(i as u64)?;
                 let v = get_i(cx.lua, src, f + i)?;
                 set_i(cx.lua, dst, t + i, v)?;
             }
         } else {
             for i in (0..n).rev() {
+                cx.lua.meter((n - i) as u64)?;
                 let v = get_i(cx.lua, src, f + i)?;
                 set_i(cx.lua, dst, t + i, v)?;
             }
@@ -276,7 +281,9 @@ fn concat(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let mut i = cx.opt_int(3, 1)?;
     let last = cx.opt_int(4, n)?;
     let mut out = Vec::new();
+    let first = i;
     while i < last {
+        cx.lua.meter(i.wrapping_sub(first) as u64)?;
         add_field(cx, &mut out, t, i)?;
         out.try_extend_from_slice(sep)?;
         crate::lib_string::check_room(cx.lua, out.len())?;
@@ -322,6 +329,7 @@ fn unpack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     let mut k = i;
     loop {
+        cx.lua.meter(k.wrapping_sub(i) as u64)?;
         let v = get_i(cx.lua, t, k)?;
         cx.push(v)?;
         if k == e {
@@ -359,6 +367,8 @@ const RANDOM_LIMIT: i64 = 100;
 struct Sorter {
     list: Value,
     comp: Value,
+    /// Comparisons made, charged to the budget (`Lua::meter`).
+    compared: core::cell::Cell<u64>,
 }
 
 impl Sorter {
@@ -378,6 +388,9 @@ impl Sorter {
     /// Is register `ra` less than register `rb`? (`sort_comp`)
     fn less(&self, cx: &mut Ctx<'_>, ra: usize, rb: usize) -> LuaResult<bool> {
         let (a, b) = (cx.arg(ra), cx.arg(rb));
+        let n = self.compared.get() + 1;
+        self.compared.set(n);
+        cx.lua.meter(n)?;
         if self.comp.is_nil() {
             less_than(cx.lua, a, b)
         } else {
@@ -514,7 +527,12 @@ fn sort(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             return Err(cx.type_error(2, "function"));
         }
         cx.set_top(R_B)?;
-        Sorter { list, comp }.sort(cx, 1, n, 0)?;
+        Sorter {
+            list,
+            comp,
+            compared: core::cell::Cell::new(0),
+        }
+        .sort(cx, 1, n, 0)?;
     }
     Ok(Ret::Values(0))
 }

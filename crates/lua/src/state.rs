@@ -122,6 +122,13 @@ pub struct Lua {
 /// Nested native-to-Lua calls allowed (`LUAI_MAXCCALLS`).
 pub const MAX_NESTED: u32 = 200;
 
+/// C calls allowed on a thread's chain (`LUAI_MAXCCALLS`): natives waiting for a Lua
+/// call, a resume or a yield, plus nested native-to-Lua calls.
+pub const MAX_C_CALLS: u32 = 200;
+
+/// Elements of a native loop paid for at once (`Lua::meter`).
+const METER_BATCH: u64 = 32;
+
 /// `fuel` when there is no budget: the VM never counts down to it.
 const NO_BUDGET: i64 = i64::MAX;
 
@@ -427,6 +434,21 @@ impl Lua {
             FuelAction::Continue => Ok(()),
             FuelAction::Abort => Err(Error::Abort),
         }
+    }
+
+    /// Charges the `n`-th element of a native's loop (counting from 0): one unit per
+    /// element, paid every `METER_BATCH` elements. Library loops over counts a script
+    /// controls (`table.move`, `table.insert` with a huge `__len`...) call it, so the
+    /// budget stops them as it stops a Lua loop.
+    ///
+    /// # Errors
+    /// `Error::Abort` when the host stops the script.
+    #[inline(always)]
+    pub(crate) fn meter(&mut self, n: u64) -> LuaResult<()> {
+        if n % METER_BATCH != 0 || n == 0 {
+            return Ok(());
+        }
+        self.charge_fuel(METER_BATCH as i64)
     }
 
     /// GC stress mode, for tests and fuzzing (off by default; slow): every safe point of

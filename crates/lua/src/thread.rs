@@ -93,6 +93,12 @@ pub struct Thread {
     pub(crate) non_yieldable: u32,
     /// Error object of a coroutine that died by error (kept for `coroutine.close`).
     pub(crate) error: Option<Value>,
+    /// Native frames of this thread waiting on what they asked for (a call, a resume,
+    /// a yield with a continuation): those with `k` set. With `inherited` and the
+    /// state's nested calls, this is PUC's C-call count (`nCcalls`).
+    pub(crate) waiting: u32,
+    /// The resumer chain's count when this coroutine was last resumed.
+    pub(crate) inherited: u32,
 }
 
 impl Thread {
@@ -107,6 +113,35 @@ impl Thread {
             resumer: None,
             non_yieldable: 0,
             error: None,
+            waiting: 0,
+            inherited: 0,
+        }
+    }
+
+    /// Sets the continuation of the top frame, keeping `waiting` in step.
+    #[inline]
+    pub(crate) fn set_k(&mut self, k: Option<ContFn>, ctx: usize) {
+        if let Some(f) = self.frames.last_mut() {
+            self.waiting = (self.waiting + k.is_some() as u32).saturating_sub(f.k.is_some() as u32);
+            f.k = k;
+            f.ctx = ctx;
+        }
+    }
+
+    /// Takes the continuation of the top frame, keeping `waiting` in step.
+    #[inline]
+    pub(crate) fn take_k(&mut self) -> Option<ContFn> {
+        let k = self.frames.last_mut()?.k.take();
+        self.waiting = self.waiting.saturating_sub(k.is_some() as u32);
+        k
+    }
+
+    /// Pops the frames from index `depth` on.
+    pub(crate) fn truncate_frames(&mut self, depth: usize) {
+        if let Some(gone) = self.frames.get(depth..) {
+            let n = gone.iter().filter(|f| f.k.is_some()).count() as u32;
+            self.waiting = self.waiting.saturating_sub(n);
+            self.frames.truncate(depth);
         }
     }
 

@@ -64,3 +64,26 @@ fn the_incremental_collector_keeps_up_with_big_tables() {
     let ratio: f64 = r[0].parse().unwrap();
     assert!(ratio < 3.5, "peak heap {ratio:.2} times the live heap");
 }
+
+/// Garbage made only by library functions must be collected as it is made: each loop
+/// allocates about 20 MB in all, and the heap must stay near its live size.
+#[test]
+fn library_allocations_pay_their_collection_debt() {
+    for body in [
+        "local s = string.format('%d-%s', i, ('x'):rep(32))",
+        "local s = tostring(i) .. ''",
+        "local s = string.rep('y', 40, tostring(i))",
+        "local co = coroutine.create(print)",
+        "local ok, e = pcall(error, 'failure number ' .. i, 1)",
+        "local ok, e = pcall(function() error('failure') end)",
+        "local t = table.pack(i, i, i, i, i, i, i, i)",
+    ] {
+        let (mut lua, _) = state();
+        let src = format!(
+            "collectgarbage() for i = 1, 200000 do {body} end return collectgarbage('count')"
+        );
+        let r = run(&mut lua, &src).unwrap();
+        let kb: f64 = r[0].parse().unwrap();
+        assert!(kb < 2048.0, "{body}: heap at {kb} KB");
+    }
+}

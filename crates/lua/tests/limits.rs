@@ -132,12 +132,41 @@ fn deep_lua_recursion_does_not_use_the_native_stack() {
 }
 
 #[test]
-fn deep_pcall_nesting_is_stackless() {
+fn pcall_nesting_is_stackless_and_stops_at_the_c_call_limit() {
     let r = on_small_stack(256 * 1024, || {
         let (mut lua, _) = state();
-        run(&mut lua, "local function f(n) if n == 0 then return 'bottom' end local ok, v = pcall(f, n - 1) return v end return f(20000)")
+        run(&mut lua, "local function f(n) if n == 0 then return 'bottom' end local ok, v = pcall(f, n - 1) return v end return f(190)")
     });
     assert_eq!(r, Ok(vec!["bottom".into()]));
+    // Past LUAI_MAXCCALLS (200) levels of pcall the innermost one fails, as in PUC,
+    // instead of nesting until memory runs out.
+    let (mut lua, _) = state();
+    let r = run(
+        &mut lua,
+        "local depth, msg = 0 \
+         local function l(n) depth = depth + 1 if n == 0 then error'x' end \
+           local ok, e = pcall(l, n - 1) if not ok then msg = msg or e error(e, 0) end end \
+         local ok = pcall(l, 20000) \
+         return ok, depth > 190 and depth < 200, msg, collectgarbage('count') < 1024",
+    );
+    assert_eq!(
+        r,
+        Ok(vec!["false".into(), "true".into(), "C stack overflow".into(), "true".into()])
+    );
+}
+
+#[test]
+fn xpcall_and_natives_calling_lua_count_toward_the_c_call_limit() {
+    let (mut lua, _) = state();
+    for src in [
+        "local function g() return xpcall(g, function(m) return m end) end return g()",
+        "local function g(s) return (s:gsub('.', g)) end return pcall(g, 'x')",
+        "local function g() return select(2, coroutine.resume(coroutine.create(g))) end return g()",
+    ] {
+        let r = run(&mut lua, src).unwrap_or_else(|e| vec![e]);
+        assert!(r.iter().any(|v| v.contains("C stack overflow")), "{src}: {r:?}");
+    }
+    assert_eq!(run(&mut lua, "return 'still alive'"), Ok(vec!["still alive".into()]));
 }
 
 #[test]
@@ -154,17 +183,59 @@ fn deep_metamethod_chains_are_stackless() {
 }
 
 #[test]
-fn coroutines_resumed_inside_coroutines_are_stackless() {
+fn coroutines_resumed_inside_coroutines_are_stackless_and_bounded() {
     let r = on_small_stack(256 * 1024, || {
         let (mut lua, _) = state();
         run(
             &mut lua,
             "local function nest(n) if n == 0 then return 0 end \
                local co = coroutine.create(function() return nest(n - 1) + 1 end) \
-               local ok, v = coroutine.resume(co) return v end return nest(3000)",
+               local ok, v = coroutine.resume(co) return v end return nest(190)",
         )
     });
-    assert_eq!(r, Ok(vec!["3000".into()]));
+    assert_eq!(r, Ok(vec!["190".into()]));
+    // Endless nesting of coroutines stops at the C-call limit, not at the memory limit.
+    let (mut lua, _) = state();
+    let r = run(
+        &mut lua,
+        "local d = 0 local function f() d = d + 1 coroutine.wrap(f)() end \
+         local ok, e = pcall(f) return ok, d > 190 and d < 200, e:match('C stack overflow$') ~= nil",
+    );
+    assert_eq!(r, Ok(vec!["false".into(), "true".into(), "true".into()]));
+}
+
+#[test]
+fn results_that_do_not_fit_the_resumer_are_a_resume_error() {
+    // The resumer holds 50 values, so 999 990 more do not fit under the stack limit.
+    let (mut lua, _) = state();
+    let r = run(
+        &mut lua,
+        "local co = coroutine.create(function() return table.unpack({}, 1, 999990) end) \
+         local function resume(...) return coroutine.resume(co) end \
+         return pcall(resume, table.unpack({}, 1, 50))",
+    );
+    assert_eq!(
+        r,
+        Ok(vec!["true".into(), "false".into(), "too many results to resume".into()])
+    );
+    // A yield with that many values overflows the coroutine's own stack first (as PUC).
+    let r = run(
+        &mut lua,
+        "local co = coroutine.create(function() coroutine.yield(table.unpack({}, 1, 999990)) return 'after' end) \
+         local function resume(...) return coroutine.resume(co) end \
+         local ok, e = resume(table.unpack({}, 1, 50)) \
+         return ok, e, coroutine.status(co), coroutine.resume(co)",
+    );
+    assert_eq!(
+        r,
+        Ok(vec![
+            "false".into(),
+            "t:1: stack overflow".into(),
+            "dead".into(),
+            "false".into(),
+            "cannot resume dead coroutine".into()
+        ])
+    );
 }
 
 #[test]
@@ -478,5 +549,24 @@ fn nested_functions_round_trip_through_a_binary_chunk_within_10k() {
             Ok(vec![expected.to_string()]),
             "{construct} nested {depth} deep"
         );
+    }
+}
+
+#[test]
+fn library_loops_over_script_counts_are_charged_to_the_budget() {
+    // Each would run for centuries uncharged; the budget (1000 per slice, abort at the
+    // third exhausted slice) must stop each one like a Lua loop.
+    for src in [
+        "table.move({}, 1, math.maxinteger, 1)",
+        "table.move({}, 1, math.maxinteger - 1, 2)",
+        "local t = setmetatable({}, {__len = function() return math.maxinteger - 1 end}) table.insert(t, 1, 'x')",
+        "local t = setmetatable({}, {__len = function() return math.maxinteger end}) table.remove(t, 1)",
+        "local t = setmetatable({}, {__index = function() return '' end}) table.concat(t, '', 1, math.maxinteger)",
+        "local t = setmetatable({}, {__len = function() return 1e6 end, __index = function() return 1 end}) table.sort(t)",
+    ] {
+        let (mut lua, host) = budgeted(1000, 3);
+        let r = run(&mut lua, src);
+        assert_eq!(r, Err("script aborted".into()), "{src}");
+        assert_eq!(*host.fuel_calls.borrow(), 3, "{src}");
     }
 }
