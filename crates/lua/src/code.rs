@@ -1096,7 +1096,10 @@ impl Code {
 
     /// Makes `e` a value: in a register when it has jumps (`luaK_exp2val`).
     pub(crate) fn exp2val(&mut self, e: &mut ExpDesc) -> CResult<()> {
-        if e.has_jumps() {
+        // A comparison (`Jmp`) is materialised now too: left pending, its jump would
+        // be crossed by code emitted later for the enclosing expression (`t[a < b]`
+        // with `t` an upvalue loads `t` between the jump and its target).
+        if matches!(e.k, ExpKind::Jmp(_)) || e.has_jumps() {
             self.exp2anyreg(e)?;
             Ok(())
         } else {

@@ -712,7 +712,7 @@ impl<'s, 'g> Parser<'s, 'g> {
         let stklevel = self.reg_level(bl.nactvar);
         let mut hasclose = false;
         if bl.is_loop {
-            hasclose = self.create_label(self.break_name, 0, false)?;
+            hasclose = self.create_break_label(&bl, stklevel)?;
         }
         if !hasclose && has_previous && bl.upval {
             self.code.code_abc(Op::Close, stklevel, 0, 0)?;
@@ -822,6 +822,25 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
         }
         Ok(needs_close)
+    }
+
+    /// Resolves the pending breaks of loop block `bl` to the current pc, where its
+    /// variables are out of scope: a break that needs a close closes from `level`, the
+    /// level outside the loop, so the closing value of a generic `for` is closed too.
+    fn create_break_label(&mut self, bl: &BlockCnt, level: u32) -> R<bool> {
+        let lb = LabelDesc {
+            name: self.break_name,
+            pc: self.code.get_label(),
+            line: 0,
+            nactvar: bl.nactvar,
+            close: false,
+        };
+        self.labels.try_push(lb)?;
+        if self.solve_gotos(&lb)? {
+            self.code.code_abc(Op::Close, level, 0, 0)?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Declares a label at the current pc (`createlabel`); `last` when it ends its

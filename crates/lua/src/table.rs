@@ -123,6 +123,13 @@ impl Table {
         self.tm_absent.set(self.tm_absent.get() | (1 << bit));
     }
 
+    /// Forgets the absences cached in `tm_absent`: a key was given a value where it
+    /// had none (it may be a metamethod name).
+    #[inline(always)]
+    pub(crate) fn invalidate_tm_cache(&self) {
+        self.tm_absent.set(0);
+    }
+
     // ---- lookup ----
 
     /// `t[i]` without metamethods.
@@ -319,7 +326,7 @@ impl Table {
             let was_nil = slot.is_nil();
             *slot = val;
             if was_nil {
-                this.tm_absent.set(0);
+                this.invalidate_tm_cache();
             }
         } else if !val.is_nil() {
             this.new_key(heap, seed, key, val)?;
@@ -399,7 +406,7 @@ impl Table {
                 n.key = key;
                 n.val = val;
             }
-            self.tm_absent.set(0);
+            self.invalidate_tm_cache();
             return Ok(());
         }
         let Some(free) = self.free_position() else {
@@ -452,7 +459,7 @@ impl Table {
                 m.next = (free as isize - mp as isize) as i32;
             }
         }
-        self.tm_absent.set(0);
+        self.invalidate_tm_cache();
         Ok(())
     }
 
@@ -466,7 +473,7 @@ impl Table {
         if let Value::Int(i) = key {
             if let Some(slot) = self.slot_int(i) {
                 *slot = val;
-                self.tm_absent.set(0);
+                self.invalidate_tm_cache();
                 return Ok(());
             }
         }

@@ -1175,6 +1175,10 @@ fn fast_set(lua: &mut Lua, t: &Value, k: &Value, v: Value) -> bool {
         if let Some(slot) =
             slot.filter(|s| !s.is_nil() || no_tm(lua, tab.metatable(), TagMethod::NewIndex))
         {
+            if slot.is_nil() {
+                // Filling an empty slot may add a metamethod to a metatable.
+                tab.invalidate_tm_cache();
+            }
             *slot = v;
             crate::collect::barrier_table(lua, tab, &v);
             return true;

@@ -1,0 +1,64 @@
+//! Language behaviour that the official test suite found wrong, each pinned by a small
+//! program whose answer PUC Lua 5.5 gives.
+
+mod common;
+
+use common::{run, state};
+
+fn check(src: &str, want: &[&str]) {
+    let (mut lua, _) = state();
+    let got = run(&mut lua, src);
+    let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    assert_eq!(got, Ok(want), "{src}");
+}
+
+#[test]
+fn a_metamethod_assigned_after_its_absence_was_cached_is_seen() {
+    // `#a` caches "no __len" in the metatable; filling the emptied `__len` slot by a
+    // plain store must forget that, as `rawset` does.
+    check(
+        "local a = setmetatable({}, {}) local mt = getmetatable(a) \
+         mt.__len = nil local _ = #a mt.__len = function() return 2 end return #a",
+        &["2"],
+    );
+    check(
+        "local mt = {__index = false} local a = setmetatable({}, mt) \
+         mt.__index = nil local _ = a.x mt.__index = function() return 'late' end return a.x",
+        &["late"],
+    );
+}
+
+#[test]
+fn a_comparison_used_as_a_key_of_an_upvalue_table_indexes_that_table() {
+    // The table's load must not fall between the comparison's jump and its target.
+    check(
+        "local t, a, b = {[true] = 'yes', [false] = 'no'}, 1, 2 \
+         local function f() return t[a < b], t[a > b], t[a == b] end return f()",
+        &["yes", "no", "no"],
+    );
+    check(
+        "local t, a, b = {}, 1, 2 local function f() t[a < b] = 'set' end f() return t[true]",
+        &["set"],
+    );
+}
+
+#[test]
+fn the_closing_value_of_a_generic_for_is_closed_when_a_break_leaves_the_loop() {
+    // A closure in the body makes the break close upvalues; it must close from the
+    // loop's own level, which holds the closing value.
+    let prelude = "local log = {} \
+        local function closing() return setmetatable({}, {__close = function() log[#log + 1] = 'closed' end}) end \
+        local function iter() return function(_, i) if i < 3 then return i + 1 end end, nil, 0, closing() end ";
+    for body in [
+        "local h = function() return i end if i == 2 then break end",
+        "local x = i local h = function() return x end break",
+        "do local y = i local h = function() return y end if y == 1 then break end end",
+    ] {
+        check(
+            &format!(
+                "{prelude} for i in iter() do {body} end log[#log + 1] = 'after' return table.concat(log, ',')"
+            ),
+            &["closed,after"],
+        );
+    }
+}
