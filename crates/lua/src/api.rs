@@ -410,7 +410,9 @@ impl<'a> Ctx<'a> {
 
 /// The error for a failed stack growth: overflow or memory.
 pub(crate) fn stack_error(lua: &mut Lua, overflow: bool) -> Error {
-    if overflow {
+    if overflow && lua.th().overflow_in_zone {
+        lua.error_in_error_handling()
+    } else if overflow {
         lua.rt_error(format_args!("stack overflow"))
     } else {
         Error::Memory

@@ -20,6 +20,9 @@ use crate::value::Value;
 /// Results wanted by a call: all of them.
 pub const MULTRET: i32 = -1;
 
+/// The message of an error in error handling.
+const ERRERR: &[u8] = b"error in error handling";
+
 /// Longest chain of `__call` metamethods followed for one call.
 const MAX_CALL_CHAIN: usize = 15;
 
@@ -226,6 +229,7 @@ impl Lua {
             } => {
                 let th = self.th();
                 th.set_k(Some(k), ctx);
+                let depth = th.frames.len();
                 let func = th.top.saturating_sub(nargs + 1);
                 let Some(f) = th.frames.last_mut() else {
                     return Ok(false);
@@ -244,6 +248,9 @@ impl Lua {
                     Ok(true) => Ok(true),
                     Ok(false) => self.continue_native(Ok(())),
                     Err(e) if protected && e.is_catchable() => {
+                        // A native callee fails with its frame still pushed: pop it, so
+                        // that this frame's continuation is the one that gets the error.
+                        self.th().truncate_frames(depth);
                         let e = self.apply_handler(e);
                         self.th().top = func;
                         self.continue_native(Err(e))
@@ -430,6 +437,7 @@ impl Lua {
                 let slot = th.frames.get(idx).map_or(0, |f| f.pc);
                 let e = self.close_frames_above(idx + 1, slot, e);
                 self.th().top = slot;
+                self.th().leave_error_zone(&self.heap);
                 if matches!(e, Error::Memory) {
                     // The frames that held the garbage are gone: reclaim it now, so the
                     // handler runs with memory to spare (an emergency collection).
@@ -466,9 +474,20 @@ impl Lua {
         }
     }
 
-    /// Calls the message handler of the innermost `xpcall` frame, if any, on `e`.
+    /// Calls the message handler of the innermost `xpcall` frame, if any, on `e`; a
+    /// nil error object then becomes `"<no error object>"` (`luaG_errormsg`).
     fn apply_handler(&mut self, e: Error) -> Error {
-        let Error::Lua(v) = e else { return e };
+        let e = self.run_handler(e);
+        match e {
+            Error::Lua(Value::Nil) => self
+                .str_value(b"<no error object>")
+                .map_or(Error::Memory, Error::Lua),
+            e => e,
+        }
+    }
+
+    fn run_handler(&mut self, e: Error) -> Error {
+        let Error::Lua(mut v) = e else { return e };
         let th = self.th();
         let Some(f) = th
             .frames
@@ -478,30 +497,53 @@ impl Lua {
         else {
             return e;
         };
-        if f.handler == 0 {
+        if f.handler == 0 || self.is_error_in_error_handling(&v) {
             return e;
         }
         let h = th.get(f.handler);
+        // An error in the handler goes to the handler too, one C level deeper each
+        // time, as in PUC; past the C-call limit it is an error in error handling.
+        let nested = self.nested;
+        let out = loop {
+            if self.c_calls() >= MAX_C_CALLS / 10 * 11 {
+                break self.error_in_error_handling();
+            }
+            match self.call_handler(h, v) {
+                Ok(r) => break Error::Lua(r),
+                Err(Error::Lua(v2)) if !self.is_error_in_error_handling(&v2) => {
+                    v = v2;
+                    self.nested += 1;
+                }
+                Err(e2) => break e2,
+            }
+        };
+        self.nested = nested;
+        out
+    }
+
+    fn call_handler(&mut self, h: Value, v: Value) -> LuaResult<Value> {
+        let th = self.th();
         let top = th.top;
-        if th.ensure(&self.heap, 3).is_err() {
-            return Error::Memory;
-        }
+        th.ensure(&self.heap, 3).map_err(|o| stack_error(self, o))?;
         let th = self.th();
         th.set(top, h);
         th.set(top + 1, v);
         th.top = top + 2;
-        match self.call_nested(top, 1) {
-            Ok(()) => {
-                let th = self.th();
-                let r = th.get(top);
-                th.top = top;
-                Error::Lua(r)
-            }
-            Err(e2) => {
-                self.th().top = top;
-                e2
-            }
-        }
+        let r = self.call_nested(top, 1);
+        let th = self.th();
+        let v = th.get(top);
+        th.top = top;
+        r.map(|_| v)
+    }
+
+    /// The error raised when handling an error fails again (`luaD_errerr`); it is not
+    /// passed to a handler.
+    pub(crate) fn error_in_error_handling(&mut self) -> Error {
+        self.str_value(ERRERR).map_or(Error::Memory, Error::Lua)
+    }
+
+    fn is_error_in_error_handling(&self, v: &Value) -> bool {
+        matches!(v, Value::Str(s) if s.as_bytes() == ERRERR)
     }
 
     /// Pops frames of `thread` down to `depth`, closing upvalues (no `__close` calls:

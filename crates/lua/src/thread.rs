@@ -75,6 +75,10 @@ impl Frame {
     }
 }
 
+/// Slots past `MAX_STACK` lent to a thread that overflowed, for its message handler
+/// (PUC's `STACKERRSPACE`).
+pub const ERROR_ZONE: usize = 200;
+
 /// A Lua thread.
 pub struct Thread {
     pub(crate) stack: Vec<Value>,
@@ -99,6 +103,8 @@ pub struct Thread {
     pub(crate) waiting: u32,
     /// The resumer chain's count when this coroutine was last resumed.
     pub(crate) inherited: u32,
+    /// The last stack overflow happened in the error zone (while handling one).
+    pub(crate) overflow_in_zone: bool,
 }
 
 impl Thread {
@@ -115,6 +121,7 @@ impl Thread {
             error: None,
             waiting: 0,
             inherited: 0,
+            overflow_in_zone: false,
         }
     }
 
@@ -177,14 +184,32 @@ impl Thread {
     #[cold]
     fn grow(&mut self, heap: &Heap, need: usize) -> Result<(), bool> {
         if need > MAX_STACK {
+            // The first overflow lends the error zone, so that a message handler can
+            // run; one inside it is an error in error handling (`stack_error`).
+            self.overflow_in_zone = self.stack.len() > MAX_STACK;
+            if !self.overflow_in_zone {
+                let _ = self.resize(heap, MAX_STACK + ERROR_ZONE);
+            }
             return Err(true);
         }
+        self.resize(heap, need)
+    }
+
+    /// Gives the error zone back once the error that used it was handled.
+    pub(crate) fn leave_error_zone(&mut self, heap: &Heap) {
+        if self.stack.len() > MAX_STACK && self.top <= MAX_STACK {
+            heap.release((self.stack.len() - MAX_STACK) * core::mem::size_of::<Value>());
+            self.stack.truncate(MAX_STACK);
+        }
+    }
+
+    fn resize(&mut self, heap: &Heap, need: usize) -> Result<(), bool> {
         // Not `clamp`: it panics when its bounds cross, and this code must not panic.
         #[allow(clippy::manual_clamp)]
         let new_len = need
             .max(self.stack.len() * 2)
             .max(2 * MIN_STACK)
-            .min(MAX_STACK);
+            .min(MAX_STACK.max(need));
         let old_ptr = self.stack.as_ptr();
         let old_cap = self.stack.capacity();
         let extra = new_len - self.stack.len();

@@ -62,3 +62,47 @@ fn the_closing_value_of_a_generic_for_is_closed_when_a_break_leaves_the_loop() {
         );
     }
 }
+
+#[test]
+fn message_handlers_handle_their_own_errors_and_stack_overflows() {
+    // An error in the handler is handled by the handler again (one level deeper).
+    check(
+        "return xpcall(error, function(m) if m == 'x' then error('again', 0) end return 'H:' .. m end, 'x')",
+        &["false", "H:again"],
+    );
+    // A handler that always fails ends in an error in error handling.
+    check(
+        "return xpcall(error, function(m) error('again') end, 'x')",
+        &["false", "error in error handling"],
+    );
+    check(
+        "local function loop() assert(pcall(loop)) end return xpcall(loop, loop)",
+        &["false", "error in error handling"],
+    );
+    // A stack overflow lends the handler room to run (a traceback, say).
+    check(
+        "local function f() return f() + 1 end \
+         local ok, m = xpcall(f, function(m) return 'handled: ' .. m end) return ok, m",
+        &["false", "handled: t:1: stack overflow"],
+    );
+    // ... and the room is given back: the next overflow is an ordinary one again.
+    check(
+        "local function f() return f() + 1 end local h = function(m) return m end \
+         xpcall(f, h) return xpcall(f, h)",
+        &["false", "t:1: stack overflow"],
+    );
+}
+
+#[test]
+fn a_nil_error_object_becomes_no_error_object() {
+    check("return pcall(error)", &["false", "<no error object>"]);
+    check("return pcall(assert, nil, nil)", &["false", "<no error object>"]);
+    check(
+        "return xpcall(error, function(m) return m end)",
+        &["false", "<no error object>"],
+    );
+    check(
+        "return coroutine.resume(coroutine.create(function() error(nil) end))",
+        &["false", "<no error object>"],
+    );
+}
