@@ -190,10 +190,61 @@ pub fn shift_left(x: i64, y: i64) -> i64 {
 pub fn pow(a: f64, b: f64) -> f64 {
     if b == 2.0 {
         a * a
+    } else if let Some(p) = pow_exact(a, b) {
+        p
     } else {
         libm::pow(a, b)
     }
 }
+
+/// `a * b` if the product is exact (Dekker's two-product error is zero).
+fn mul_exact(a: f64, b: f64) -> Option<f64> {
+    let p = a * b;
+    if !p.is_finite() || a.abs() > 1e150 || b.abs() > 1e150 || (p != 0.0 && p.abs() < 1e-290) {
+        return None;
+    }
+    let split = |x: f64| {
+        let c = 134_217_729.0 * x;
+        let hi = c - (c - x);
+        (hi, x - hi)
+    };
+    let (ah, al) = split(a);
+    let (bh, bl) = split(b);
+    let err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    (err == 0.0).then_some(p)
+}
+
+/// `a ^ b` when `b` is an integer and the result is exact, correctly rounded as C's
+/// `pow` gives it; `libm`'s may be a bit off there, and constant folding and run time
+/// must agree.
+pub(crate) fn pow_exact(a: f64, b: f64) -> Option<f64> {
+    let n = number::float_to_int(b, Rounding::Exact)?;
+    if n == 0 {
+        return Some(1.0);
+    }
+    if n.unsigned_abs() > 1100 {
+        return None;
+    }
+    let mut result = 1.0f64;
+    let mut base = a;
+    let mut e = n.unsigned_abs();
+    loop {
+        if e & 1 == 1 {
+            result = mul_exact(result, base)?;
+        }
+        e >>= 1;
+        if e == 0 {
+            break;
+        }
+        base = mul_exact(base, base)?;
+    }
+    if n < 0 {
+        // One correctly rounded division of an exact power: the value C's pow gives.
+        return Some(1.0 / result);
+    }
+    Some(result)
+}
+
 
 /// Performs `op` on two numbers (or numeric strings), without metamethods.
 pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Result<Value, ArithError> {

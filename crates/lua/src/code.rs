@@ -1977,53 +1977,6 @@ pub(crate) mod fold {
         }
     }
 
-    /// `a * b` if the product is exact (Dekker's two-product error is zero).
-    fn mul_exact(a: f64, b: f64) -> Option<f64> {
-        let p = a * b;
-        if !p.is_finite() || a.abs() > 1e150 || b.abs() > 1e150 || (p != 0.0 && p.abs() < 1e-290) {
-            return None;
-        }
-        let split = |x: f64| {
-            let c = 134_217_729.0 * x;
-            let hi = c - (c - x);
-            (hi, x - hi)
-        };
-        let (ah, al) = split(a);
-        let (bh, bl) = split(b);
-        let err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-        (err == 0.0).then_some(p)
-    }
-
-    /// `a ^ b` when `b` is an integer and the result is exact; C's `pow` returns the
-    /// same correctly rounded value there. Other cases are left to run time.
-    fn pow_exact(a: f64, b: f64) -> Option<f64> {
-        let n = number::float_to_int(b, Rounding::Exact)?;
-        if n == 0 {
-            return Some(1.0);
-        }
-        if n.unsigned_abs() > 1100 {
-            return None;
-        }
-        let mut result = 1.0f64;
-        let mut base = a;
-        let mut e = n.unsigned_abs();
-        loop {
-            if e & 1 == 1 {
-                result = mul_exact(result, base)?;
-            }
-            e >>= 1;
-            if e == 0 {
-                break;
-            }
-            base = mul_exact(base, base)?;
-        }
-        if n < 0 {
-            // One correctly rounded division of an exact power: the value C's pow gives.
-            return Some(1.0 / result);
-        }
-        Some(result)
-    }
-
     /// The folded value of `op` over two numerals, or `None` when the operation must be
     /// left to run time.
     pub(crate) fn arith(op: FoldOp, v1: Number, v2: Number) -> Option<Number> {
@@ -2057,7 +2010,7 @@ pub(crate) mod fold {
                     }
                     Some(Float(a / b))
                 } else {
-                    pow_exact(a, b).map(Float)
+                    crate::arith::pow_exact(a, b).map(Float)
                 }
             }
             _ => {

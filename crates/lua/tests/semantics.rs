@@ -106,3 +106,14 @@ fn a_nil_error_object_becomes_no_error_object() {
         &["false", "<no error object>"],
     );
 }
+
+#[test]
+fn folded_and_computed_powers_agree() {
+    // `(100) ^ -10` is folded by the compiler; `x ^ y` is computed at run time. Both
+    // must give the correctly rounded 1e-20.
+    check(
+        "local f = function(x, y) return x ^ y end \
+         return f(100, -10) == (100) ^ -10, f(5.0, -5.0) == (5.0) ^ -5.0, f(-10, -5) == (-10) ^ -5, (100) ^ -10",
+        &["true", "true", "true", "1e-20"],
+    );
+}
