@@ -587,7 +587,8 @@ impl<'s> Lexer<'s> {
                             self.save_and_next()?;
                         }
                         if let Some(i) = RESERVED.iter().position(|w| *w == self.buf.as_slice()) {
-                            if let Some(&t) = RESERVED_TOKENS.get(i) {
+                            // `global` stays a name: the parser decides (LUA_COMPAT_GLOBAL).
+                            if let Some(&t) = RESERVED_TOKENS.get(i).filter(|&&t| t != Token::Global) {
                                 return Ok(t);
                             }
                         }

@@ -56,6 +56,7 @@ pub fn compile(source: &[u8], chunkname: &[u8], guard: &StackGuard) -> Result<Pr
         depth: 0,
         env_name: 0,
         break_name: 0,
+        global_name: 0,
         chunkname,
     };
     let result = p.main_func();
@@ -83,6 +84,9 @@ type R<T> = Result<T, Error>;
 const MAX_LEVELS: u32 = 200;
 /// Most local variables a function may declare at once (`MAXVARS`).
 const MAX_VARS: usize = 200;
+/// Most declarations (locals, globals, constants) a function may have in scope at once
+/// (the `SHRT_MAX` bound of lparser.c's `actvar`): `ExpKind::Local` keeps a 16-bit index.
+const MAX_DECLARATIONS: usize = i16::MAX as usize;
 /// Most upvalues of a function (`MAXUPVAL`).
 const MAX_UPVAL: usize = 255;
 /// Binding power of unary operators.
@@ -114,6 +118,8 @@ struct Parser<'s, 'g> {
     depth: u32,
     env_name: StrId,
     break_name: StrId,
+    /// `global`, a name that may open a declaration.
+    global_name: StrId,
     chunkname: &'s [u8],
 }
 
@@ -293,6 +299,14 @@ impl<'s, 'g> Parser<'s, 'g> {
         m.s(b"'")?.s(self.code.strings.get(name))?.s(b"'")
     }
 
+    /// A declared name in quotes; `global *` declares the name `*`.
+    fn quoted_var(&self, m: Msg, name: StrId) -> Result<Msg, AllocError> {
+        if name == NO_NAME {
+            return m.s(b"'*'");
+        }
+        self.quoted(m, name)
+    }
+
     #[cold]
     #[inline(never)]
     fn error_limit(&mut self, level: usize, limit: usize, what: &[u8]) -> Error {
@@ -396,8 +410,12 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[inline(never)]
     fn new_var(&mut self, name: StrId, kind: VdKind) -> R<u32> {
         let count = self.code.actvar.len() + 1 - self.code.fs.firstlocal;
-        if count > MAX_VARS {
-            return Err(self.error_limit(self.top_level(), MAX_VARS, b"local variables"));
+        if count > MAX_DECLARATIONS {
+            return Err(self.error_limit(
+                self.top_level(),
+                MAX_DECLARATIONS,
+                b"variable declarations",
+            ));
         }
         self.code.actvar.try_push(VarDesc {
             name,
@@ -429,6 +447,10 @@ impl<'s, 'g> Parser<'s, 'g> {
                 vd.pidx = pidx;
             }
             reglevel += 1;
+            // Only variables in registers count (globals and constants need none).
+            if reglevel as usize > MAX_VARS {
+                return Err(self.error_limit(self.top_level(), MAX_VARS, b"local variables"));
+            }
         }
         self.code.fs.nvarstack = reglevel;
         Ok(())
@@ -799,8 +821,8 @@ impl<'s, 'g> Parser<'s, 'g> {
                 .and_then(|m| m.s(self.code.strings.get(gt.name)))
                 .and_then(|m| m.s(b"> at line "))
                 .and_then(|m| m.n(gt.line as i64))
-                .and_then(|m| m.s(b" jumps into the scope of local "))
-                .and_then(|m| self.quoted(m, varname));
+                .and_then(|m| m.s(b" jumps into the scope of "))
+                .and_then(|m| self.quoted_var(m, varname));
             return Err(self.sem_error(msg));
         }
         self.code.patch_list(gt.pc as i32, label.pc)?;
@@ -910,6 +932,7 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn main_func(&mut self) -> R<Proto> {
         self.env_name = self.intern(b"_ENV")?;
         self.break_name = self.intern(b"break")?;
+        self.global_name = self.intern(b"global")?;
         self.enter_block(false)?;
         self.set_vararg(0)?;
         let env = UpvalDesc {
@@ -1665,11 +1688,25 @@ impl<'s, 'g> Parser<'s, 'g> {
                 self.goto_stat()?;
                 self.end_stat()
             }
+            Token::Name if self.starts_global_stat()? => self.global_stat_func(line),
             _ => {
                 self.push(Frame::ExprStat)?;
                 self.suffixed_exp(true)
             }
         }
+    }
+
+    /// `global` is not a reserved word (the default build's `LUA_COMPAT_GLOBAL`): it
+    /// opens a declaration only when a name, `<`, `*` or `function` follows it.
+    fn starts_global_stat(&mut self) -> R<bool> {
+        if !matches!(self.lex.sem, SemInfo::Str(s) if s == self.global_name) {
+            return Ok(false);
+        }
+        let next = self.lex.lookahead(&mut self.code.strings)?;
+        Ok(matches!(
+            next,
+            Token::Name | Token::Function | Token::Char(b'<') | Token::Char(b'*')
+        ))
     }
 
     fn end_stat(&mut self) -> R<Mode> {
@@ -2220,6 +2257,7 @@ impl<'s, 'g> Parser<'s, 'g> {
             is_method = true;
             self.field_sel(&mut v)?;
         }
+        self.check_readonly(&v)?;
         self.push(Frame::FuncStat { v, line })?;
         self.open_body(line, is_method, false)
     }
@@ -2229,7 +2267,6 @@ impl<'s, 'g> Parser<'s, 'g> {
     fn func_stat_end(&mut self, mut b: ExpDesc) -> R<Mode> {
         match self.frames.pop() {
             Some(Frame::FuncStat { v, line }) => {
-                self.check_readonly(&v)?;
                 self.code.store_var(&v, &mut b)?;
                 self.code.fix_line(line);
             }

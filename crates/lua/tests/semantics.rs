@@ -117,3 +117,22 @@ fn folded_and_computed_powers_agree() {
         &["true", "true", "true", "1e-20"],
     );
 }
+
+#[test]
+fn global_is_a_name_unless_it_opens_a_declaration() {
+    check("global = 1 return global", &["1"]);
+    check("local t = {global = 2} t.global = t.global + 1 return t.global", &["3"]);
+    check("local function global(x) return x end return global(4)", &["4"]);
+    check("global x = 5 return x", &["5"]);
+    check("global function gf() return 6 end return gf()", &["6"]);
+}
+
+#[test]
+fn declarations_without_registers_do_not_count_toward_the_local_limit() {
+    let mut src = String::new();
+    for i in 1..=1000 {
+        src.push_str(&format!("global x{i}; local k{i} <const> = {i};"));
+    }
+    src.push_str("return k990 + 1");
+    check(&src, &["991"]);
+}
