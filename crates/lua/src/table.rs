@@ -516,6 +516,7 @@ impl Table {
             }
         }
         let mut total = total_int;
+        let mut deleted = false;
         for n in self.nodes.iter() {
             if !n.val.is_nil() {
                 total += 1;
@@ -524,6 +525,8 @@ impl Table {
                         total_int += 1;
                     }
                 }
+            } else if !n.key.is_nil() {
+                deleted = true;
             }
         }
         total += 1;
@@ -533,7 +536,13 @@ impl Table {
             }
         }
         let (array_size, in_array) = compute_sizes(&nums, total_int);
-        self.resize(heap, seed, array_size, total - in_array)
+        let mut hash_size = total - in_array;
+        if deleted {
+            // Keys were removed since the last resize: insertions and deletions
+            // alternate, so leave room (a quarter more) instead of rehashing at once.
+            hash_size += hash_size >> 2;
+        }
+        self.resize(heap, seed, array_size, hash_size)
     }
 
     /// Makes the array part at least `n` slots, keeping the hash part's size.

@@ -1567,8 +1567,8 @@ fn for_prep(lua: &mut Lua, base: *mut Value, a: u32) -> LuaResult<bool> {
         set(3, Value::Int(i0));
         return Ok(false);
     }
-    let tof =
-        |v: &Value| arith::to_float(v).filter(|_| matches!(v, Value::Int(_) | Value::Float(_)));
+    // A loop with a float or a numeric string among its values runs on floats.
+    let tof = arith::to_float;
     let Some(l) = tof(&limit) else {
         return Err(for_error(lua, "limit", &limit));
     };
@@ -1608,9 +1608,10 @@ fn for_error(lua: &mut Lua, what: &str, v: &Value) -> Error {
 /// Integer limit of a loop with integer start and step (`forlimit`); `None` when the
 /// loop cannot run.
 fn for_limit(lua: &mut Lua, limit: &Value, step: i64) -> LuaResult<Option<i64>> {
-    let f = match limit {
-        Value::Float(f) => *f,
-        Value::Int(i) => return Ok(Some(*i)),
+    // Numeric strings convert, as in 5.5.
+    let f = match arith::to_number(limit) {
+        Some(Value::Float(f)) => f,
+        Some(Value::Int(i)) => return Ok(Some(i)),
         _ => return Err(for_error(lua, "limit", limit)),
     };
     if f.is_nan() {

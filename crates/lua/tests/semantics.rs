@@ -136,3 +136,16 @@ fn declarations_without_registers_do_not_count_toward_the_local_limit() {
     src.push_str("return k990 + 1");
     check(&src, &["991"]);
 }
+
+#[test]
+fn a_numeric_for_accepts_numeric_strings() {
+    check(
+        "local n, last = 0 for i = '10', '1', '-2' do n = n + 1 last = i end return n, last",
+        &["5", "2.0"],
+    );
+    check("local n = 0 for i = 1, '3' do n = n + i end return n", &["6"]);
+    check(
+        "return pcall(load('for i = 1, \\'x\\' do end', '=t'))",
+        &["false", "t:1: bad 'for' limit (number expected, got string)"],
+    );
+}
