@@ -285,6 +285,8 @@ impl<'a> Ctx<'a> {
         let got = self.arg(i);
         let tn = if i > self.nargs() {
             crate::state::TypeName::Basic("no value")
+        } else if matches!(got, Value::LightUserData(_)) {
+            crate::state::TypeName::Basic("light userdata")
         } else {
             self.lua.type_name_of(&got)
         };

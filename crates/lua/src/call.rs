@@ -502,23 +502,29 @@ impl Lua {
         }
         let h = th.get(f.handler);
         // An error in the handler goes to the handler too, one C level deeper each
-        // time, as in PUC; past the C-call limit it is an error in error handling.
-        let nested = self.nested;
-        let out = loop {
-            if self.c_calls() >= MAX_C_CALLS / 10 * 11 {
-                break self.error_in_error_handling();
+        // time, as in PUC (`depth` counts those levels; they use no native stack);
+        // past the C-call limit it is an error in error handling.
+        let mut depth = 0;
+        loop {
+            let level = self.c_calls() + depth;
+            if level >= MAX_C_CALLS / 10 * 11 {
+                return self.error_in_error_handling();
+            }
+            depth += 1;
+            if level == MAX_C_CALLS {
+                // This call is one too many: its failure is handled like any error.
+                match self.str_value(b"C stack overflow") {
+                    Ok(s) => v = s,
+                    Err(e) => return e,
+                }
+                continue;
             }
             match self.call_handler(h, v) {
-                Ok(r) => break Error::Lua(r),
-                Err(Error::Lua(v2)) if !self.is_error_in_error_handling(&v2) => {
-                    v = v2;
-                    self.nested += 1;
-                }
-                Err(e2) => break e2,
+                Ok(r) => return Error::Lua(r),
+                Err(Error::Lua(v2)) if !self.is_error_in_error_handling(&v2) => v = v2,
+                Err(e2) => return e2,
             }
-        };
-        self.nested = nested;
-        out
+        }
     }
 
     fn call_handler(&mut self, h: Value, v: Value) -> LuaResult<Value> {

@@ -48,8 +48,14 @@ pub(crate) fn push_where(lua: &Lua, level: usize, buf: &mut Buf) {
     let Some(cl) = f.closure else {
         return;
     };
-    // Stripped binary chunks have no lines: PUC writes `-1` then.
-    let line = current_line(&f).map_or(-1, i64::from);
+    // Stripped code has no lines: a runtime error there says `?:?:` (`luaG_addinfo`),
+    // `error` and library errors say nothing (`luaL_where`).
+    let Some(line) = current_line(&f) else {
+        if level == 0 {
+            let _ = write!(buf, "?:?: ");
+        }
+        return;
+    };
     let mut id = Vec::new();
     if crate::chunkid::push_chunk_id(&mut id, cl.proto.source.as_bytes()).is_err() {
         buf.failed = true;
@@ -273,28 +279,38 @@ fn set_by_name(p: &FnProto, pc: usize, i: u32) -> Option<(&'static str, Vec<u8>)
         }
         Op::GetField => {
             let name = kstr(ins::c(i)).unwrap_or_else(|| copy(b"?"));
-            let env = p
-                .local_name(ins::b(i) as usize + 1, pc)
-                .is_some_and(|n| n == b"_ENV");
-            Some((if env { "global" } else { "field" }, name))
+            Some((env_or_field(p, pc, ins::b(i)), name))
         }
         Op::GetTable => {
-            let name = match find_set_reg(p, pc, ins::c(i)).and_then(|q| p.code.get(q)) {
-                Some(&li) if matches!(Op::from_u8(ins::op(li)), Some(Op::LoadK)) => {
-                    kstr(ins::bx(li))
-                }
-                _ => None,
-            };
-            Some(("field", name.unwrap_or_else(|| copy(b"?"))))
+            // Past the constant limit, keys and `_ENV` itself come through registers.
+            let name = const_in_reg(p, pc, ins::c(i));
+            Some((env_or_field(p, pc, ins::b(i)), name))
         }
         Op::GetI => Some(("field", copy(b"integer index"))),
         Op::GetUpval => Some(("upvalue", upval_name(p, ins::b(i)))),
         Op::LoadK => kstr(ins::bx(i)).map(|n| ("constant", n)),
-        Op::SelfOp => {
-            let name = if ins::k(i) { kstr(ins::c(i)) } else { None };
-            Some(("method", name.unwrap_or_else(|| copy(b"?"))))
-        }
+        // A key past the constant limit: 5.5 then indexes with GETFIELD/GETTABLE
+        // rather than SELF, so it names a field.
+        Op::SelfOp if !ins::k(i) => Some(("field", const_in_reg(p, pc, ins::c(i)))),
+        Op::SelfOp => Some(("method", kstr(ins::c(i)).unwrap_or_else(|| copy(b"?")))),
         _ => None,
+    }
+}
+
+/// `global` when register `t` holds `_ENV` (a local or upvalue of that name) before
+/// `pc`, else `field` (`isEnv`).
+fn env_or_field(p: &FnProto, pc: usize, t: u32) -> &'static str {
+    match obj_name(p, pc, t) {
+        Some(("local" | "upvalue", n)) if n.as_slice() == b"_ENV" => "global",
+        _ => "field",
+    }
+}
+
+/// The constant loaded into register `r` before `pc`, or `?` (`rname`).
+fn const_in_reg(p: &FnProto, pc: usize, r: u32) -> Vec<u8> {
+    match obj_name(p, pc, r) {
+        Some(("constant", n)) => n,
+        _ => copy(b"?"),
     }
 }
 
@@ -354,7 +370,25 @@ pub(crate) fn index_error(lua: &mut Lua, t: &Value, k: &Value, operand: Operand)
 
 /// Error for calling a value that is not callable.
 pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
-    let operand = match frame_at(lua, 0) {
+    // What the calling instruction names (a metamethod, a for iterator...) comes
+    // first, as in `luaG_callerror`; else the register's name.
+    let frame = frame_at(lua, 0);
+    if let Some((kind, name)) = frame.filter(|f| f.is_lua()).and_then(|f| call_site_name(&f)) {
+        let mut buf = Buf::default();
+        let tn = lua.type_name_of(v);
+        let _ = write!(
+            buf,
+            "attempt to call a {} value ({} '{}')",
+            Bytes(tn.as_bytes()),
+            kind,
+            Bytes(&name)
+        );
+        if buf.failed {
+            return Error::Memory;
+        }
+        return lua.rt_error(format_args!("{}", Bytes(&buf.bytes)));
+    }
+    let operand = match frame {
         Some(f) if f.is_lua() && func_slot >= f.base => Operand::Reg((func_slot - f.base) as u32),
         _ => Operand::None,
     };

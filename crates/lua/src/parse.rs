@@ -288,6 +288,8 @@ impl<'s, 'g> Parser<'s, 'g> {
     #[cold]
     #[inline(never)]
     fn sem_error(&mut self, msg: Result<Msg, AllocError>) -> Error {
+        // On the line of the last token used, not of the lookahead (5.5).
+        self.lex.line = self.lex.lastline;
         match msg {
             Ok(m) => self.lex.report(&m.0, None),
             Err(_) => Error::Memory,
@@ -1427,7 +1429,9 @@ impl<'s, 'g> Parser<'s, 'g> {
 
     /// The arguments of a call to `f` (`funcargs`).
     #[inline(never)]
-    fn func_args(&mut self, f: ExpDesc, line: u32, stat: bool) -> R<Mode> {
+    fn func_args(&mut self, f: ExpDesc, _prefix_line: u32, stat: bool) -> R<Mode> {
+        // The call "happens" on the line of its arguments' opening token, as in 5.5.
+        let line = self.lex.line;
         match self.token() {
             Token::Char(b'(') => {
                 self.next()?;

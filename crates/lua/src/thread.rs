@@ -195,9 +195,18 @@ impl Thread {
         self.resize(heap, need)
     }
 
-    /// Gives the error zone back once the error that used it was handled.
+    /// Gives the error zone back once the error that used it was handled, unless a
+    /// live frame still reaches into it (a `pcall` inside the message handler).
     pub(crate) fn leave_error_zone(&mut self, heap: &Heap) {
-        if self.stack.len() > MAX_STACK && self.top <= MAX_STACK {
+        if self.stack.len() <= MAX_STACK {
+            return;
+        }
+        let extent = self.frames.iter().fold(self.top, |m, f| match f.closure {
+            Some(cl) => m.max(f.base + cl.proto.max_stack as usize + 1),
+            None => m,
+        });
+        // Room for a native call from the top frame too (its `MIN_STACK` slots).
+        if extent + MIN_STACK <= MAX_STACK {
             heap.release((self.stack.len() - MAX_STACK) * core::mem::size_of::<Value>());
             self.stack.truncate(MAX_STACK);
         }

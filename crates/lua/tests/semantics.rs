@@ -149,3 +149,71 @@ fn a_numeric_for_accepts_numeric_strings() {
         &["false", "t:1: bad 'for' limit (number expected, got string)"],
     );
 }
+
+#[test]
+fn call_errors_name_the_metamethod_and_the_global_past_the_constant_limit() {
+    check(
+        "local a = setmetatable({}, {__add = 34}) return pcall(function() return a + 1 end)",
+        &["false", "t:1: attempt to call a number value (metamethod 'add')"],
+    );
+    check(
+        "local a = setmetatable({}, {__lt = {}}) return pcall(function() return a < a end)",
+        &["false", "t:1: attempt to call a table value (metamethod 'lt')"],
+    );
+    // With more than 255 constants, `_ENV` and keys come through registers.
+    let mut s = String::new();
+    for i in 1..=300 {
+        s.push_str(&format!("aaa = x{i}; "));
+    }
+    check(
+        &format!("return pcall(load('{s} aaa = bbb + 1', '=t'))"),
+        &["false", "t:1: attempt to perform arithmetic on a nil value (global 'bbb')"],
+    );
+}
+
+#[test]
+fn runtime_errors_in_stripped_code_say_where_is_unknown() {
+    let mut lua = common::state_with(
+        lua::Config {
+            allow_binary: true,
+            ..lua::Config::default()
+        },
+        common::TestHost::default(),
+    );
+    let r = run(
+        &mut lua,
+        "local f = load(string.dump(function(a) return a + 1 end, true)) return pcall(f, {})",
+    );
+    assert_eq!(
+        r,
+        Ok(vec!["false".into(), "?:?: attempt to perform arithmetic on a table value".into()])
+    );
+}
+
+#[test]
+fn errors_are_reported_on_the_right_line() {
+    // A call happens on the line of its opening parenthesis.
+    check(
+        "return pcall(load('local a = {x = 13}\\na\\n.\\nx\\n(\\n23\\n)', '=t'))",
+        &["false", "t:5: attempt to call a number value (field 'x')"],
+    );
+    // A semantic error is on the line of the last token read, not of the lookahead.
+    check(
+        "return load('::L1::\\n::L1::\\n', '=t')",
+        &["nil", "t:2: label 'L1' already defined on line 2"],
+    );
+}
+
+#[test]
+fn handler_errors_nest_until_the_c_call_limit() {
+    let err = "local function err(n) if type(n) ~= 'number' then return n \
+               elseif n == 0 then return 'END' else error(n - 1) end end ";
+    check(&format!("{err} return xpcall(error, err, 170)"), &["false", "END"]);
+    check(&format!("{err} return xpcall(error, err, 300)"), &["false", "C stack overflow"]);
+    // A pcall inside the handler of a stack overflow has no room left.
+    check(
+        "local function loop() return 1 + loop() end \
+         return xpcall(loop, function(m) local ok, e = pcall(loop) return e end)",
+        &["false", "error in error handling"],
+    );
+}

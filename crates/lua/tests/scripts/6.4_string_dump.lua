@@ -50,7 +50,7 @@ do
   assert(not ok and msg == "chunk.lua:3: attempt to index a nil value (local 't')", msg)
   local stripped = assert(load(string.dump(main, true), "ignored", "b"))
   ok, msg = pcall(stripped, 21)
-  assert(not ok and msg == "?:-1: attempt to index a nil value (field 'x')", msg)
+  assert(not ok and msg == "?:?: attempt to index a nil value (field 'x')", msg)
   assert(#string.dump(main, true) < #string.dump(main), "strip drops debug information")
   local info = debug.getinfo(stripped, "S")
   assert(info.source == "=?" and info.short_src == "?", "stripped source is =?")
