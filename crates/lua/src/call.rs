@@ -464,10 +464,18 @@ impl Lua {
             self.current = resumer;
             // SAFETY: the resumer is alive (it is waiting in `resume`).
             unsafe { resumer.get_mut() }.status = CoStatus::Running;
-            if !e.is_catchable() {
-                continue;
-            }
-            match self.continue_native(Err(e)) {
+            // A coroutine that closed itself ends as if its body returned nothing, or
+            // with the error a `__close` handler raised.
+            let status = match cot.exit.take() {
+                Some(Value::Nil) => Ok(()),
+                Some(v) => {
+                    cot.error = Some(v);
+                    Err(Error::Lua(v))
+                }
+                None if !e.is_catchable() => continue,
+                None => Err(e),
+            };
+            match self.continue_native(status) {
                 Ok(_) => return Ok(()),
                 Err(e2) => e = e2,
             }

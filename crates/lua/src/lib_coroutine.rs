@@ -261,14 +261,35 @@ fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
 }
 
 fn close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let co = check_co(cx, 1)?;
-    if co == cx.lua.current || matches!(co.status, CoStatus::Normal | CoStatus::Running) {
+    // Without an argument, the running coroutine (5.5).
+    let co = if cx.arg(1).is_nil() && cx.nargs() == 0 {
+        cx.lua.current
+    } else {
+        check_co(cx, 1)?
+    };
+    if co == cx.lua.current {
+        if co == cx.lua.main {
+            return Err(cx.error(format_args!("cannot close main thread")));
+        }
+        if co.resumer.is_none() {
+            // Already being closed (a `__close` handler closing its own coroutine):
+            // the closing in progress finishes the job.
+            return cx.ret1(Value::Bool(true));
+        }
+        // Close its variables now, then unwind the whole coroutine, native calls and
+        // `pcall`s included; the resumer sees it end (call.rs, `Thread::exit`).
+        let closed = crate::vm::close_tbc_final(cx.lua, 0, Value::Nil, true)?;
+        // SAFETY: `co` is the running thread, alive; no other borrow of it is live.
+        unsafe { co.get_mut() }.exit = Some(closed);
+        return Err(crate::error::Error::Abort);
+    }
+    if matches!(co.status, CoStatus::Normal | CoStatus::Running) {
         let what = if co == cx.lua.current {
             "running"
         } else {
             "normal"
         };
-        return Err(cx.arg_error(1, format_args!("cannot close a {} coroutine", what)));
+        return Err(cx.error(format_args!("cannot close a {} coroutine", what)));
     }
     match close_coroutine(cx.lua, co)? {
         Some(e) => {

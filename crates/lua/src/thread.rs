@@ -105,6 +105,9 @@ pub struct Thread {
     pub(crate) inherited: u32,
     /// The last stack overflow happened in the error zone (while handling one).
     pub(crate) overflow_in_zone: bool,
+    /// Set when the coroutine closed itself: it is unwinding (as an uncatchable
+    /// abort, over `pcall`s and native calls) to end with this error, or none (nil).
+    pub(crate) exit: Option<Value>,
 }
 
 impl Thread {
@@ -122,6 +125,7 @@ impl Thread {
             waiting: 0,
             inherited: 0,
             overflow_in_zone: false,
+            exit: None,
         }
     }
 

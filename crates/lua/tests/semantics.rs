@@ -217,3 +217,37 @@ fn handler_errors_nest_until_the_c_call_limit() {
         &["false", "error in error handling"],
     );
 }
+
+#[test]
+fn a_coroutine_may_close_itself() {
+    check(
+        "local log = {} \
+         local co = coroutine.create(function() \
+           local x <close> = setmetatable({}, {__close = function(_, e) log[#log + 1] = tostring(e) end}) \
+           coroutine.yield(1) coroutine.close() log[#log + 1] = 'not reached' end) \
+         coroutine.resume(co) local ok, n = coroutine.resume(co) \
+         return ok, n, coroutine.status(co), table.concat(log, ',')",
+        &["true", "nil", "dead", "nil"],
+    );
+    // ... even inside native calls and pcalls, which it unwinds.
+    check(
+        "local co = coroutine.create(function() \
+           string.gsub('a', 'a', function() assert(pcall(pcall, function() coroutine.close() end)) end) \
+           return 'not reached' end) \
+         return coroutine.resume(co)",
+        &["true"],
+    );
+    // A failing __close is the coroutine's error.
+    check(
+        "local co = coroutine.create(function() \
+           local y <close> = setmetatable({}, {__close = function() error('in close', 0) end}) \
+           coroutine.close() end) \
+         return coroutine.resume(co)",
+        &["false", "in close"],
+    );
+    check("return pcall(coroutine.close, coroutine.running())", &["false", "cannot close main thread"]);
+    check(
+        "local main = coroutine.running() return coroutine.wrap(function() return pcall(coroutine.close, main) end)()",
+        &["false", "cannot close a normal coroutine"],
+    );
+}
