@@ -350,6 +350,9 @@ fn create(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if nrec > MAX_INT as u64 {
         return Err(cx.arg_error(2, format_args!("out of range")));
     }
+    if nrec > crate::table::MAX_HASH_SIZE as u64 {
+        return Err(cx.error(format_args!("table overflow")));
+    }
     let t = cx.lua.new_table_with(nseq as usize, nrec as usize)?;
     cx.ret1(Value::Table(t))
 }

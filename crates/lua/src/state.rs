@@ -445,7 +445,7 @@ impl Lua {
     /// `Error::Abort` when the host stops the script.
     #[inline(always)]
     pub(crate) fn meter(&mut self, n: u64) -> LuaResult<()> {
-        if n % METER_BATCH != 0 || n == 0 {
+        if n == 0 || !n.is_multiple_of(METER_BATCH) {
             return Ok(());
         }
         self.charge_fuel(METER_BATCH as i64)

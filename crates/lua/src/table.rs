@@ -47,6 +47,8 @@ const MAX_ABITS: u32 = 26;
 const MAX_ASIZE: usize = 1 << MAX_ABITS;
 /// Largest hash part: 2^26 nodes.
 const MAX_HBITS: u32 = 26;
+/// Most nodes a hash part may have.
+pub(crate) const MAX_HASH_SIZE: usize = 1 << MAX_HBITS;
 
 /// Why a raw set failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
