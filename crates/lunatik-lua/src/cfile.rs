@@ -153,8 +153,8 @@ impl Stream {
         }
     }
 
-    /// Writes all of `b`; on a short write, the errno.
-    pub fn write(&mut self, b: &[u8]) -> Result<(), Errno> {
+    /// Writes all of `b`; on a short write, how much went and the errno.
+    pub fn write(&mut self, b: &[u8]) -> Result<(), (usize, Errno)> {
         if b.is_empty() {
             return Ok(());
         }
@@ -162,7 +162,7 @@ impl Stream {
         // SAFETY: `fp` is open (callers check) and `b` is valid for its length.
         let n = unsafe { libc::fwrite(b.as_ptr().cast(), 1, b.len(), self.fp) };
         if n < b.len() {
-            Err(errno())
+            Err((n, errno()))
         } else {
             Ok(())
         }
@@ -380,7 +380,7 @@ pub fn flush_all() {
 
 /// Writes to C stdout (shared by `print` and `io.write`).
 pub fn write_stdout(b: &[u8]) -> Result<(), Errno> {
-    Stream::standard(Std::Out).write(b)
+    Stream::standard(Std::Out).write(b).map_err(|(_, e)| e)
 }
 
 pub fn flush_stdout() {

@@ -211,19 +211,20 @@ fn write_args(cx: &mut Ctx<'_>, s: &mut Stream, first: usize, file: Value) -> Lu
             Value::Int(_) | Value::Float(_) => {
                 num.clear();
                 lua::tostr::number(&v, &mut num).map_err(|_| Error::Memory)?;
-                total += num.len() as i64;
-                s.write(&num)
+                s.write(&num).map(|_| num.len())
             }
             _ => {
                 let b = cx.check_str(i)?;
-                total += b.as_bytes().len() as i64;
-                s.write(b.as_bytes())
+                s.write(b.as_bytes()).map(|_| b.as_bytes().len())
             }
         };
-        if let Err(e) = r {
-            let n = push_failure(cx, e, None)?;
-            cx.push(Value::Int(total))?;
-            return Ok(Ret::Values(n + 1));
+        match r {
+            Ok(n) => total += n as i64,
+            Err((n, e)) => {
+                let k = push_failure(cx, e, None)?;
+                cx.push(Value::Int(total + n as i64))?;
+                return Ok(Ret::Values(k + 1));
+            }
         }
     }
     cx.ret1(file)

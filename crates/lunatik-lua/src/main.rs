@@ -2,6 +2,7 @@
 //! options, environment variables, messages and exit status of C Lua's `lua`.
 
 mod cfile;
+mod debuglib;
 mod host;
 mod iolib;
 mod oslib;
@@ -11,7 +12,13 @@ use std::process::ExitCode;
 
 use lua::{Config, Error, Lua, Mode, Value};
 
-const VERSION: &str = concat!("Lua 5.5 (lunatik-rs ", env!("CARGO_PKG_VERSION"), ")");
+// The 5.5 release the engine follows (the manual and test suite of 5.5.1); the language
+// itself is PUC-Rio's, and the line ends as `lua -v`'s does (scripts match on it).
+const VERSION: &str = concat!(
+    "Lua 5.5.1 (lunatik-rs ",
+    env!("CARGO_PKG_VERSION"),
+    ")  Lua language Copyright (C) 1994-2026 Lua.org, PUC-Rio"
+);
 
 /// What the command line asks for before any Lua code runs (`collectargs`).
 struct Args {
@@ -99,6 +106,8 @@ Available options are:
 /// The interpreter's state between chunks.
 pub struct Cli {
     pub lua: Box<Lua>,
+    /// `-E`: environment variables are ignored.
+    pub no_env: bool,
     /// Prefix of error messages (`None` in the REPL, as `lua.c`).
     pub progname: Option<String>,
 }
@@ -221,34 +230,57 @@ fn make_arg_table(lua: &mut Lua, argv: &[String], script: usize) -> Result<(), E
     lua.set_global(b"arg", Value::Table(t))
 }
 
-/// The script's arguments: `arg[1..#arg]`.
-fn script_args(lua: &mut Lua, argv: &[String], script: usize) -> Result<Vec<Value>, Error> {
+/// The script's arguments: `arg[1..n]` as the global `arg` holds them when the script
+/// starts (`-e` may have changed it).
+fn script_args(cli: &mut Cli) -> Result<Vec<Value>, ()> {
+    let Ok(Value::Table(t)) = cli.lua.get_global(b"arg") else {
+        cli.report(b"'arg' is not a table");
+        return Err(());
+    };
     let mut v = Vec::new();
-    for a in argv.iter().skip(script + 1) {
-        v.push(lua.str_value(a.as_bytes())?);
+    let mut i = 1;
+    loop {
+        let a = cli.lua.raw_get(t, &Value::Int(i));
+        if a.is_nil() {
+            return Ok(v);
+        }
+        v.push(a);
+        i += 1;
     }
-    Ok(v)
 }
 
 const DEFAULT_PATH: &str = "/usr/local/share/lua/5.5/?.lua;/usr/local/share/lua/5.5/?/init.lua;\
 /usr/local/lib/lua/5.5/?.lua;/usr/local/lib/lua/5.5/?/init.lua;./?.lua;./?/init.lua";
 
-/// `package.path`: LUA_PATH_5_5 or LUA_PATH (`;;` is the default path) unless `-E`.
-fn package_path(no_env: bool) -> String {
+const DEFAULT_CPATH: &str = "/usr/local/lib/lua/5.5/?.so;/usr/local/lib/lua/5.5/loadall.so;./?.so";
+
+/// A search path from `<var>_5_5` or `<var>` (where `;;` stands for the default), unless
+/// `-E`. `package.cpath` is only shown: the engine loads no C modules.
+fn search_path(var: &str, default: &str, no_env: bool) -> String {
     let env = if no_env {
         None
     } else {
-        std::env::var("LUA_PATH_5_5")
-            .or_else(|_| std::env::var("LUA_PATH"))
+        std::env::var(format!("{var}_5_5"))
+            .or_else(|_| std::env::var(var))
             .ok()
     };
     match env {
-        Some(p) => {
-            let p = p.replacen(";;", &format!(";{DEFAULT_PATH};"), 1);
+        Some(p) if p.contains(";;") => {
+            let p = p.replacen(";;", &format!(";{default};"), 1);
             p.trim_matches(';').to_string()
         }
-        None => DEFAULT_PATH.to_string(),
+        Some(p) => p,
+        None => default.to_string(),
     }
+}
+
+fn set_paths(lua: &mut Lua, no_env: bool) -> Result<(), Error> {
+    lua.set_package_path(search_path("LUA_PATH", DEFAULT_PATH, no_env).as_bytes())?;
+    if let Value::Table(pkg) = lua.get_global(b"package")? {
+        let c = lua.str_value(search_path("LUA_CPATH", DEFAULT_CPATH, no_env).as_bytes())?;
+        lua.set_field(pkg, b"cpath", c)?;
+    }
+    Ok(())
 }
 
 fn print_version() {
@@ -309,7 +341,7 @@ fn run(cli: &mut Cli, argv: &[String], args: &Args) -> Result<(), ()> {
         // `-` is stdin unless it came after `--`.
         let stdin = name == "-" && argv[s - 1] != "--";
         let f = cli.load_file(if stdin { None } else { Some(name) })?;
-        let a = script_args(&mut cli.lua, argv, s).map_err(|_| ())?;
+        let a = script_args(cli)?;
         cli.call(f, &a)?;
     }
     if args.interactive {
@@ -363,14 +395,13 @@ fn main() -> ExitCode {
     };
     let mut cli = Cli {
         lua,
+        no_env: args.no_env,
         progname: Some(progname),
     };
     if iolib::open(&mut cli.lua)
         .and_then(|_| oslib::open(&mut cli.lua))
-        .and_then(|_| {
-            cli.lua
-                .set_package_path(package_path(args.no_env).as_bytes())
-        })
+        .and_then(|_| debuglib::open(&mut cli.lua))
+        .and_then(|_| set_paths(&mut cli.lua, args.no_env))
         .is_err()
     {
         cli.report(b"cannot open libraries: not enough memory");

@@ -89,9 +89,34 @@ fn read_chunk(cli: &mut Cli) -> Option<Result<Value, ()>> {
     }
 }
 
+/// There is no line editing: a readline library asked for by LUA_READLINELIB is never
+/// loaded, and the warning says so as `lua` does when it cannot load one.
+fn readline_warning(cli: &mut Cli) {
+    let Some(lib) = std::env::var_os("LUA_READLINELIB").filter(|_| !cli.no_env) else {
+        return;
+    };
+    let Ok(warn) = cli.lua.get_global(b"warn") else {
+        return;
+    };
+    let parts: [&[u8]; 3] = [
+        b"unable to load readline library '",
+        lib.as_encoded_bytes(),
+        b"'",
+    ];
+    let mut args = Vec::new();
+    for p in parts {
+        match cli.lua.str_value(p) {
+            Ok(v) => args.push(v),
+            Err(_) => return,
+        }
+    }
+    let _ = cli.lua.call(warn, &args);
+}
+
 pub fn run(cli: &mut Cli) {
     // Errors in interactive mode carry no program name.
     let progname = cli.progname.take();
+    readline_warning(cli);
     while let Some(chunk) = read_chunk(cli) {
         let Ok(f) = chunk else { continue };
         let Ok(results) = cli.call(f, &[]) else {
