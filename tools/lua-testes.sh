@@ -75,7 +75,9 @@ why() {
     124) echo "timed out after ${timeout_s} s" ;;
     13[0-9]|14[0-9]|15[0-9]) echo "killed by signal $((rc - 128)): $(grep -m1 -v '^$' "$log" | cut -c1-160)" ;;
     *) local l
-       l=$(grep -m1 '^lunatik-lua: ' "$log")
+       # The interpreter's own message starts with its name (argv[0], as lua.c).
+       l=$(grep -m1 -F "$bin: " "$log")
+       l=${l#"$bin: "}
        [ -n "$l" ] || l=$(grep -v '^$' "$log" | tail -n1)
        echo "exit $rc: $(echo "$l" | cut -c1-200)" ;;
   esac
