@@ -214,9 +214,9 @@ pub fn read_source(name: Option<&str>) -> Result<(Vec<u8>, Vec<u8>), Vec<u8>> {
     };
     s.begin_read();
     let src = s.read_all();
-    if let Some(e) = s.read_error() {
-        let m = String::from_utf8_lossy(&cfile::strerror(e)).into_owned();
-        return Err(format!("cannot read {shown}: {m}").into_bytes());
+    // C Lua names no cause here (errno is lost by then); say the same.
+    if s.read_error().is_some() {
+        return Err(format!("cannot read {shown}").into_bytes());
     }
     Ok((host::strip_file_prefix(src), chunk))
 }
