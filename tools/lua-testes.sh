@@ -79,6 +79,7 @@ why() {
        l=$(grep -m1 -F "$bin: " "$log")
        l=${l#"$bin: "}
        [ -n "$l" ] || l=$(grep -v '^$' "$log" | tail -n1)
+       [ -n "$l" ] || l="no output"
        echo "exit $rc: $(echo "$l" | cut -c1-200)" ;;
   esac
 }
