@@ -193,3 +193,41 @@ impl Drop for Lua {
         drop(threads);
     }
 }
+
+impl Lua {
+    /// A native function with upvalues (`lua_pushcclosure`); it reads them back with
+    /// `Ctx::upvalue`. Hosts use it for iterators that carry state (`io.lines`).
+    ///
+    /// # Errors
+    /// `Error::Memory`.
+    pub fn new_native_closure(
+        &mut self,
+        f: crate::api::NativeFn,
+        upvals: &[Value],
+    ) -> LuaResult<Value> {
+        let mut v = Vec::new();
+        v.try_extend_from_slice(upvals)?;
+        self.heap
+            .charge(v.capacity() * core::mem::size_of::<Value>())?;
+        let c = self.heap.alloc_box(
+            crate::gc::Kind::NativeClosure,
+            crate::func::NativeClosure { f, upvals: v },
+            0,
+        )?;
+        Ok(Value::NativeClosure(c))
+    }
+}
+
+impl crate::api::Ctx<'_> {
+    /// Upvalue `i` (from 1) of the running native closure; nil when there is none.
+    pub fn upvalue(&self, i: usize) -> Value {
+        let th = self.lua.th();
+        match th.frames.last().map(|f| th.get(f.func)) {
+            Some(Value::NativeClosure(c)) => i
+                .checked_sub(1)
+                .and_then(|k| c.upvals.get(k).copied())
+                .unwrap_or(Value::Nil),
+            _ => Value::Nil,
+        }
+    }
+}

@@ -41,6 +41,12 @@ pub trait Host {
     fn out_of_fuel(&mut self) -> FuelAction {
         FuelAction::Continue
     }
+    /// Polled by the VM at each slice boundary (every instruction under debug hooks), not
+    /// by library loops: `Some(msg)` raises a catchable error `msg` there, as `lua.c`'s
+    /// SIGINT hook does. Needs a fuel slice, or the VM never polls.
+    fn interrupt(&mut self) -> Option<&'static [u8]> {
+        None
+    }
     /// A seed for string hashing and `math.random`.
     fn seed(&mut self) -> u64 {
         0x2545_f491_4f6c_dd1d

@@ -1005,6 +1005,9 @@ fn trap(lua: &mut Lua, pc: usize) -> LuaResult<()> {
     // to the budget (refilling it, or asking the host), then restart the countdown.
     lua.fuel = 1;
     lua.charge_fuel(1)?;
+    if let Some(msg) = lua.host.interrupt() {
+        return Err(Error::Lua(lua.str_value(msg)?));
+    }
     if lua.hooked {
         return crate::lib_debug::run_hooks(lua, pc);
     }

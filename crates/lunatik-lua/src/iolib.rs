@@ -1,23 +1,13 @@
-//! The `io` library on std (host only): standard streams and files as userdata.
-
-use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+//! The `io` library on the host: files are `FILE*` userdata over C stdio (`cfile.rs`), with
+//! the results and error messages of C Lua's `io`.
 
 use lua::api::{Bytes, Ctx, NativeFn, Ret};
 use lua::gc::Gc;
-use lua::table::Table;
+use lua::number::Number;
 use lua::userdata::UserData;
 use lua::{Error, Lua, LuaResult, Value};
 
-/// A Lua file handle.
-pub enum Stream {
-    Stdin(BufReader<std::io::Stdin>),
-    Stdout,
-    Stderr,
-    Read(BufReader<File>),
-    Write(std::io::BufWriter<File>),
-    Closed,
-}
+use crate::cfile::{self, Closed, Errno, Kind, Std, Stream};
 
 const FILE_METHODS: &[(&[u8], NativeFn)] = &[
     (b"close", f_close),
@@ -29,17 +19,26 @@ const FILE_METHODS: &[(&[u8], NativeFn)] = &[
     (b"write", f_write),
 ];
 
+const INPUT: &[u8] = b"_IO_input";
+const OUTPUT: &[u8] = b"_IO_output";
+
+/// Most formats one `lines` call takes (C Lua's limit, so the same calls fail).
+const MAX_LINE_FORMATS: usize = 250;
+
 pub fn open(lua: &mut Lua) -> LuaResult<()> {
     let io = lua.new_table()?;
     let funcs: &[(&[u8], NativeFn)] = &[
         (b"close", io_close),
+        (b"flush", io_flush),
+        (b"input", io_input),
         (b"lines", io_lines),
         (b"open", io_open),
+        (b"output", io_output),
+        (b"popen", io_popen),
         (b"read", io_read),
+        (b"tmpfile", io_tmpfile),
         (b"type", io_type),
         (b"write", io_write),
-        (b"output", io_output),
-        (b"input", io_input),
     ];
     for (n, f) in funcs {
         lua.set_field(io, n, Value::NativeFn(*f))?;
@@ -53,439 +52,475 @@ pub fn open(lua: &mut Lua) -> LuaResult<()> {
     let name = lua.str_value(b"FILE*")?;
     lua.set_field(mt, b"__name", name)?;
     lua.set_field(mt, b"__tostring", Value::NativeFn(f_tostring))?;
+    lua.set_field(mt, b"__gc", Value::NativeFn(f_gc))?;
+    lua.set_field(mt, b"__close", Value::NativeFn(f_gc))?;
     let reg = lua.registry();
     lua.set_field(reg, b"FILE*", Value::Table(mt))?;
-    let stdin = new_file(lua, Stream::Stdin(BufReader::new(std::io::stdin())))?;
-    let stdout = new_file(lua, Stream::Stdout)?;
-    let stderr = new_file(lua, Stream::Stderr)?;
+    let stdin = new_file(lua, Stream::standard(Std::In))?;
+    let stdout = new_file(lua, Stream::standard(Std::Out))?;
+    let stderr = new_file(lua, Stream::standard(Std::Err))?;
     lua.set_field(io, b"stdin", stdin)?;
     lua.set_field(io, b"stdout", stdout)?;
     lua.set_field(io, b"stderr", stderr)?;
-    lua.set_field(reg, b"_IO_output", stdout)?;
-    lua.set_field(reg, b"_IO_input", stdin)?;
+    lua.set_field(reg, OUTPUT, stdout)?;
+    lua.set_field(reg, INPUT, stdin)?;
     lua.set_global(b"io", Value::Table(io))?;
     let loaded = lua.loaded();
     lua.set_field(loaded, b"io", Value::Table(io))
 }
 
-fn file_meta(lua: &mut Lua) -> LuaResult<Option<Gc<Table>>> {
-    let reg = lua.registry();
-    Ok(lua.get_field(reg, b"FILE*")?.as_table())
-}
-
 fn new_file(lua: &mut Lua, s: Stream) -> LuaResult<Value> {
     let u = lua.new_userdata(s, 0)?;
-    let mt = file_meta(lua)?;
+    let reg = lua.registry();
+    let mt = lua.get_field(reg, b"FILE*")?.as_table();
     lua.set_userdata_metatable(u, mt);
     Ok(Value::UserData(u))
 }
 
-fn stream_of(v: &Value) -> Option<Gc<UserData>> {
+/// The stream of a `FILE*` value, closed or not.
+fn stream_of(v: &Value) -> Option<&'static mut Stream> {
     match v {
-        Value::UserData(u) if u.downcast_ref::<Stream>().is_some() => Some(*u),
+        // SAFETY: single-threaded, and no caller keeps the reference past its native call.
+        Value::UserData(u) => unsafe { UserData::downcast_mut::<Stream>(*u) },
         _ => None,
     }
 }
 
-fn check_file<'a>(cx: &mut Ctx<'_>, i: usize) -> LuaResult<&'a mut Stream> {
-    let Some(u) = stream_of(&cx.arg(i)) else {
+/// Argument `i` as an open file (`tofile`).
+fn check_file(cx: &mut Ctx<'_>, i: usize) -> LuaResult<&'static mut Stream> {
+    let Some(s) = stream_of(&cx.arg(i)) else {
         return Err(cx.type_error(i, "FILE*"));
     };
-    // SAFETY: single-threaded; the stream is used only during this call.
-    let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
-    if matches!(s, Stream::Closed) {
+    if s.is_closed() {
         return Err(cx.error(format_args!("attempt to use a closed file")));
     }
     Ok(s)
 }
 
-fn io_error(cx: &mut Ctx<'_>, e: std::io::Error, name: Option<&str>) -> LuaResult<Ret> {
+/// The default input or output file; an error when it was closed.
+fn default_file(cx: &mut Ctx<'_>, key: &[u8]) -> LuaResult<(Value, &'static mut Stream)> {
+    let reg = cx.lua.registry();
+    let v = cx.lua.get_field(reg, key)?;
+    match stream_of(&v) {
+        Some(s) if !s.is_closed() => Ok((v, s)),
+        _ => {
+            let which = if key == INPUT { "input" } else { "output" };
+            Err(cx.error(format_args!("default {which} file is closed")))
+        }
+    }
+}
+
+/// `fail, message, errno` (`luaL_fileresult`), the message prefixed with `name`.
+pub fn push_failure(cx: &mut Ctx<'_>, e: Errno, name: Option<&[u8]>) -> LuaResult<usize> {
     cx.push(Value::Nil)?;
-    let msg = e.to_string();
-    let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
-    let text = match name {
-        Some(n) => format!("{n}: {msg}"),
-        None => msg,
+    let mut msg = Vec::new();
+    if let Some(n) = name {
+        msg.extend_from_slice(n);
+        msg.extend_from_slice(b": ");
+    }
+    if e == 0 {
+        msg.extend_from_slice(b"(no extra info)");
+    } else {
+        msg.extend_from_slice(&cfile::strerror(e));
+    }
+    cx.push_str(&msg)?;
+    cx.push(Value::Int(e as i64))?;
+    Ok(3)
+}
+
+/// `true`, or `fail, message, errno`.
+pub fn file_result(cx: &mut Ctx<'_>, r: Result<(), Errno>, name: Option<&[u8]>) -> LuaResult<Ret> {
+    match r {
+        Ok(()) => cx.ret1(Value::Bool(true)),
+        Err(e) => Ok(Ret::Values(push_failure(cx, e, name)?)),
+    }
+}
+
+/// What a command's `wait` status means (`luaL_execresult`): `true|fail, "exit"|"signal", n`.
+pub fn exec_result(cx: &mut Ctx<'_>, status: i32) -> LuaResult<Ret> {
+    let (what, code): (&[u8], i32) = if libc::WIFEXITED(status) {
+        (b"exit", libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        (b"signal", libc::WTERMSIG(status))
+    } else {
+        (b"exit", status)
     };
-    cx.push_str(text.as_bytes())?;
-    cx.push(Value::Int(e.raw_os_error().unwrap_or(0) as i64))?;
+    let ok = what == b"exit" && code == 0;
+    cx.push(if ok { Value::Bool(true) } else { Value::Nil })?;
+    cx.push_str(what)?;
+    cx.push(Value::Int(code as i64))?;
     Ok(Ret::Values(3))
 }
 
-fn write_to(cx: &mut Ctx<'_>, s: &mut Stream, first: usize, file: Value) -> LuaResult<Ret> {
-    for i in first..=cx.nargs() {
-        let v = cx.arg(i);
-        let bytes = match v {
-            Value::Str(s) => s.as_bytes().to_vec(),
-            Value::Int(_) | Value::Float(_) => {
-                let mut b = Vec::new();
-                lua::tostr::number(&v, &mut b)?;
-                b
-            }
-            _ => return Err(cx.type_error(i, "string")),
-        };
-        let r = match s {
-            Stream::Stdout => crate::host::write_stdout(&bytes),
-            Stream::Stderr => {
-                crate::host::flush_stdout();
-                std::io::stderr().write_all(&bytes)
-            }
-            Stream::Write(w) => w.write_all(&bytes),
-            _ => Err(std::io::Error::from_raw_os_error(9)),
-        };
-        if let Err(e) = r {
-            return io_error(cx, e, None);
-        }
-    }
-    cx.ret1(file)
-}
-
-fn io_write(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let reg = cx.lua.registry();
-    let out = cx.lua.get_field(reg, b"_IO_output")?;
-    let Some(u) = stream_of(&out) else {
-        return Err(Error::Memory);
-    };
-    // SAFETY: single-threaded; used only during this call.
-    let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
-    write_to(cx, s, 1, out)
-}
-
-fn f_write(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let file = cx.arg(1);
-    let s = check_file(cx, 1)?;
-    write_to(cx, s, 2, file)
-}
-
-/// Reads one item in format `fmt` from `s`.
-fn read_item(s: &mut Stream, fmt: &[u8]) -> std::io::Result<Option<ReadItem>> {
-    let r: &mut dyn BufRead = match s {
-        Stream::Stdin(r) => {
-            crate::host::flush_stdout();
-            r
-        }
-        Stream::Read(r) => r,
-        _ => return Err(std::io::Error::from_raw_os_error(9)),
-    };
-    let fmt = fmt.strip_prefix(b"*").unwrap_or(fmt);
-    match fmt.first() {
-        Some(b'l') | Some(b'L') => {
-            let mut line = Vec::new();
-            let n = r.read_until(b'\n', &mut line)?;
-            if n == 0 {
-                return Ok(None);
-            }
-            if fmt.first() == Some(&b'l') && line.last() == Some(&b'\n') {
-                line.pop();
-            }
-            Ok(Some(ReadItem::Bytes(line)))
-        }
-        Some(b'a') => {
-            let mut all = Vec::new();
-            r.read_to_end(&mut all)?;
-            Ok(Some(ReadItem::Bytes(all)))
-        }
-        Some(b'n') => {
-            let mut text = Vec::new();
-            loop {
-                let buf = r.fill_buf()?;
-                let Some(&c) = buf.first() else { break };
-                if text.is_empty() && c.is_ascii_whitespace() {
-                    r.consume(1);
-                    continue;
-                }
-                if c.is_ascii_hexdigit()
-                    || matches!(c, b'.' | b'-' | b'+' | b'x' | b'X' | b'p' | b'P')
-                        && text.len() < 200
-                {
-                    text.push(c);
-                    r.consume(1);
-                } else {
-                    break;
-                }
-            }
-            Ok(Some(match lua::number::str_to_number(&text) {
-                Some(lua::number::Number::Int(i)) => ReadItem::Num(Value::Int(i)),
-                Some(lua::number::Number::Float(f)) => ReadItem::Num(Value::Float(f)),
-                None => ReadItem::Fail,
-            }))
-        }
-        _ => Ok(Some(ReadItem::Fail)),
-    }
-}
-
-enum ReadItem {
-    Bytes(Vec<u8>),
-    Num(Value),
-    Fail,
-}
-
-fn read_from(cx: &mut Ctx<'_>, s: &mut Stream, first: usize) -> LuaResult<Ret> {
-    let n = cx.nargs();
-    let mut count = 0;
-    let formats: Vec<Value> = if n < first {
-        vec![Value::Nil]
-    } else {
-        (first..=n).map(|i| cx.arg(i)).collect()
-    };
-    for (k, f) in formats.iter().enumerate() {
-        let item = match f {
-            Value::Nil => read_item(s, b"l"),
-            Value::Int(count) => {
-                let r: &mut dyn BufRead = match s {
-                    Stream::Stdin(r) => r,
-                    Stream::Read(r) => r,
-                    _ => return io_error(cx, std::io::Error::from_raw_os_error(9), None),
-                };
-                let mut buf = vec![0u8; (*count).max(0) as usize];
-                let mut got = 0;
-                while got < buf.len() {
-                    match r.read(&mut buf[got..]) {
-                        Ok(0) => break,
-                        Ok(m) => got += m,
-                        Err(e) => return io_error(cx, e, None),
-                    }
-                }
-                buf.truncate(got);
-                if got == 0 && *count > 0 {
-                    Ok(None)
-                } else {
-                    Ok(Some(ReadItem::Bytes(buf)))
-                }
-            }
-            Value::Str(fs) => {
-                let fmt = fs.as_bytes().to_vec();
-                let ok = matches!(
-                    fmt.strip_prefix(b"*").unwrap_or(&fmt).first(),
-                    Some(b'l' | b'L' | b'a' | b'n')
-                );
-                if !ok {
-                    return Err(cx.arg_error(first + k, format_args!("invalid format")));
-                }
-                read_item(s, &fmt)
-            }
-            _ => return Err(cx.arg_error(first + k, format_args!("invalid format"))),
-        };
-        match item {
-            Ok(Some(ReadItem::Bytes(b))) => cx.push_str(&b)?,
-            Ok(Some(ReadItem::Num(v))) => cx.push(v)?,
-            Ok(Some(ReadItem::Fail)) | Ok(None) => {
-                cx.push(Value::Nil)?;
-                count += 1;
-                break;
-            }
-            Err(e) => return io_error(cx, e, None),
-        }
-        count += 1;
-    }
-    Ok(Ret::Values(count))
-}
-
-fn io_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let reg = cx.lua.registry();
-    let inp = cx.lua.get_field(reg, b"_IO_input")?;
-    let Some(u) = stream_of(&inp) else {
-        return Err(Error::Memory);
-    };
-    // SAFETY: single-threaded; used only during this call.
-    let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
-    read_from(cx, s, 1)
-}
-
-fn f_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let s = check_file(cx, 1)?;
-    read_from(cx, s, 2)
-}
-
-fn lines_iter(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let th_file = cx.arg(1);
-    let Some(u) = stream_of(&th_file) else {
-        return cx.ret1(Value::Nil);
-    };
-    // SAFETY: single-threaded; used only during this call.
-    let s = unsafe { UserData::downcast_mut::<Stream>(u) }.ok_or(Error::Memory)?;
-    if matches!(s, Stream::Closed) {
-        return cx.ret1(Value::Nil);
-    }
-    match read_item(s, b"l") {
-        Ok(Some(ReadItem::Bytes(b))) => {
-            cx.push_str(&b)?;
-            Ok(Ret::Values(1))
-        }
-        _ => cx.ret1(Value::Nil),
-    }
-}
-
-fn f_lines(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    check_file(cx, 1)?;
-    let f = cx.arg(1);
-    cx.push(Value::NativeFn(lines_iter))?;
-    cx.push(f)?;
-    Ok(Ret::Values(2))
-}
-
-fn io_lines(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    if cx.arg(1).is_nil() {
-        let reg = cx.lua.registry();
-        let inp = cx.lua.get_field(reg, b"_IO_input")?;
-        cx.push(Value::NativeFn(lines_iter))?;
-        cx.push(inp)?;
+fn close_stream(cx: &mut Ctx<'_>, s: &mut Stream) -> LuaResult<Ret> {
+    if s.kind == Kind::Std {
+        cx.push(Value::Nil)?;
+        cx.push_str(b"cannot close standard file")?;
         return Ok(Ret::Values(2));
     }
-    let name = String::from_utf8_lossy(cx.check_str(1)?.as_bytes()).into_owned();
-    match File::open(&name) {
-        Ok(f) => {
-            let v = new_file(cx.lua, Stream::Read(BufReader::new(f)))?;
-            cx.push(Value::NativeFn(lines_iter))?;
-            cx.push(v)?;
-            Ok(Ret::Values(2))
-        }
-        Err(e) => {
-            let msg = e.to_string();
-            let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
-            Err(cx.error(format_args!("{}: {}", name, msg)))
-        }
-    }
-}
-
-fn io_open(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let name = String::from_utf8_lossy(cx.check_str(1)?.as_bytes()).into_owned();
-    let mode = match cx.opt_str(2)? {
-        Some(m) => String::from_utf8_lossy(m.as_bytes()).into_owned(),
-        None => "r".to_string(),
-    };
-    let m = mode.trim_end_matches('b');
-    let r = match m {
-        "r" => File::open(&name).map(|f| Stream::Read(BufReader::new(f))),
-        "w" => File::create(&name).map(|f| Stream::Write(std::io::BufWriter::new(f))),
-        "a" => std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&name)
-            .map(|f| Stream::Write(std::io::BufWriter::new(f))),
-        "r+" | "w+" | "a+" => std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(m != "r+")
-            .truncate(m == "w+")
-            .append(m == "a+")
-            .open(&name)
-            .map(|f| Stream::Write(std::io::BufWriter::new(f))),
-        _ => return Err(cx.arg_error(2, format_args!("invalid mode '{}'", Bytes(mode.as_bytes())))),
-    };
-    match r {
-        Ok(s) => {
-            let v = new_file(cx.lua, s)?;
-            cx.ret1(v)
-        }
-        Err(e) => io_error(cx, e, Some(&name)),
+    match s.close() {
+        Closed::Ok => cx.ret1(Value::Bool(true)),
+        Closed::Failed(e) => file_result(cx, Err(e), None),
+        Closed::Status(st) => exec_result(cx, st),
     }
 }
 
 fn io_close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if cx.arg(1).is_nil() {
-        let reg = cx.lua.registry();
-        let out = cx.lua.get_field(reg, b"_IO_output")?;
-        cx.set_top(0)?;
-        cx.push(out)?;
+        let (_, s) = default_file(cx, OUTPUT)?;
+        return close_stream(cx, s);
     }
     f_close(cx)
 }
 
 fn f_close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let s = check_file(cx, 1)?;
-    if matches!(s, Stream::Stdout | Stream::Stderr | Stream::Stdin(_)) {
-        cx.push(Value::Nil)?;
-        cx.push_str(b"cannot close standard file")?;
-        return Ok(Ret::Values(2));
+    close_stream(cx, s)
+}
+
+/// `__gc` and `__close`: closes a file the script left open (errors are dropped).
+fn f_gc(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    if let Some(s) = stream_of(&cx.arg(1)) {
+        if s.kind != Kind::Std {
+            let _ = s.close();
+        }
     }
-    if let Stream::Write(w) = s {
-        let _ = w.flush();
-    }
-    *s = Stream::Closed;
-    cx.ret1(Value::Bool(true))
+    Ok(Ret::Values(0))
+}
+
+fn io_flush(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let (_, s) = default_file(cx, OUTPUT)?;
+    let r = s.flush();
+    file_result(cx, r, None)
 }
 
 fn f_flush(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let s = check_file(cx, 1)?;
+    let r = s.flush();
+    file_result(cx, r, None)
+}
+
+// ---- writing ----
+
+fn write_args(cx: &mut Ctx<'_>, s: &mut Stream, first: usize, file: Value) -> LuaResult<Ret> {
+    let mut total = 0i64;
+    let mut num = Vec::new();
+    for i in first..=cx.nargs() {
+        let v = cx.arg(i);
+        let r = match v {
+            Value::Int(_) | Value::Float(_) => {
+                num.clear();
+                lua::tostr::number(&v, &mut num).map_err(|_| Error::Memory)?;
+                s.write(&num).map(|_| num.len())
+            }
+            _ => {
+                let b = cx.check_str(i)?;
+                s.write(b.as_bytes()).map(|_| b.as_bytes().len())
+            }
+        };
+        match r {
+            Ok(n) => total += n as i64,
+            Err((n, e)) => {
+                let k = push_failure(cx, e, None)?;
+                cx.push(Value::Int(total + n as i64))?;
+                return Ok(Ret::Values(k + 1));
+            }
+        }
+    }
+    cx.ret1(file)
+}
+
+fn io_write(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let (f, s) = default_file(cx, OUTPUT)?;
+    write_args(cx, s, 1, f)
+}
+
+fn f_write(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let s = check_file(cx, 1)?;
     let f = cx.arg(1);
-    let s = check_file(cx, 1)?;
-    match s {
-        Stream::Stdout => crate::host::flush_stdout(),
-        Stream::Write(w) => {
-            let _ = w.flush();
-        }
-        _ => {}
-    }
-    cx.ret1(f)
+    write_args(cx, s, 2, f)
 }
 
-fn f_seek(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let whence = cx.check_option(2, Some("cur"), &["set", "cur", "end"])?;
-    let off = cx.opt_int(3, 0)?;
-    let s = check_file(cx, 1)?;
-    let pos = match whence {
-        0 => SeekFrom::Start(off.max(0) as u64),
-        1 => SeekFrom::Current(off),
-        _ => SeekFrom::End(off),
+// ---- reading ----
+
+enum Format {
+    Count(usize),
+    Number,
+    Line { keep_newline: bool },
+    All,
+}
+
+/// Format `v` (argument `arg`, for the error message).
+fn parse_format(cx: &mut Ctx<'_>, v: Value, arg: usize) -> LuaResult<Format> {
+    match v {
+        Value::Int(_) | Value::Float(_) => match lua::arith::to_integer(&v) {
+            Some(n) => Ok(Format::Count(n.max(0) as usize)),
+            None => Err(cx.arg_error(arg, format_args!("number has no integer representation"))),
+        },
+        Value::Str(s) => {
+            let b = s.as_bytes();
+            match b.strip_prefix(b"*").unwrap_or(b).first() {
+                Some(b'n') => Ok(Format::Number),
+                Some(b'l') => Ok(Format::Line {
+                    keep_newline: false,
+                }),
+                Some(b'L') => Ok(Format::Line { keep_newline: true }),
+                Some(b'a') => Ok(Format::All),
+                _ => Err(cx.arg_error(arg, format_args!("invalid format"))),
+            }
+        }
+        _ => Err(cx.arg_error(arg, format_args!("invalid format"))),
+    }
+}
+
+/// What a sequence of reads gave.
+enum ReadOut {
+    /// One value per format up to the first that failed (that one is `fail`).
+    Values(Vec<Value>),
+    /// A read error.
+    Failed(Errno),
+}
+
+/// Reads one value per format (a line when there are none), stopping at the first that
+/// fails. `first` is the argument number of the first format, for error messages.
+fn read_values(
+    cx: &mut Ctx<'_>,
+    s: &mut Stream,
+    fmts: &[Value],
+    first: usize,
+) -> LuaResult<ReadOut> {
+    s.begin_read();
+    let mut out = Vec::new();
+    let line = [Value::Nil];
+    let (fmts, default) = if fmts.is_empty() {
+        (&line[..], true)
+    } else {
+        (fmts, false)
     };
-    let r = match s {
-        Stream::Read(r) => r.seek(pos),
-        Stream::Write(w) => w.seek(pos),
-        _ => Err(std::io::Error::from_raw_os_error(29)),
-    };
+    for (k, &f) in fmts.iter().enumerate() {
+        let fmt = if default {
+            Format::Line {
+                keep_newline: false,
+            }
+        } else {
+            parse_format(cx, f, first + k)?
+        };
+        let v = match fmt {
+            Format::Count(0) => {
+                if s.at_data() {
+                    Some(cx.lua.str_value(b"")?)
+                } else {
+                    None
+                }
+            }
+            Format::Count(n) => match s.read_count(n) {
+                Some(b) => Some(cx.lua.str_value(&b)?),
+                None => None,
+            },
+            Format::Number => match s.read_number() {
+                Some(Number::Int(i)) => Some(Value::Int(i)),
+                Some(Number::Float(x)) => Some(Value::Float(x)),
+                None => None,
+            },
+            Format::Line { keep_newline } => match s.read_line(keep_newline) {
+                Some(b) => Some(cx.lua.str_value(&b)?),
+                None => None,
+            },
+            Format::All => {
+                let b = s.read_all();
+                Some(cx.lua.str_value(&b)?)
+            }
+        };
+        match v {
+            Some(v) => out.push(v),
+            None => {
+                out.push(Value::Nil);
+                break;
+            }
+        }
+    }
+    Ok(match s.read_error() {
+        Some(e) => ReadOut::Failed(e),
+        None => ReadOut::Values(out),
+    })
+}
+
+fn push_read(cx: &mut Ctx<'_>, r: ReadOut) -> LuaResult<Ret> {
     match r {
-        Ok(p) => cx.ret1(Value::Int(p as i64)),
-        Err(e) => io_error(cx, e, None),
+        ReadOut::Values(vs) => {
+            for v in &vs {
+                cx.push(*v)?;
+            }
+            Ok(Ret::Values(vs.len()))
+        }
+        ReadOut::Failed(e) => Ok(Ret::Values(push_failure(cx, e, None)?)),
     }
 }
 
-fn f_setvbuf(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    check_file(cx, 1)?;
-    cx.ret1(Value::Bool(true))
+fn args_from(cx: &Ctx<'_>, first: usize) -> Vec<Value> {
+    (first..=cx.nargs()).map(|i| cx.arg(i)).collect()
 }
 
-fn f_tostring(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let v = cx.arg(1);
-    let text = match stream_of(&v) {
-        Some(u) if matches!(u.downcast_ref::<Stream>(), Some(Stream::Closed)) => {
-            "file (closed)".to_string()
+fn io_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let (_, s) = default_file(cx, INPUT)?;
+    let fmts = args_from(cx, 1);
+    let r = read_values(cx, s, &fmts, 1)?;
+    push_read(cx, r)
+}
+
+fn f_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let s = check_file(cx, 1)?;
+    let fmts = args_from(cx, 2);
+    let r = read_values(cx, s, &fmts, 2)?;
+    push_read(cx, r)
+}
+
+/// The iterator of `lines`; upvalues: the file, whether to close it at the end, the number
+/// of formats, the formats.
+fn lines_step(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let file = cx.upvalue(1);
+    let to_close = matches!(cx.upvalue(2), Value::Bool(true));
+    let n = match cx.upvalue(3) {
+        Value::Int(n) => n.max(0) as usize,
+        _ => 0,
+    };
+    let fmts: Vec<Value> = (0..n).map(|k| cx.upvalue(4 + k)).collect();
+    let s = match stream_of(&file) {
+        Some(s) if !s.is_closed() => s,
+        _ => return Err(cx.error(format_args!("file is already closed"))),
+    };
+    match read_values(cx, s, &fmts, 1)? {
+        ReadOut::Values(vs) if vs.first().is_some_and(|v| !v.is_nil()) => {
+            push_read(cx, ReadOut::Values(vs))
         }
-        Some(u) => format!("file (0x{:x})", u.addr()),
-        None => "file".to_string(),
-    };
-    cx.push_str(text.as_bytes())?;
-    Ok(Ret::Values(1))
+        ReadOut::Values(_) => {
+            if to_close {
+                let _ = s.close();
+            }
+            Ok(Ret::Values(0))
+        }
+        ReadOut::Failed(e) => {
+            let m = cfile::strerror(e);
+            Err(cx.error(format_args!("{}", Bytes(&m))))
+        }
+    }
 }
 
-fn io_type(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    cx.check_any(1)?;
-    let r: &[u8] = match stream_of(&cx.arg(1)) {
-        Some(u) if matches!(u.downcast_ref::<Stream>(), Some(Stream::Closed)) => b"closed file",
-        Some(_) => b"file",
-        None => return cx.ret1(Value::Nil),
-    };
-    cx.push_str(r)?;
-    Ok(Ret::Values(1))
+/// The iterator over `file` reading the arguments from `first` on as formats.
+fn make_lines(cx: &mut Ctx<'_>, file: Value, first: usize, to_close: bool) -> LuaResult<Value> {
+    let fmts = args_from(cx, first);
+    if fmts.len() > MAX_LINE_FORMATS {
+        return Err(cx.arg_error(MAX_LINE_FORMATS + 2, format_args!("too many arguments")));
+    }
+    let mut up = vec![file, Value::Bool(to_close), Value::Int(fmts.len() as i64)];
+    up.extend_from_slice(&fmts);
+    cx.lua.new_native_closure(lines_step, &up)
 }
 
-fn set_default(cx: &mut Ctx<'_>, key: &[u8], write: bool) -> LuaResult<Ret> {
+fn f_lines(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    check_file(cx, 1)?;
+    let f = cx.arg(1);
+    let it = make_lines(cx, f, 2, false)?;
+    cx.ret1(it)
+}
+
+fn io_lines(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    if cx.arg(1).is_nil() {
+        let (f, _) = default_file(cx, INPUT)?;
+        let it = make_lines(cx, f, 2, false)?;
+        return cx.ret1(it);
+    }
+    let name = cx.check_str(1)?.as_bytes().to_vec();
+    let f = open_or_raise(cx, &name, b"r")?;
+    let it = make_lines(cx, f, 2, true)?;
+    cx.push(it)?;
+    cx.push(Value::Nil)?;
+    cx.push(Value::Nil)?;
+    cx.push(f)?;
+    Ok(Ret::Values(4))
+}
+
+/// Opens `name` or raises "cannot open file" (`io.lines`, `io.input`, `io.output`).
+fn open_or_raise(cx: &mut Ctx<'_>, name: &[u8], mode: &[u8]) -> LuaResult<Value> {
+    match Stream::open(name, mode) {
+        Ok(s) => new_file(cx.lua, s),
+        Err(e) => {
+            let msg = cfile::strerror(e);
+            Err(cx.error(format_args!(
+                "cannot open file '{}' ({})",
+                Bytes(name),
+                Bytes(&msg)
+            )))
+        }
+    }
+}
+
+// ---- opening ----
+
+/// `fopen` modes: `r`, `w` or `a`, then an optional `+`, then only `b`s.
+fn valid_mode(m: &[u8]) -> bool {
+    let Some((first, rest)) = m.split_first() else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b"+").unwrap_or(rest);
+    matches!(first, b'r' | b'w' | b'a') && rest.iter().all(|&c| c == b'b')
+}
+
+fn io_open(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let name = cx.check_str(1)?.as_bytes().to_vec();
+    let mode = match cx.opt_str(2)? {
+        Some(m) => m.as_bytes().to_vec(),
+        None => b"r".to_vec(),
+    };
+    if !valid_mode(&mode) {
+        return Err(cx.arg_error(2, format_args!("invalid mode")));
+    }
+    match Stream::open(&name, &mode) {
+        Ok(s) => {
+            let v = new_file(cx.lua, s)?;
+            cx.ret1(v)
+        }
+        Err(e) => Ok(Ret::Values(push_failure(cx, e, Some(&name))?)),
+    }
+}
+
+fn io_popen(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let cmd = cx.check_str(1)?.as_bytes().to_vec();
+    let mode = match cx.opt_str(2)? {
+        Some(m) => m.as_bytes().to_vec(),
+        None => b"r".to_vec(),
+    };
+    if mode != b"r" && mode != b"w" {
+        return Err(cx.arg_error(2, format_args!("invalid mode")));
+    }
+    match Stream::popen(&cmd, &mode) {
+        Ok(s) => {
+            let v = new_file(cx.lua, s)?;
+            cx.ret1(v)
+        }
+        Err(e) => Ok(Ret::Values(push_failure(cx, e, Some(&cmd))?)),
+    }
+}
+
+fn io_tmpfile(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    match Stream::tmpfile() {
+        Ok(s) => {
+            let v = new_file(cx.lua, s)?;
+            cx.ret1(v)
+        }
+        Err(e) => Ok(Ret::Values(push_failure(cx, e, None)?)),
+    }
+}
+
+/// `io.input`/`io.output`: with a name opens it, with a file sets it; returns the current.
+fn set_default(cx: &mut Ctx<'_>, key: &[u8], mode: &[u8]) -> LuaResult<Ret> {
     let reg = cx.lua.registry();
     match cx.arg(1) {
         Value::Nil => {}
         Value::Str(s) => {
-            let name = String::from_utf8_lossy(s.as_bytes()).into_owned();
-            let r = if write {
-                File::create(&name).map(|f| Stream::Write(std::io::BufWriter::new(f)))
-            } else {
-                File::open(&name).map(|f| Stream::Read(BufReader::new(f)))
-            };
-            match r {
-                Ok(st) => {
-                    let v = new_file(cx.lua, st)?;
-                    cx.lua.set_field(reg, key, v)?;
-                }
-                Err(e) => return Err(cx.error(format_args!("{}: {}", name, e))),
-            }
+            let name = s.as_bytes().to_vec();
+            let f = open_or_raise(cx, &name, mode)?;
+            cx.lua.set_field(reg, key, f)?;
         }
         v => {
             check_file(cx, 1)?;
@@ -497,9 +532,69 @@ fn set_default(cx: &mut Ctx<'_>, key: &[u8], write: bool) -> LuaResult<Ret> {
 }
 
 fn io_output(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    set_default(cx, b"_IO_output", true)
+    set_default(cx, OUTPUT, b"w")
 }
 
 fn io_input(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    set_default(cx, b"_IO_input", false)
+    set_default(cx, INPUT, b"r")
+}
+
+// ---- the rest ----
+
+fn f_seek(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let s = check_file(cx, 1)?;
+    let whence = cx.check_option(2, Some("cur"), &["set", "cur", "end"])?;
+    let off = cx.opt_int(3, 0)?;
+    let w = [libc::SEEK_SET, libc::SEEK_CUR, libc::SEEK_END];
+    match s.seek(w.get(whence).copied().unwrap_or(libc::SEEK_CUR), off) {
+        Ok(p) => cx.ret1(Value::Int(p)),
+        Err(e) => Ok(Ret::Values(push_failure(cx, e, None)?)),
+    }
+}
+
+fn f_setvbuf(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let s = check_file(cx, 1)?;
+    let mode = cx.check_option(2, None, &["no", "full", "line"])?;
+    let size = cx.opt_int(3, 1024)?;
+    let m = [libc::_IONBF, libc::_IOFBF, libc::_IOLBF];
+    let r = s.setvbuf(
+        m.get(mode).copied().unwrap_or(libc::_IOFBF),
+        size.max(0) as usize,
+    );
+    file_result(cx, r, None)
+}
+
+fn f_tostring(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let text = match stream_of(&cx.arg(1)) {
+        Some(s) if s.is_closed() => "file (closed)".to_string(),
+        Some(s) => format!("file (0x{:x})", s.addr()),
+        None => "file".to_string(),
+    };
+    cx.push_str(text.as_bytes())?;
+    Ok(Ret::Values(1))
+}
+
+fn io_type(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    cx.check_any(1)?;
+    let v = cx.arg(1);
+    let is_file = match v {
+        Value::UserData(u) => is_file_userdata(cx.lua, u),
+        _ => false,
+    };
+    let r: &[u8] = match stream_of(&v) {
+        Some(s) if is_file && s.is_closed() => b"closed file",
+        Some(_) if is_file => b"file",
+        _ => return cx.ret1(Value::Nil),
+    };
+    cx.push_str(r)?;
+    Ok(Ret::Values(1))
+}
+
+/// A userdata is a file when it carries the `FILE*` metatable (as `luaL_testudata`).
+fn is_file_userdata(lua: &mut Lua, u: Gc<UserData>) -> bool {
+    let reg = lua.registry();
+    match (lua.get_field(reg, b"FILE*"), u.metatable()) {
+        (Ok(Value::Table(mt)), Some(m)) => mt == m,
+        _ => false,
+    }
 }

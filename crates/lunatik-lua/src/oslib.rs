@@ -1,7 +1,13 @@
-//! The `os` library on std (host only).
+//! The `os` library on the host, over libc (time conversions, `strftime`, locales, `system`)
+//! so results match C Lua's on the same machine.
 
-use lua::api::{Ctx, NativeFn, Ret};
+use std::ffi::{CStr, CString};
+
+use lua::api::{Bytes, Ctx, NativeFn, Ret};
 use lua::{Lua, LuaResult, Value};
+
+use crate::cfile;
+use crate::iolib::{exec_result, file_result};
 
 pub fn open(lua: &mut Lua) -> LuaResult<()> {
     let os = lua.new_table()?;
@@ -9,10 +15,12 @@ pub fn open(lua: &mut Lua) -> LuaResult<()> {
         (b"clock", clock),
         (b"date", date),
         (b"difftime", difftime),
+        (b"execute", execute),
         (b"exit", exit),
         (b"getenv", getenv),
         (b"remove", remove),
         (b"rename", rename),
+        (b"setlocale", setlocale),
         (b"time", time),
         (b"tmpname", tmpname),
     ];
@@ -24,31 +32,221 @@ pub fn open(lua: &mut Lua) -> LuaResult<()> {
     lua.set_field(loaded, b"os", Value::Table(os))
 }
 
+/// A C string from a Lua string argument; an argument error if it holds a zero byte.
+fn c_arg(cx: &mut Ctx<'_>, i: usize) -> LuaResult<CString> {
+    let s = cx.check_str(i)?;
+    match CString::new(s.as_bytes()) {
+        Ok(c) => Ok(c),
+        Err(_) => Err(cx.arg_error(i, format_args!("string contains zeros"))),
+    }
+}
+
+fn clear_errno() {
+    // SAFETY: errno is thread-local and always writable.
+    unsafe { *libc::__errno_location() = 0 };
+}
+
 fn clock(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let mut ts = libc_timespec {
+    // What C's clock() measures: the CPU time of the process.
+    let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `clock_gettime` writes a timespec; CLOCK_PROCESS_CPUTIME_ID is 2 on Linux.
-    unsafe { clock_gettime(2, &mut ts) };
+    // SAFETY: `ts` is a valid timespec to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     cx.ret1(Value::Float(ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9))
 }
 
-#[repr(C)]
-struct libc_timespec {
-    tv_sec: i64,
-    tv_nsec: i64,
+fn execute(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    if cx.arg(1).is_nil() {
+        // SAFETY: system(NULL) only asks whether a shell exists.
+        let has_shell = unsafe { libc::system(std::ptr::null()) } != 0;
+        return cx.ret1(Value::Bool(has_shell));
+    }
+    let cmd = c_arg(cx, 1)?;
+    // The command writes to our stdout too: what we buffered goes first.
+    cfile::flush_all();
+    clear_errno();
+    // SAFETY: a valid C string.
+    let st = unsafe { libc::system(cmd.as_ptr()) };
+    let e = cfile::errno();
+    if st == -1 && e != 0 {
+        return file_result(cx, Err(e), None);
+    }
+    exec_result(cx, st)
 }
 
-extern "C" {
-    fn clock_gettime(clk: i32, ts: *mut libc_timespec) -> i32;
+fn exit(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let code = match cx.arg(1) {
+        Value::Bool(b) => i32::from(!b),
+        Value::Nil => 0,
+        _ => cx.check_int(1)? as i32,
+    };
+    if cx.arg(2).truthy() {
+        // Closing the state needs it unwound first: the interpreter closes it and exits
+        // when this uncatchable error reaches it.
+        if let Ok(mut c) = crate::EXIT_CLOSING.lock() {
+            *c = Some(code);
+        }
+        return Err(lua::Error::Abort);
+    }
+    // `exit` flushes and closes the C streams, as in C Lua.
+    // SAFETY: ends the process.
+    unsafe { libc::exit(code) }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+fn getenv(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let name = cx.check_str(1)?.as_bytes().to_vec();
+    let name = String::from_utf8_lossy(&name).into_owned();
+    match std::env::var_os(&name) {
+        Some(v) => {
+            cx.push_str(v.as_encoded_bytes())?;
+            Ok(Ret::Values(1))
+        }
+        None => cx.ret1(Value::Nil),
+    }
+}
+
+fn remove(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let name = c_arg(cx, 1)?;
+    clear_errno();
+    // SAFETY: a valid C string.
+    let r = match unsafe { libc::remove(name.as_ptr()) } {
+        0 => Ok(()),
+        _ => Err(cfile::errno()),
+    };
+    file_result(cx, r, Some(name.as_bytes()))
+}
+
+fn rename(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let from = c_arg(cx, 1)?;
+    let to = c_arg(cx, 2)?;
+    clear_errno();
+    // SAFETY: valid C strings.
+    let r = match unsafe { libc::rename(from.as_ptr(), to.as_ptr()) } {
+        0 => Ok(()),
+        _ => Err(cfile::errno()),
+    };
+    file_result(cx, r, None)
+}
+
+fn tmpname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    // mkstemp makes the name unique by creating the file; it stays, as with C Lua.
+    let mut buf = *b"/tmp/lua_XXXXXX\0";
+    // SAFETY: `buf` is a writable template ending in six X and a zero byte.
+    let fd = unsafe { libc::mkstemp(buf.as_mut_ptr().cast()) };
+    if fd == -1 {
+        return Err(cx.error(format_args!("unable to generate a unique filename")));
+    }
+    // SAFETY: `fd` was just opened by mkstemp.
+    unsafe { libc::close(fd) };
+    cx.push_str(&buf[..buf.len() - 1])?;
+    Ok(Ret::Values(1))
+}
+
+fn setlocale(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let name = match cx.arg(1) {
+        Value::Nil => None,
+        _ => Some(c_arg(cx, 1)?),
+    };
+    let cats = [
+        libc::LC_ALL,
+        libc::LC_COLLATE,
+        libc::LC_CTYPE,
+        libc::LC_MONETARY,
+        libc::LC_NUMERIC,
+        libc::LC_TIME,
+    ];
+    let op = cx.check_option(
+        2,
+        Some("all"),
+        &["all", "collate", "ctype", "monetary", "numeric", "time"],
+    )?;
+    let cat = cats.get(op).copied().unwrap_or(libc::LC_ALL);
+    let p = name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
+    // SAFETY: `p` is null (query) or a valid C string.
+    let r = unsafe { libc::setlocale(cat, p) };
+    if r.is_null() {
+        return cx.ret1(Value::Nil);
+    }
+    // SAFETY: setlocale returned a valid C string.
+    let b = unsafe { CStr::from_ptr(r) }.to_bytes().to_vec();
+    cx.push_str(&b)?;
+    Ok(Ret::Values(1))
+}
+
+// ---- time ----
+
+fn zero_tm() -> libc::tm {
+    // SAFETY: `tm` is plain data; all zeroes (and a null zone name) is a valid value.
+    unsafe { std::mem::zeroed() }
+}
+
+/// Argument `i` as a `time_t` (integral numbers only).
+fn check_time(cx: &mut Ctx<'_>, i: usize) -> LuaResult<libc::time_t> {
+    cx.check_int(i)
+}
+
+fn now() -> libc::time_t {
+    // SAFETY: a null argument is allowed.
+    unsafe { libc::time(std::ptr::null_mut()) }
+}
+
+/// A field of a date table: `default` when absent (`None`: required), `delta` subtracted,
+/// and the result must fit a C `int`.
+fn get_field(
+    cx: &mut Ctx<'_>,
+    t: lua::gc::Gc<lua::table::Table>,
+    key: &str,
+    default: Option<i32>,
+    delta: i64,
+) -> LuaResult<i32> {
+    let v = cx.lua.get_field(t, key.as_bytes())?;
+    let int = match v {
+        Value::Int(_) | Value::Float(_) => lua::arith::to_integer(&v),
+        Value::Str(s) => match lua::number::str_to_number(s.as_bytes()) {
+            Some(lua::number::Number::Int(i)) => Some(i),
+            Some(lua::number::Number::Float(f)) => lua::arith::to_integer(&Value::Float(f)),
+            None => None,
+        },
+        _ => None,
+    };
+    match int {
+        Some(i) => {
+            let r = i.checked_sub(delta);
+            match r.and_then(|r| i32::try_from(r).ok()) {
+                Some(r) => Ok(r),
+                None => Err(cx.error(format_args!("field '{key}' is out-of-bound"))),
+            }
+        }
+        None if !v.is_nil() => Err(cx.error(format_args!("field '{key}' is not an integer"))),
+        None => match default {
+            Some(d) => Ok(d),
+            None => Err(cx.error(format_args!("field '{key}' missing in date table"))),
+        },
+    }
+}
+
+/// Stores the fields of `tm` in table `t` (`os.date("*t")`, and `os.time` normalising).
+fn set_fields(cx: &mut Ctx<'_>, t: lua::gc::Gc<lua::table::Table>, tm: &libc::tm) -> LuaResult<()> {
+    let fields: [(&[u8], i64); 8] = [
+        (b"year", tm.tm_year as i64 + 1900),
+        (b"month", tm.tm_mon as i64 + 1),
+        (b"day", tm.tm_mday as i64),
+        (b"hour", tm.tm_hour as i64),
+        (b"min", tm.tm_min as i64),
+        (b"sec", tm.tm_sec as i64),
+        (b"yday", tm.tm_yday as i64 + 1),
+        (b"wday", tm.tm_wday as i64 + 1),
+    ];
+    for (k, v) in fields {
+        cx.lua.set_field(t, k, Value::Int(v))?;
+    }
+    if tm.tm_isdst >= 0 {
+        cx.lua
+            .set_field(t, b"isdst", Value::Bool(tm.tm_isdst != 0))?;
+    }
+    Ok(())
 }
 
 fn time(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
@@ -56,54 +254,49 @@ fn time(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return cx.ret1(Value::Int(now()));
     }
     let t = cx.check_table(1)?;
-    let mut get = |name: &[u8], default: Option<i64>| -> LuaResult<i64> {
-        let v = cx.lua.get_field(t, name)?;
-        match (lua::arith::to_integer(&v), default) {
-            (Some(i), _) => Ok(i),
-            (None, Some(d)) if v.is_nil() => Ok(d),
-            _ => Err(cx.lua.error_at_level(
-                1,
-                format_args!(
-                    "field '{}' missing in date table",
-                    String::from_utf8_lossy(name)
-                ),
-            )),
-        }
+    let mut tm = zero_tm();
+    tm.tm_year = get_field(cx, t, "year", None, 1900)?;
+    tm.tm_mon = get_field(cx, t, "month", None, 1)?;
+    tm.tm_mday = get_field(cx, t, "day", None, 0)?;
+    tm.tm_hour = get_field(cx, t, "hour", Some(12), 0)?;
+    tm.tm_min = get_field(cx, t, "min", Some(0), 0)?;
+    tm.tm_sec = get_field(cx, t, "sec", Some(0), 0)?;
+    tm.tm_isdst = match cx.lua.get_field(t, b"isdst")? {
+        Value::Nil => -1,
+        Value::Bool(false) => 0,
+        _ => 1,
     };
-    let year = get(b"year", None)?;
-    let month = get(b"month", None)?;
-    let day = get(b"day", None)?;
-    let hour = get(b"hour", Some(12))?;
-    let min = get(b"min", Some(0))?;
-    let sec = get(b"sec", Some(0))?;
-    let days = days_from_civil(year, month, day);
-    cx.ret1(Value::Int(days * 86400 + hour * 3600 + min * 60 + sec))
+    // SAFETY: `tm` is a valid, initialised struct.
+    let r = unsafe { libc::mktime(&mut tm) };
+    // mktime has normalised the fields (e.g. month 14): the table shows the result.
+    set_fields(cx, t, &tm)?;
+    if r == -1 {
+        return Err(cx.error(format_args!(
+            "time result cannot be represented in this installation"
+        )));
+    }
+    cx.ret1(Value::Int(r))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (month may be out of range).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = y + (m - 1).div_euclid(12);
-    let m = (m - 1).rem_euclid(12) + 1;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+fn difftime(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let a = check_time(cx, 1)?;
+    let b = check_time(cx, 2)?;
+    cx.ret1(Value::Float(a as f64 - b as f64))
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// The conversions `strftime` takes in C99, by length (`%E` and `%O` modify some).
+const CONV_1: &[u8] = b"aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
+const CONV_E: &[u8] = b"cCxXyY";
+const CONV_O: &[u8] = b"deHImMSuUVwWy";
+
+/// The length of the conversion at the start of `s` (after the `%`), if valid.
+fn conversion_len(s: &[u8]) -> Option<usize> {
+    match s {
+        [b'E', c, ..] if CONV_E.contains(c) => Some(2),
+        [b'O', c, ..] if CONV_O.contains(c) => Some(2),
+        [c, ..] if CONV_1.contains(c) && *c != b'E' && *c != b'O' => Some(1),
+        _ => None,
+    }
 }
 
 fn date(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
@@ -114,171 +307,62 @@ fn date(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let t = if cx.arg(2).is_nil() {
         now()
     } else {
-        cx.check_int(2)?
+        check_time(cx, 2)?
     };
-    let fmt = fmt.strip_prefix(b"!").unwrap_or(&fmt).to_vec();
-    let days = t.div_euclid(86400);
-    let secs = t.rem_euclid(86400);
-    let (y, m, d) = civil_from_days(days);
-    let (hh, mm, ss) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let wday = (days + 4).rem_euclid(7); // 0 = Sunday
-    let yday = days - days_from_civil(y, 1, 1) + 1;
-    if fmt.starts_with(b"*t") {
-        let tab = cx.lua.new_table()?;
-        for (k, v) in [
-            (&b"year"[..], y),
-            (b"month", m),
-            (b"day", d),
-            (b"hour", hh),
-            (b"min", mm),
-            (b"sec", ss),
-            (b"wday", wday + 1),
-            (b"yday", yday),
-        ] {
-            cx.lua.set_field(tab, k, Value::Int(v))?;
+    let (utc, fmt) = match fmt.strip_prefix(b"!") {
+        Some(rest) => (true, rest),
+        None => (false, &fmt[..]),
+    };
+    let mut tm = zero_tm();
+    // SAFETY: valid pointers to a time and a struct to fill.
+    let ok = unsafe {
+        if utc {
+            !libc::gmtime_r(&t, &mut tm).is_null()
+        } else {
+            !libc::localtime_r(&t, &mut tm).is_null()
         }
-        cx.lua.set_field(tab, b"isdst", Value::Bool(false))?;
+    };
+    if !ok {
+        return Err(cx.error(format_args!(
+            "date result cannot be represented in this installation"
+        )));
+    }
+    if fmt == b"*t" {
+        let tab = cx.lua.new_table()?;
+        set_fields(cx, tab, &tm)?;
         return cx.ret1(Value::Table(tab));
     }
-    const DAYS: [&str; 7] = [
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-    ];
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut out = String::new();
-    let mut it = fmt.iter();
-    while let Some(&c) = it.next() {
-        if c != b'%' {
-            out.push(c as char);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < fmt.len() {
+        if fmt[i] != b'%' {
+            out.push(fmt[i]);
+            i += 1;
             continue;
         }
-        let Some(&k) = it.next() else { break };
-        let dname = DAYS[wday as usize];
-        let mname = MONTHS[(m - 1) as usize];
-        match k {
-            b'Y' => out += &y.to_string(),
-            b'y' => out += &format!("{:02}", y % 100),
-            b'm' => out += &format!("{m:02}"),
-            b'd' => out += &format!("{d:02}"),
-            b'H' => out += &format!("{hh:02}"),
-            b'M' => out += &format!("{mm:02}"),
-            b'S' => out += &format!("{ss:02}"),
-            b'p' => out += if hh < 12 { "AM" } else { "PM" },
-            b'A' => out += dname,
-            b'a' => out += &dname[..3],
-            b'B' => out += mname,
-            b'b' => out += &mname[..3],
-            b'j' => out += &format!("{yday:03}"),
-            b'c' => {
-                out += &format!(
-                    "{} {} {:2} {:02}:{:02}:{:02} {}",
-                    &dname[..3],
-                    &mname[..3],
-                    d,
-                    hh,
-                    mm,
-                    ss,
-                    y
-                )
-            }
-            b'x' => out += &format!("{:02}/{:02}/{:02}", m, d, y % 100),
-            b'X' => out += &format!("{hh:02}:{mm:02}:{ss:02}"),
-            b'%' => out.push('%'),
-            _ => {
-                return Err(cx.arg_error(
-                    1,
-                    format_args!("invalid conversion specifier '%{}'", k as char),
-                ))
-            }
-        }
+        let rest = &fmt[i + 1..];
+        let Some(n) = conversion_len(rest) else {
+            return Err(cx.arg_error(
+                1,
+                format_args!("invalid conversion specifier '%{}'", Bytes(rest)),
+            ));
+        };
+        let mut spec = [0u8; 4];
+        spec[0] = b'%';
+        spec[1..1 + n].copy_from_slice(&rest[..n]);
+        let mut buf = [0u8; 256];
+        // SAFETY: `spec` is a zero-terminated conversion, `buf` has room for `buf.len()`.
+        let len = unsafe {
+            libc::strftime(
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                spec.as_ptr().cast(),
+                &tm,
+            )
+        };
+        out.extend_from_slice(&buf[..len.min(buf.len())]);
+        i += 1 + n;
     }
-    cx.push_str(out.as_bytes())?;
-    Ok(Ret::Values(1))
-}
-
-fn difftime(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let a = cx.check_float(1)?;
-    let b = if cx.arg(2).is_nil() {
-        0.0
-    } else {
-        cx.check_float(2)?
-    };
-    cx.ret1(Value::Float(a - b))
-}
-
-fn exit(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let code = match cx.arg(1) {
-        Value::Nil | Value::Bool(true) => 0,
-        Value::Bool(false) => 1,
-        _ => cx.check_int(1)? as i32,
-    };
-    crate::host::flush_stdout();
-    std::process::exit(code)
-}
-
-fn getenv(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let name = String::from_utf8_lossy(cx.check_str(1)?.as_bytes()).into_owned();
-    match std::env::var_os(&name) {
-        Some(v) => {
-            cx.push_str(v.as_encoded_bytes())?;
-            Ok(Ret::Values(1))
-        }
-        None => cx.ret1(Value::Nil),
-    }
-}
-
-fn result(cx: &mut Ctx<'_>, r: std::io::Result<()>, name: &str) -> LuaResult<Ret> {
-    match r {
-        Ok(()) => cx.ret1(Value::Bool(true)),
-        Err(e) => {
-            cx.push(Value::Nil)?;
-            let msg = e.to_string();
-            let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
-            cx.push_str(format!("{name}: {msg}").as_bytes())?;
-            cx.push(Value::Int(e.raw_os_error().unwrap_or(0) as i64))?;
-            Ok(Ret::Values(3))
-        }
-    }
-}
-
-fn remove(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let name = String::from_utf8_lossy(cx.check_str(1)?.as_bytes()).into_owned();
-    let r = std::fs::remove_file(&name).or_else(|_| std::fs::remove_dir(&name));
-    result(cx, r, &name)
-}
-
-fn rename(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let a = String::from_utf8_lossy(cx.check_str(1)?.as_bytes()).into_owned();
-    let b = String::from_utf8_lossy(cx.check_str(2)?.as_bytes()).into_owned();
-    let r = std::fs::rename(&a, &b);
-    result(cx, r, &a)
-}
-
-fn tmpname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let n = format!(
-        "/tmp/lua_{:x}_{:x}",
-        std::process::id(),
-        now() ^ (cx.nargs() as i64)
-    );
-    let _ = std::fs::File::create(&n);
-    cx.push_str(n.as_bytes())?;
+    cx.push_str(&out)?;
     Ok(Ret::Values(1))
 }

@@ -84,3 +84,70 @@ pub fn binary_under_test() -> PathBuf {
         _ => PathBuf::from(env!("CARGO_BIN_EXE_lunatik-lua")),
     }
 }
+
+/// Runs `script` with `sh -c` in `dir`, `$LUA` naming the interpreter under test, `input`
+/// on its stdin (a pipe), under `timeout`.
+pub fn sh(script: &str, input: &[u8], dir: &Path) -> Outcome {
+    use std::io::Write;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v 4000000; {script}"))
+        .env("LUA", binary_under_test())
+        .env_remove("LUA_INIT")
+        .env_remove("LUA_INIT_5_5")
+        .env_remove("LUA_PATH")
+        .env_remove("LUA_PATH_5_5")
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let mut stdin = child.stdin.take().expect("stdin pipe");
+    let input = input.to_vec();
+    let writer = thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let mut out = child.stdout.take().expect("stdout pipe");
+    let mut err = child.stderr.take().expect("stderr pipe");
+    let out_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err.read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + timeout();
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait().expect("wait") {
+            Some(status) => break status,
+            None if Instant::now() >= deadline => {
+                timed_out = true;
+                let _ = child.kill();
+                break child.wait().expect("wait");
+            }
+            None => thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    let _ = writer.join();
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Outcome {
+        status: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        timed_out,
+    }
+}
+
+/// A fresh empty directory for one test.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lunatik-lua-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    d
+}
