@@ -5,7 +5,7 @@
 #   tools/lua-testes.sh [file.lua ...]    default: every test file of the folder, then all.lua
 #
 # Environment: LUA_TESTES_DIR (default ../shared/lua-testes from the repo root), LUNATIK_LUA
-# (the binary; default: built here with cargo), LUA_TESTES_TIMEOUT (seconds per file, 300),
+# (the binary; default: built here with cargo), LUA_TESTES_TIMEOUT (seconds per file, 120),
 # LUA_TESTES_MEM (KiB of address space per file, 4000000), LUA_TESTES_ALL (1: run all.lua even
 # when it is not expected to pass; 0: never).
 set -u
@@ -13,7 +13,7 @@ set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${LUA_TESTES_DIR:-$root/../shared/lua-testes}
 list=$root/tools/lua-testes.list
-timeout_s=${LUA_TESTES_TIMEOUT:-300}
+timeout_s=${LUA_TESTES_TIMEOUT:-120}
 mem_kib=${LUA_TESTES_MEM:-4000000}
 
 if [ ! -f "$dir/all.lua" ]; then

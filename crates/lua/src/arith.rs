@@ -245,7 +245,6 @@ pub(crate) fn pow_exact(a: f64, b: f64) -> Option<f64> {
     Some(result)
 }
 
-
 /// Performs `op` on two numbers (or numeric strings), without metamethods.
 pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Result<Value, ArithError> {
     if op.is_bitwise() {

@@ -373,7 +373,10 @@ pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
     // What the calling instruction names (a metamethod, a for iterator...) comes
     // first, as in `luaG_callerror`; else the register's name.
     let frame = frame_at(lua, 0);
-    if let Some((kind, name)) = frame.filter(|f| f.is_lua()).and_then(|f| call_site_name(&f)) {
+    if let Some((kind, name)) = frame
+        .filter(|f| f.is_lua())
+        .and_then(|f| call_site_name(&f))
+    {
         let mut buf = Buf::default();
         let tn = lua.type_name_of(v);
         let _ = write!(

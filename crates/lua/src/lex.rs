@@ -588,7 +588,9 @@ impl<'s> Lexer<'s> {
                         }
                         if let Some(i) = RESERVED.iter().position(|w| *w == self.buf.as_slice()) {
                             // `global` stays a name: the parser decides (LUA_COMPAT_GLOBAL).
-                            if let Some(&t) = RESERVED_TOKENS.get(i).filter(|&&t| t != Token::Global) {
+                            if let Some(&t) =
+                                RESERVED_TOKENS.get(i).filter(|&&t| t != Token::Global)
+                            {
                                 return Ok(t);
                             }
                         }

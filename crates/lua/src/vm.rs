@@ -27,7 +27,7 @@ use crate::gc::Gc;
 use crate::opcode::{ins, Op, TagMethod, FIELDS_PER_FLUSH, MAXARG_C};
 use crate::state::Lua;
 use crate::table::Table;
-use crate::thread::{flags, Frame};
+use crate::thread::{flags, Frame, Thread};
 use crate::value::Value;
 
 /// Longest `__index`/`__newindex` chain (`MAXTAGLOOP`).
@@ -58,6 +58,7 @@ pub(crate) enum Lookup {
 /// until control must go back to the executor.
 pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
     'frame: loop {
+        let thread = lua.current;
         let th = lua.th();
         let fi = th.frames.len().wrapping_sub(1);
         // Only what every instruction needs is read here; returns read the rest of
@@ -641,7 +642,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     }
                     lua.th().top = func + 1 + nargs;
                     let pushed = lua.precall(func, nresults, 0)?;
-                    if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl)
+                    if pushed
+                        || lua.th().frames.len() != fi + 1
+                        || !is_current_frame(lua, thread, fi, &cl)
                     {
                         continue 'frame;
                     }
@@ -661,7 +664,7 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         let pushed = lua.precall(func, MULTRET, 0)?;
                         if pushed
                             || lua.th().frames.len() != fi + 1
-                            || !is_current_frame(lua, fi, &cl)
+                            || !is_current_frame(lua, thread, fi, &cl)
                         {
                             continue 'frame;
                         }
@@ -814,7 +817,9 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                     lua.th().top = func + 3;
                     save_pc!();
                     let pushed = lua.precall(func, ins::c(i) as i32, 0)?;
-                    if pushed || lua.th().frames.len() != fi + 1 || !is_current_frame(lua, fi, &cl)
+                    if pushed
+                        || lua.th().frames.len() != fi + 1
+                        || !is_current_frame(lua, thread, fi, &cl)
                     {
                         continue 'frame;
                     }
@@ -919,12 +924,17 @@ fn stack_base(lua: &mut Lua, base: usize) -> *mut Value {
 /// True while frame `fi` of the running thread is still the given closure's (a native
 /// callee may have switched threads or pushed frames).
 #[inline(always)]
-fn is_current_frame(lua: &mut Lua, fi: usize, cl: &Gc<LuaClosure>) -> bool {
-    lua.th()
-        .frames
-        .get(fi)
-        .and_then(|f| f.closure)
-        .is_some_and(|c| c == *cl)
+/// Is frame `fi` of `thread`, running `cl`, still the one to run? A native callee may
+/// have switched threads (a resume or yield), and another thread's frame at the same
+/// index may run the same closure.
+fn is_current_frame(lua: &mut Lua, thread: Gc<Thread>, fi: usize, cl: &Gc<LuaClosure>) -> bool {
+    lua.current == thread
+        && lua
+            .th()
+            .frames
+            .get(fi)
+            .and_then(|f| f.closure)
+            .is_some_and(|c| c == *cl)
 }
 
 #[inline(always)]

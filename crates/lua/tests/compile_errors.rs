@@ -500,11 +500,7 @@ fn global_declarations_restrict_free_names() {
             "global x <close>",
             "t:1: global variables cannot be to-be-closed",
         ),
-        (
-            "global_is_a_name",
-            "local global = 1 global = 2",
-            "OK",
-        ),
+        ("global_is_a_name", "local global = 1 global = 2", "OK"),
         (
             "global_function_declares",
             "global function f() end; f()",

@@ -151,7 +151,12 @@ fn pcall_nesting_is_stackless_and_stops_at_the_c_call_limit() {
     );
     assert_eq!(
         r,
-        Ok(vec!["false".into(), "true".into(), "C stack overflow".into(), "true".into()])
+        Ok(vec![
+            "false".into(),
+            "true".into(),
+            "C stack overflow".into(),
+            "true".into()
+        ])
     );
 }
 
@@ -164,9 +169,15 @@ fn xpcall_and_natives_calling_lua_count_toward_the_c_call_limit() {
         "local function g() return select(2, coroutine.resume(coroutine.create(g))) end return g()",
     ] {
         let r = run(&mut lua, src).unwrap_or_else(|e| vec![e]);
-        assert!(r.iter().any(|v| v.contains("C stack overflow")), "{src}: {r:?}");
+        assert!(
+            r.iter().any(|v| v.contains("C stack overflow")),
+            "{src}: {r:?}"
+        );
     }
-    assert_eq!(run(&mut lua, "return 'still alive'"), Ok(vec!["still alive".into()]));
+    assert_eq!(
+        run(&mut lua, "return 'still alive'"),
+        Ok(vec!["still alive".into()])
+    );
 }
 
 #[test]
@@ -216,7 +227,11 @@ fn results_that_do_not_fit_the_resumer_are_a_resume_error() {
     );
     assert_eq!(
         r,
-        Ok(vec!["true".into(), "false".into(), "too many results to resume".into()])
+        Ok(vec![
+            "true".into(),
+            "false".into(),
+            "too many results to resume".into()
+        ])
     );
     // A yield with that many values overflows the coroutine's own stack first (as PUC).
     let r = run(

@@ -96,7 +96,10 @@ fn message_handlers_handle_their_own_errors_and_stack_overflows() {
 #[test]
 fn a_nil_error_object_becomes_no_error_object() {
     check("return pcall(error)", &["false", "<no error object>"]);
-    check("return pcall(assert, nil, nil)", &["false", "<no error object>"]);
+    check(
+        "return pcall(assert, nil, nil)",
+        &["false", "<no error object>"],
+    );
     check(
         "return xpcall(error, function(m) return m end)",
         &["false", "<no error object>"],
@@ -121,8 +124,14 @@ fn folded_and_computed_powers_agree() {
 #[test]
 fn global_is_a_name_unless_it_opens_a_declaration() {
     check("global = 1 return global", &["1"]);
-    check("local t = {global = 2} t.global = t.global + 1 return t.global", &["3"]);
-    check("local function global(x) return x end return global(4)", &["4"]);
+    check(
+        "local t = {global = 2} t.global = t.global + 1 return t.global",
+        &["3"],
+    );
+    check(
+        "local function global(x) return x end return global(4)",
+        &["4"],
+    );
     check("global x = 5 return x", &["5"]);
     check("global function gf() return 6 end return gf()", &["6"]);
 }
@@ -143,10 +152,16 @@ fn a_numeric_for_accepts_numeric_strings() {
         "local n, last = 0 for i = '10', '1', '-2' do n = n + 1 last = i end return n, last",
         &["5", "2.0"],
     );
-    check("local n = 0 for i = 1, '3' do n = n + i end return n", &["6"]);
+    check(
+        "local n = 0 for i = 1, '3' do n = n + i end return n",
+        &["6"],
+    );
     check(
         "return pcall(load('for i = 1, \\'x\\' do end', '=t'))",
-        &["false", "t:1: bad 'for' limit (number expected, got string)"],
+        &[
+            "false",
+            "t:1: bad 'for' limit (number expected, got string)",
+        ],
     );
 }
 
@@ -154,11 +169,17 @@ fn a_numeric_for_accepts_numeric_strings() {
 fn call_errors_name_the_metamethod_and_the_global_past_the_constant_limit() {
     check(
         "local a = setmetatable({}, {__add = 34}) return pcall(function() return a + 1 end)",
-        &["false", "t:1: attempt to call a number value (metamethod 'add')"],
+        &[
+            "false",
+            "t:1: attempt to call a number value (metamethod 'add')",
+        ],
     );
     check(
         "local a = setmetatable({}, {__lt = {}}) return pcall(function() return a < a end)",
-        &["false", "t:1: attempt to call a table value (metamethod 'lt')"],
+        &[
+            "false",
+            "t:1: attempt to call a table value (metamethod 'lt')",
+        ],
     );
     // With more than 255 constants, `_ENV` and keys come through registers.
     let mut s = String::new();
@@ -167,7 +188,10 @@ fn call_errors_name_the_metamethod_and_the_global_past_the_constant_limit() {
     }
     check(
         &format!("return pcall(load('{s} aaa = bbb + 1', '=t'))"),
-        &["false", "t:1: attempt to perform arithmetic on a nil value (global 'bbb')"],
+        &[
+            "false",
+            "t:1: attempt to perform arithmetic on a nil value (global 'bbb')",
+        ],
     );
 }
 
@@ -186,7 +210,10 @@ fn runtime_errors_in_stripped_code_say_where_is_unknown() {
     );
     assert_eq!(
         r,
-        Ok(vec!["false".into(), "?:?: attempt to perform arithmetic on a table value".into()])
+        Ok(vec![
+            "false".into(),
+            "?:?: attempt to perform arithmetic on a table value".into()
+        ])
     );
 }
 
@@ -208,8 +235,14 @@ fn errors_are_reported_on_the_right_line() {
 fn handler_errors_nest_until_the_c_call_limit() {
     let err = "local function err(n) if type(n) ~= 'number' then return n \
                elseif n == 0 then return 'END' else error(n - 1) end end ";
-    check(&format!("{err} return xpcall(error, err, 170)"), &["false", "END"]);
-    check(&format!("{err} return xpcall(error, err, 300)"), &["false", "C stack overflow"]);
+    check(
+        &format!("{err} return xpcall(error, err, 170)"),
+        &["false", "END"],
+    );
+    check(
+        &format!("{err} return xpcall(error, err, 300)"),
+        &["false", "C stack overflow"],
+    );
     // A pcall inside the handler of a stack overflow has no room left.
     check(
         "local function loop() return 1 + loop() end \
@@ -245,9 +278,25 @@ fn a_coroutine_may_close_itself() {
          return coroutine.resume(co)",
         &["false", "in close"],
     );
-    check("return pcall(coroutine.close, coroutine.running())", &["false", "cannot close main thread"]);
+    check(
+        "return pcall(coroutine.close, coroutine.running())",
+        &["false", "cannot close main thread"],
+    );
     check(
         "local main = coroutine.running() return coroutine.wrap(function() return pcall(coroutine.close, main) end)()",
         &["false", "cannot close a normal coroutine"],
+    );
+}
+
+#[test]
+fn a_yield_returns_to_the_resumer_even_when_both_run_the_same_function() {
+    // Coroutines of one closure: after the inner one yields, the outer one goes on
+    // after its resume, not after its own earlier yield.
+    check(
+        "local log = {} local n = 0 \
+         local function body() n = n + 1 local me = n coroutine.yield() \
+           log[#log + 1] = 'resumed ' .. me if me == 1 then coroutine.wrap(body)() log[#log + 1] = 'back in 1' end end \
+         local f = coroutine.wrap(body) f() f() return table.concat(log, ',')",
+        &["resumed 1,back in 1"],
     );
 }
