@@ -26,6 +26,8 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
         (b"exp", exp),
         (b"floor", floor),
         (b"fmod", fmod),
+        (b"frexp", frexp),
+        (b"ldexp", ldexp),
         (b"log", log),
         (b"max", max),
         (b"min", min),
@@ -108,6 +110,23 @@ fn fmod(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let a = cx.check_float(1)?;
     let b = cx.check_float(2)?;
     cx.ret1(Value::Float(libm::fmod(a, b)))
+}
+
+/// `math.frexp (x)`: `m, e` with `x == m * 2^e` and `|m|` in [0.5, 1) (or `m == x` for
+/// zero, NaN and infinities).
+fn frexp(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let (m, e) = libm::frexp(cx.check_float(1)?);
+    cx.push(Value::Float(m))?;
+    cx.push(Value::Int(i64::from(e)))?;
+    Ok(Ret::Values(2))
+}
+
+/// `math.ldexp (m, e)`: `m * 2^e`. Exponents past `int` saturate (the result is 0 or
+/// infinite there anyway).
+fn ldexp(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let m = cx.check_float(1)?;
+    let e = cx.check_int(2)?.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    cx.ret1(Value::Float(libm::ldexp(m, e)))
 }
 
 /// `math.modf (x)`: integral part (an integer when it fits) and fractional part.

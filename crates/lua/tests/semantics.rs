@@ -300,3 +300,11 @@ fn a_yield_returns_to_the_resumer_even_when_both_run_the_same_function() {
         &["resumed 1,back in 1"],
     );
 }
+
+#[test]
+fn frexp_and_ldexp_split_and_join_floats() {
+    check("return math.frexp(8)", &["0.5", "4"]);
+    check("return math.frexp(-3.5)", &["-0.875", "2"]);
+    check("return math.frexp(0.0)", &["0.0", "0"]);
+    check("return math.ldexp(0.5, 4), math.ldexp(1, 1e10), math.ldexp(1, -1e10)", &["8.0", "inf", "0.0"]);
+}
