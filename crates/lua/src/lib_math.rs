@@ -125,7 +125,9 @@ fn frexp(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// infinite there anyway).
 fn ldexp(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let m = cx.check_float(1)?;
-    let e = cx.check_int(2)?.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    let e = cx
+        .check_int(2)?
+        .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
     cx.ret1(Value::Float(libm::ldexp(m, e)))
 }
 

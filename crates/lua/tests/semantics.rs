@@ -306,5 +306,30 @@ fn frexp_and_ldexp_split_and_join_floats() {
     check("return math.frexp(8)", &["0.5", "4"]);
     check("return math.frexp(-3.5)", &["-0.875", "2"]);
     check("return math.frexp(0.0)", &["0.0", "0"]);
-    check("return math.ldexp(0.5, 4), math.ldexp(1, 1e10), math.ldexp(1, -1e10)", &["8.0", "inf", "0.0"]);
+    check(
+        "return math.ldexp(0.5, 4), math.ldexp(1, 1e10), math.ldexp(1, -1e10)",
+        &["8.0", "inf", "0.0"],
+    );
+}
+
+#[test]
+fn pack_formats_describe_sizes_up_to_the_integer_limit() {
+    check(
+        "return string.packsize(string.format('c%d', math.maxinteger - 9))",
+        &["9223372036854775798"],
+    );
+    check(
+        "return pcall(string.packsize, string.format('c%dc10', math.maxinteger - 9))",
+        &[
+            "false",
+            "bad argument #1 to 'string.packsize' (format result too large)",
+        ],
+    );
+    check(
+        "return pcall(string.pack, string.format('xxxxxxxxxx c%d', math.maxinteger - 9))",
+        &[
+            "false",
+            "bad argument #1 to 'string.pack' (result too long)",
+        ],
+    );
 }

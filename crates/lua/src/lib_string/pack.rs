@@ -12,7 +12,11 @@ use crate::error::LuaResult;
 use crate::tvec::TryVec;
 use crate::value::Value;
 
-use super::{start_pos, MAX_SIZE};
+use super::start_pos;
+
+/// Largest size a format may describe (PUC's `MAX_SIZE` on LP64: `lua_Integer`'s
+/// maximum); what `pack` builds is still bounded by the string limit and memory.
+const MAX_FORMAT_SIZE: usize = i64::MAX as usize;
 
 /// Bytes in a `lua_Integer`.
 const SZINT: usize = 8;
@@ -85,7 +89,7 @@ impl<'a> Format<'a> {
         let mut a = digit(self)?;
         self.at += 1;
         while let Some(d) = digit(self) {
-            if a > (MAX_SIZE - 9) / 10 {
+            if a > (MAX_FORMAT_SIZE - 9) / 10 {
                 break;
             }
             a = a * 10 + d;
@@ -232,6 +236,9 @@ pub(super) fn pack(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let mut arg = 1;
     while !f.is_done() {
         let item = f.item(cx, out.len())?;
+        if item.size.saturating_add(item.pad) > MAX_FORMAT_SIZE - out.len() {
+            return Err(cx.arg_error(arg, format_args!("result too long")));
+        }
         super::check_room(
             cx.lua,
             out.len().saturating_add(item.pad).saturating_add(item.size),
@@ -315,7 +322,7 @@ pub(super) fn packsize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             return Err(cx.arg_error(1, format_args!("variable-length format")));
         }
         let size = item.size + item.pad;
-        if total > MAX_SIZE.saturating_sub(size) {
+        if total > MAX_FORMAT_SIZE.saturating_sub(size) {
             return Err(cx.arg_error(1, format_args!("format result too large")));
         }
         total += size;
