@@ -180,10 +180,12 @@ fn f_close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 /// `__gc` and `__close`: closes a file the script left open (errors are dropped).
 fn f_gc(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    if let Some(s) = stream_of(&cx.arg(1)) {
-        if s.kind != Kind::Std {
-            let _ = s.close();
-        }
+    // Called by a script, it checks its argument like any method (`luaL_checkudata`).
+    let Some(s) = stream_of(&cx.arg(1)) else {
+        return Err(cx.type_error(1, "FILE*"));
+    };
+    if s.kind != Kind::Std {
+        let _ = s.close();
     }
     Ok(Ret::Values(0))
 }

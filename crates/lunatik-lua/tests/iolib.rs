@@ -228,3 +228,14 @@ fn print_and_write_share_stdout_in_order() {
     );
     assert_eq!(out, "ab\nc\nd\ne\n");
 }
+
+#[test]
+fn file_gc_called_by_a_script_checks_its_argument() {
+    lua_ok(
+        "gc_arg",
+        r#"
+        local ok, msg = pcall(getmetatable(io.stdin).__gc)
+        assert(not ok and msg:find("FILE* expected, got no value", 1, true), msg)
+        "#,
+    );
+}
