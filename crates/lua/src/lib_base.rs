@@ -506,12 +506,21 @@ fn trim(s: &[u8]) -> &[u8] {
     s.get(start..end).unwrap_or(&[])
 }
 
+/// The mode argument of `load`/`loadfile` (`getMode`): `B` (a fixed buffer, in C) is
+/// not for Lua code.
+fn load_mode(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Mode> {
+    match cx.opt_str(i)? {
+        Some(m) if m.as_bytes().contains(&b'B') => {
+            Err(cx.arg_error(i, format_args!("invalid mode")))
+        }
+        Some(m) => Ok(Mode::parse(m.as_bytes())),
+        None => Ok(Mode::Both),
+    }
+}
+
 fn load(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let chunk = cx.arg(1);
-    let mode = match cx.opt_str(3)? {
-        Some(m) => Mode::parse(m.as_bytes()),
-        None => Mode::Both,
-    };
+    let mode = load_mode(cx, 3)?;
     let env = if cx.nargs() >= 4 {
         Some(cx.arg(4))
     } else {
@@ -614,10 +623,7 @@ fn loadfile(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Some(n) => Some(crate::tvec::try_copy_of(n.as_bytes())?),
         None => None,
     };
-    let mode = match cx.opt_str(2)? {
-        Some(m) => Mode::parse(m.as_bytes()),
-        None => Mode::Both,
-    };
+    let mode = load_mode(cx, 2)?;
     let env = if cx.nargs() >= 3 {
         Some(cx.arg(3))
     } else {

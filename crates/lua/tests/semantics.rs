@@ -333,3 +333,11 @@ fn pack_formats_describe_sizes_up_to_the_integer_limit() {
         ],
     );
 }
+
+#[test]
+fn load_refuses_the_fixed_buffer_mode() {
+    check(
+        "return pcall(load, '', '', 'B')",
+        &["false", "bad argument #3 to 'load' (invalid mode)"],
+    );
+}
