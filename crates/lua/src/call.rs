@@ -240,11 +240,10 @@ impl Lua {
                 // Where the requested call's results start (and, if protected, where
                 // the stack is cut back to on error).
                 f.pc = func;
-                let called = match self.check_c_calls() {
-                    Ok(()) => self.precall(func, nresults, 0),
-                    Err(e) => Err(e),
-                };
-                match called {
+                match self
+                    .check_c_calls()
+                    .and_then(|()| self.precall(func, nresults, 0))
+                {
                     Ok(true) => Ok(true),
                     Ok(false) => self.continue_native(Ok(())),
                     Err(e) if protected && e.is_catchable() => {
@@ -627,7 +626,8 @@ impl Lua {
         if !self.guard.check() {
             return Err(self.rt_error(format_args!("C stack overflow")));
         }
-        cot.inherited = self.c_calls() - self.nested;
+        let th = self.th();
+        cot.inherited = th.inherited + th.waiting;
         let th = self.th();
         let first = th.top.saturating_sub(nargs);
         cot.ensure(&self.heap, crate::thread::MIN_STACK)

@@ -316,11 +316,16 @@ fn const_in_reg(p: &FnProto, pc: usize, r: u32) -> Vec<u8> {
 
 /// ` (kind 'name')` for an operand of the running Lua frame, or nothing.
 fn varinfo(lua: &Lua, operand: Operand, buf: &mut Buf) {
-    let Some(f) = frame_at(lua, 0) else { return };
-    let Some(cl) = f.closure else { return };
+    write_name(buf, operand_name(lua, operand));
+}
+
+/// The kind and name of an operand of the running Lua frame, if known.
+fn operand_name(lua: &Lua, operand: Operand) -> Option<(&'static str, Vec<u8>)> {
+    let f = frame_at(lua, 0)?;
+    let cl = f.closure?;
     let p = &cl.proto;
     let pc = f.pc.saturating_sub(1);
-    let found = match operand {
+    match operand {
         Operand::Reg(r) => obj_name(p, pc, r),
         Operand::Upval(u) => Some(("upvalue", upval_name(p, u))),
         Operand::Const(k) => match p.constants.get(k as usize) {
@@ -328,17 +333,32 @@ fn varinfo(lua: &Lua, operand: Operand, buf: &mut Buf) {
             _ => None,
         },
         Operand::None => None,
-    };
+    }
+}
+
+/// ` (kind 'name')`, or nothing.
+fn write_name(buf: &mut Buf, found: Option<(&'static str, Vec<u8>)>) {
     if let Some((kind, name)) = found {
         let _ = write!(buf, " ({} '{}')", kind, Bytes(&name));
     }
 }
 
 fn typed_error(lua: &mut Lua, v: &Value, op: &str, operand: Operand) -> Error {
+    let found = operand_name(lua, operand);
+    named_type_error(lua, v, op, found)
+}
+
+/// `attempt to <op> a <type> value` with the name found for it.
+fn named_type_error(
+    lua: &mut Lua,
+    v: &Value,
+    op: &str,
+    found: Option<(&'static str, Vec<u8>)>,
+) -> Error {
     let mut buf = Buf::default();
     let tn = lua.type_name_of(v);
     let _ = write!(buf, "attempt to {} a {} value", op, Bytes(tn.as_bytes()));
-    varinfo(lua, operand, &mut buf);
+    write_name(&mut buf, found);
     if buf.failed {
         return Error::Memory;
     }
@@ -372,30 +392,17 @@ pub(crate) fn index_error(lua: &mut Lua, t: &Value, k: &Value, operand: Operand)
 pub(crate) fn call_error(lua: &mut Lua, func_slot: usize, v: &Value) -> Error {
     // What the calling instruction names (a metamethod, a for iterator...) comes
     // first, as in `luaG_callerror`; else the register's name.
-    let frame = frame_at(lua, 0);
-    if let Some((kind, name)) = frame
-        .filter(|f| f.is_lua())
-        .and_then(|f| call_site_name(&f))
-    {
-        let mut buf = Buf::default();
-        let tn = lua.type_name_of(v);
-        let _ = write!(
-            buf,
-            "attempt to call a {} value ({} '{}')",
-            Bytes(tn.as_bytes()),
-            kind,
-            Bytes(&name)
-        );
-        if buf.failed {
-            return Error::Memory;
-        }
-        return lua.rt_error(format_args!("{}", Bytes(&buf.bytes)));
-    }
-    let operand = match frame {
-        Some(f) if f.is_lua() && func_slot >= f.base => Operand::Reg((func_slot - f.base) as u32),
-        _ => Operand::None,
+    let frame = frame_at(lua, 0).filter(|f| f.is_lua());
+    let found = match frame.and_then(|f| call_site_name(&f)) {
+        Some(found) => Some(found),
+        None => match frame {
+            Some(f) if func_slot >= f.base => {
+                operand_name(lua, Operand::Reg((func_slot - f.base) as u32))
+            }
+            _ => None,
+        },
     };
-    typed_error(lua, v, "call", operand)
+    named_type_error(lua, v, "call", found)
 }
 
 /// Error for arithmetic or bitwise operands that are not numbers.

@@ -262,7 +262,7 @@ fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
 
 fn close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     // Without an argument, the running coroutine (5.5).
-    let co = if cx.arg(1).is_nil() && cx.nargs() == 0 {
+    let co = if cx.nargs() == 0 {
         cx.lua.current
     } else {
         check_co(cx, 1)?
@@ -284,7 +284,7 @@ fn close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         return Err(crate::error::Error::Abort);
     }
     if matches!(co.status, CoStatus::Normal | CoStatus::Running) {
-        let what = if co == cx.lua.current {
+        let what = if co.status == CoStatus::Running {
             "running"
         } else {
             "normal"
