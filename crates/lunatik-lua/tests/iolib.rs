@@ -7,17 +7,7 @@ use std::path::PathBuf;
 
 /// Runs `script` as `t.lua` in a scratch directory; it must exit 0. Returns (dir, stdout).
 fn lua_ok(name: &str, script: &str) -> (PathBuf, String) {
-    let dir = common::scratch_dir(name);
-    std::fs::write(dir.join("t.lua"), script).expect("write script");
-    let o = common::sh(r#""$LUA" t.lua"#, b"", &dir);
-    assert!(
-        o.status == Some(0) && !o.timed_out,
-        "{name}: status {:?}\nstdout: {}\nstderr: {}",
-        o.status,
-        o.stdout,
-        o.stderr
-    );
-    (dir, o.stdout)
+    common::script_ok(name, r#""$LUA" t.lua"#, script)
 }
 
 #[test]

@@ -3,18 +3,8 @@
 mod common;
 
 fn lua_ok(name: &str, script: &str) -> String {
-    let dir = common::scratch_dir(name);
-    std::fs::write(dir.join("t.lua"), script).expect("write script");
     // A fixed zone so local times are predictable.
-    let o = common::sh(r#"TZ=UTC "$LUA" t.lua"#, b"", &dir);
-    assert!(
-        o.status == Some(0) && !o.timed_out,
-        "{name}: status {:?}\nstdout: {}\nstderr: {}",
-        o.status,
-        o.stdout,
-        o.stderr
-    );
-    o.stdout
+    common::script_ok(name, r#"TZ=UTC "$LUA" t.lua"#, script).1
 }
 
 #[test]

@@ -2,9 +2,9 @@
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -39,9 +39,24 @@ pub fn run(
     if let Some(dir) = dir {
         cmd.current_dir(dir);
     }
-    let mut child = cmd
+    let child = cmd
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    finish(child, None)
+}
+
+/// Feeds `input` to the child's stdin (if given), reads its output and waits for it,
+/// killing it after the timeout.
+fn finish(mut child: Child, input: Option<Vec<u8>>) -> Result<Outcome, String> {
+    let writer = match input {
+        Some(input) => {
+            let mut stdin = child.stdin.take().ok_or("no stdin pipe")?;
+            Some(thread::spawn(move || {
+                let _ = stdin.write_all(&input);
+            }))
+        }
+        None => None,
+    };
     let mut out = child.stdout.take().ok_or("no stdout pipe")?;
     let mut err = child.stderr.take().ok_or("no stderr pipe")?;
     let out_reader = thread::spawn(move || {
@@ -67,6 +82,9 @@ pub fn run(
             None => thread::sleep(Duration::from_millis(5)),
         }
     };
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
     let stdout = out_reader.join().map_err(|_| "stdout reader panicked")?;
     let stderr = err_reader.join().map_err(|_| "stderr reader panicked")?;
     Ok(Outcome {
@@ -88,8 +106,7 @@ pub fn binary_under_test() -> PathBuf {
 /// Runs `script` with `sh -c` in `dir`, `$LUA` naming the interpreter under test, `input`
 /// on its stdin (a pipe), under `timeout`.
 pub fn sh(script: &str, input: &[u8], dir: &Path) -> Outcome {
-    use std::io::Write;
-    let mut child = Command::new("sh")
+    let child = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v 4000000; {script}"))
         .env("LUA", binary_under_test())
@@ -103,45 +120,7 @@ pub fn sh(script: &str, input: &[u8], dir: &Path) -> Outcome {
         .stderr(Stdio::piped())
         .spawn()
         .expect("sh runs");
-    let mut stdin = child.stdin.take().expect("stdin pipe");
-    let input = input.to_vec();
-    let writer = thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut out = child.stdout.take().expect("stdout pipe");
-    let mut err = child.stderr.take().expect("stderr pipe");
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-    let deadline = Instant::now() + timeout();
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait().expect("wait") {
-            Some(status) => break status,
-            None if Instant::now() >= deadline => {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().expect("wait");
-            }
-            None => thread::sleep(Duration::from_millis(5)),
-        }
-    };
-    let _ = writer.join();
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    Outcome {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        timed_out,
-    }
+    finish(child, Some(input.to_vec())).expect("sh finishes")
 }
 
 /// A fresh empty directory for one test.
@@ -150,4 +129,20 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("scratch dir");
     d
+}
+
+/// Runs `script` as `t.lua` in a scratch directory with the shell `command` (e.g.
+/// `"$LUA" t.lua`); it must exit 0. Returns (dir, stdout).
+pub fn script_ok(name: &str, command: &str, script: &str) -> (PathBuf, String) {
+    let dir = scratch_dir(name);
+    std::fs::write(dir.join("t.lua"), script).expect("write script");
+    let o = sh(command, b"", &dir);
+    assert!(
+        o.status == Some(0) && !o.timed_out,
+        "{name}: status {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        o.stdout,
+        o.stderr
+    );
+    (dir, o.stdout)
 }
