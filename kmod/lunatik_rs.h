@@ -16,6 +16,8 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 
+struct completion;
+
 /* Log levels of lk_printk(). */
 enum lk_log_level {
 	LK_LOG_ERR = 3,
@@ -53,6 +55,22 @@ void lk_spin_lock_bh(spinlock_t *lock);
 void lk_spin_unlock_bh(spinlock_t *lock);
 unsigned long lk_spin_lock_irqsave(spinlock_t *lock);
 void lk_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+size_t lk_completion_size(void);
+void lk_completion_init(struct completion *c);
+void lk_complete(struct completion *c);
+long lk_completion_wait(struct completion *c, unsigned int ms);
+
+/* shim_cpu.c */
+enum lk_cpu_mask { LK_CPU_POSSIBLE, LK_CPU_PRESENT, LK_CPU_ONLINE };
+unsigned int lk_cpu_count(int which);
+unsigned int lk_cpu_next(int which, int prev);
+int lk_cpu_stats(unsigned int cpu, u64 *out, int n);
+
+/* shim_signal.c */
+int lk_signal_mask(int sig, int how);
+bool lk_signal_pending(void);
+bool lk_signal_state(int sig, int which);
+int lk_signal_kill(int pid, int sig);
 
 /* shim_control.c: /dev/lunatik and user copies. */
 int lk_control_register(void *control);

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shim_sync.c: mutexes and spin locks for sync.rs. Rust allocates the memory
+ * shim_sync.c: mutexes and spin locks for sync.rs, completions for the
+ * completion module. Rust allocates the memory
  * (lk_*_size() bytes, 8-byte aligned) and never moves it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/build_bug.h>
+#include <linux/completion.h>
+#include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 
@@ -13,6 +16,7 @@
 
 static_assert(__alignof__(struct mutex) <= 8);
 static_assert(__alignof__(spinlock_t) <= 8);
+static_assert(__alignof__(struct completion) <= 8);
 
 size_t lk_mutex_size(void)
 {
@@ -76,4 +80,28 @@ unsigned long lk_spin_lock_irqsave(spinlock_t *lock)
 void lk_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 {
 	spin_unlock_irqrestore(lock, flags);
+}
+
+size_t lk_completion_size(void)
+{
+	return sizeof(struct completion);
+}
+
+void lk_completion_init(struct completion *c)
+{
+	init_completion(c);
+}
+
+void lk_complete(struct completion *c)
+{
+	complete(c);
+}
+
+/*
+ * Waits for c at most ms milliseconds (0 polls): > 0 once completed, 0 on
+ * timeout, -ERESTARTSYS if a signal came first.
+ */
+long lk_completion_wait(struct completion *c, unsigned int ms)
+{
+	return wait_for_completion_interruptible_timeout(c, msecs_to_jiffies(ms));
 }

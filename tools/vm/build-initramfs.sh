@@ -3,7 +3,8 @@
 #
 # A busybox-static initramfs: /init (this directory's init), /lib/modules/lunatik.ko,
 # /lib/modules/lua/ (the repository's lua/ directory, if any), /tests/<suite>/ (every
-# directory of <suites dir> that holds a `run` script), the static `lunatik` command as
+# directory of <suites dir> that holds a `run` script), /tests/ktap.sh (the helpers the
+# suites source), the static `lunatik` command as
 # /sbin/lunatik if --cli names it, and the contents of [extra root dir] if given.
 set -euo pipefail
 cli=""
@@ -43,6 +44,10 @@ for run in "$suites"/*/run; do
     [ -f "$run" ] || continue
     cp -r "$(dirname "$run")" "$root/tests/"
 done
+# The helpers suites source as ../ktap.sh: the suites directory's own, else the repository's.
+ktap=$suites/ktap.sh
+[ -f "$ktap" ] || ktap=$repo/tests/kernel/ktap.sh
+cp "$ktap" "$root/tests/ktap.sh"
 [ -n "$cli" ] && cp "$cli" "$root/sbin/lunatik"
 [ -n "$extra" ] && cp -r "$extra"/. "$root/"
 # The kernel opens /dev/console for init before devtmpfs is mounted; without the node (no

@@ -1,12 +1,11 @@
-//! Classes of kernel objects seen by scripts: a userdata whose payload is a Rust value and
-//! whose metatable (one per state and class, kept in the registry under the class name)
-//! holds the methods. Methods are bound once, when the metatable is made (DESIGN.md rule 6).
-
-use core::any::Any;
+//! Classes of kernel objects seen by scripts (object.rs): a name, methods, and where the
+//! instances may live. Each state gets the class's metatable, kept in its registry under
+//! the class name, on first use: a runtime that receives an object never needs to require
+//! its module. Methods are bound once, when the metatable is made (DESIGN.md rule 6).
 
 use lua::gc::Gc;
 use lua::table::Table;
-use lua::{Ctx, LuaResult, NativeFn, Value};
+use lua::{LuaResult, NativeFn, Value};
 
 use lua::Lua;
 
@@ -18,6 +17,9 @@ pub(crate) struct Class {
     pub(crate) methods: &'static [(&'static [u8], NativeFn)],
     /// Metamethods (`__index` here replaces the method table).
     pub(crate) metamethods: &'static [(&'static [u8], NativeFn)],
+    /// Instances may live in softirq and hardirq runtimes (their methods never sleep, and
+    /// a monitored instance's lock spins); else they stay in process runtimes.
+    pub(crate) atomic: bool,
 }
 
 /// The metatable of `class` in `lua`, made on first use.
@@ -44,36 +46,4 @@ pub(crate) fn metatable(lua: &mut Lua, class: &Class) -> LuaResult<Gc<Table>> {
     }
     lua.set_field(registry, class.name.as_bytes(), Value::Table(mt))?;
     Ok(mt)
-}
-
-/// A new object of `class` holding `payload`.
-///
-/// # Errors
-/// Out of memory.
-pub(crate) fn new_object<T: Any>(lua: &mut Lua, class: &Class, payload: T) -> LuaResult<Value> {
-    let object = lua.new_userdata(payload, 0)?;
-    let mt = metatable(lua, class)?;
-    lua.set_userdata_metatable(object, Some(mt));
-    Ok(Value::UserData(object))
-}
-
-/// A copy of the payload of argument `i` if it is an object of `class` (`T` payload).
-///
-/// # Errors
-/// `bad argument #i to 'f' (<class> expected, got <type>)`.
-pub(crate) fn check<T: Any + Clone>(cx: &mut Ctx<'_>, i: usize, class: &Class) -> LuaResult<T> {
-    if let Value::UserData(u) = cx.arg(i) {
-        if let Some(payload) = u.downcast_ref::<T>() {
-            return Ok(payload.clone());
-        }
-    }
-    Err(cx.type_error(i, class.name))
-}
-
-/// The payload of `v` if it is a `T`.
-pub(crate) fn payload<T: Any + Clone>(v: &Value) -> Option<T> {
-    match v {
-        Value::UserData(u) => u.downcast_ref::<T>().cloned(),
-        _ => None,
-    }
 }

@@ -28,7 +28,8 @@ use lua::tvec::TryVec;
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
 use crate::alloc::try_box;
-use crate::class::{self, Class};
+use crate::class::Class;
+use crate::object::{self, Object};
 use crate::error::{to_result, Error, Result};
 use crate::ffi;
 use crate::lunatik::{is_sleepable, may_sleep_error};
@@ -148,7 +149,19 @@ static DEVICE: Class = Class {
     name: "device",
     methods: &[(b"stop", stop)],
     metamethods: &[],
+    atomic: false,
 };
+
+impl Object for DeviceObject {
+    fn class(&self) -> &'static Class {
+        &DEVICE
+    }
+
+    /// The device's callbacks live in its runtime's registry.
+    fn is_single(&self) -> bool {
+        true
+    }
+}
 
 /// Opens the `device` module.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
@@ -206,7 +219,7 @@ fn new(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     };
     let handle = core.handle;
     // From here the object owns the device: an error below frees it, which stops it.
-    let object = class::new_object(cx.lua, &DEVICE, DeviceObject(core))?;
+    let object = object::new(cx.lua, DeviceObject(core))?;
     cx.push(object)?;
     let devices = devices_table(cx.lua)?;
     cx.lua
@@ -248,12 +261,7 @@ fn create(rt: Ref<Runtime>, name: &[u8], mode: c_uint) -> Result<Ref<DeviceCore>
 
 /// The device of argument 1.
 fn check_device(cx: &mut Ctx<'_>) -> LuaResult<Ref<DeviceCore>> {
-    if let Value::UserData(u) = cx.arg(1) {
-        if let Some(object) = u.downcast_ref::<DeviceObject>() {
-            return Ok(object.0.clone());
-        }
-    }
-    Err(cx.type_error(1, DEVICE.name))
+    Ok(object::check::<DeviceObject>(cx, 1, &DEVICE)?.0.clone())
 }
 
 /// `dev:stop()`: removes the device node; files still open fail with `ENXIO`.

@@ -29,6 +29,11 @@ opaque!(
 );
 
 opaque!(
+    /// A kernel `struct completion`.
+    Completion
+);
+
+opaque!(
     /// A kernel `struct file`.
     File
 );
@@ -45,6 +50,11 @@ opaque!(
 pub(crate) const LOG_ERR: c_int = 3;
 pub(crate) const LOG_WARNING: c_int = 4;
 pub(crate) const LOG_INFO: c_int = 6;
+
+/// `enum lk_cpu_mask` in `lunatik_rs.h`.
+pub(crate) const CPU_POSSIBLE: c_int = 0;
+pub(crate) const CPU_PRESENT: c_int = 1;
+pub(crate) const CPU_ONLINE: c_int = 2;
 
 extern "C" {
     // shim_alloc.c
@@ -76,6 +86,21 @@ extern "C" {
     pub(crate) fn lk_spin_unlock_bh(lock: *mut SpinLock);
     pub(crate) fn lk_spin_lock_irqsave(lock: *mut SpinLock) -> c_ulong;
     pub(crate) fn lk_spin_unlock_irqrestore(lock: *mut SpinLock, flags: c_ulong);
+    pub(crate) fn lk_completion_size() -> usize;
+    pub(crate) fn lk_completion_init(c: *mut Completion);
+    pub(crate) fn lk_complete(c: *mut Completion);
+    pub(crate) fn lk_completion_wait(c: *mut Completion, ms: c_uint) -> c_long;
+
+    // shim_cpu.c
+    pub(crate) fn lk_cpu_count(which: c_int) -> c_uint;
+    pub(crate) fn lk_cpu_next(which: c_int, prev: c_int) -> c_uint;
+    pub(crate) fn lk_cpu_stats(cpu: c_uint, out: *mut u64, n: c_int) -> c_int;
+
+    // shim_signal.c
+    pub(crate) fn lk_signal_mask(sig: c_int, how: c_int) -> c_int;
+    pub(crate) fn lk_signal_pending() -> bool;
+    pub(crate) fn lk_signal_state(sig: c_int, which: c_int) -> bool;
+    pub(crate) fn lk_signal_kill(pid: c_int, sig: c_int) -> c_int;
 
     // shim_control.c
     pub(crate) fn lk_control_register(control: *mut c_void) -> c_int;

@@ -13,12 +13,12 @@ use rust_alloc::vec::Vec;
 use lua::tvec::TryVec;
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
-use crate::class::{self, Class};
+use crate::class::Class;
 use crate::context;
+use crate::object::{self, Object};
 use crate::print::Bytes;
-use crate::refcount::Ref;
 use crate::runtime::{self, Context, Runtime};
-use crate::shared::{self, Shared, TABLE};
+use crate::shared::{self, Shared, Unshareable};
 use crate::stack::Entry;
 
 /// The class of runtime objects.
@@ -26,14 +26,21 @@ pub(crate) static RUNTIME: Class = Class {
     name: "runtime",
     methods: &[(b"resume", resume), (b"stop", stop)],
     metamethods: &[],
+    atomic: false,
 };
+
+impl Object for Runtime {
+    fn class(&self) -> &'static Class {
+        &RUNTIME
+    }
+}
 
 /// Opens the `lunatik` module.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
     let m = lua.new_table()?;
     lua.set_field(m, b"runtime", Value::NativeFn(new_runtime))?;
     let env = shared::env().map_err(|_| lua::Error::Memory)?;
-    let env = class::new_object(lua, &TABLE, env)?;
+    let env = object::push(lua, env)?;
     lua.set_field(m, b"_ENV", env)?;
     Ok(Value::Table(m))
 }
@@ -77,7 +84,7 @@ fn new_runtime(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     match Runtime::spawn(&script, ctx) {
         Ok(rt) => {
-            let v = class::new_object(cx.lua, &RUNTIME, rt)?;
+            let v = object::push(cx.lua, rt)?;
             cx.ret1(v)
         }
         Err(message) => {
@@ -93,7 +100,7 @@ fn new_runtime(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// A coroutine that returned or failed is replaced by a fresh one at the next resume.
 /// Only nil, booleans, numbers, strings and shared objects cross.
 fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
+    let rt = object::check::<Runtime>(cx, 1, &RUNTIME)?;
     let args = shared::args_from(cx, 2)?;
     let entry = match rt.context() {
         Context::Process => Entry::Nested,
@@ -108,11 +115,14 @@ fn resume(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             let v = cx.lua.str_value(&message)?;
             Err(lua::Error::Lua(v))
         }
-        Ok(Err(Failure::Unshareable(ty))) => Err(cx.error(format_args!(
+        Ok(Err(Failure::Unshareable(Unshareable::Type(ty)))) => Err(cx.error(format_args!(
             "cannot share a {} returned by the runtime",
             ty
         ))),
-        Ok(Err(Failure::Memory)) => Err(lua::Error::Memory),
+        Ok(Err(Failure::Unshareable(Unshareable::Refused(r)))) => Err(r.raise(cx.lua)),
+        Ok(Err(Failure::Memory | Failure::Unshareable(Unshareable::Memory))) => {
+            Err(lua::Error::Memory)
+        }
         Ok(Ok(results)) => {
             let n = results.len();
             for r in results.iter() {
@@ -129,7 +139,7 @@ pub(crate) enum Failure {
     /// The callee raised this error message.
     Lua(Vec<u8>),
     /// The callee returned a value that cannot cross.
-    Unshareable(&'static str),
+    Unshareable(Unshareable),
     Memory,
 }
 
@@ -145,7 +155,7 @@ pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>,
     for a in args {
         // Strings and objects made here are not rooted until the call puts them on the
         // stack; nothing collects before that.
-        let v = a.to_value(lua).map_err(|_| Failure::Memory)?;
+        let v = a.to_value(lua).map_err(|e| Failure::Lua(lua.error_message(&e)))?;
         values.try_push(v).map_err(|_| Failure::Memory)?;
     }
     let results = match co {
@@ -160,10 +170,9 @@ pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>,
     out.try_reserve_exact(results.len())
         .map_err(|_| Failure::Memory)?;
     for r in results.iter() {
-        match Shared::from_value(lua, r) {
+        match Shared::from_value(r) {
             Ok(s) => out.try_push(s).map_err(|_| Failure::Memory)?,
-            Err(Some(ty)) => return Err(Failure::Unshareable(ty)),
-            Err(None) => return Err(Failure::Memory),
+            Err(e) => return Err(Failure::Unshareable(e)),
         }
     }
     Ok(out)
@@ -173,7 +182,7 @@ pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>,
 /// it to finish or abort at its next slice; a signal ends the wait. Stopping a stopped
 /// runtime does nothing.
 fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
+    let rt = object::check::<Runtime>(cx, 1, &RUNTIME)?;
     match rt.stop_interruptible() {
         Ok(()) => Ok(Ret::Values(0)),
         Err(e) => Err(cx.error(format_args!("{}", e.message()))),

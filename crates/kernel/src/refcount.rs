@@ -5,6 +5,7 @@
 //! are freed when the last one is dropped, and `T` never moves in between, so C may keep a
 //! pointer to it while a `Ref` is held for C.
 
+use core::any::Any;
 use core::ops::Deref;
 use core::ptr::NonNull;
 use core::sync::atomic::{fence, AtomicUsize, Ordering};
@@ -13,8 +14,9 @@ use rust_alloc::boxed::Box;
 
 use crate::alloc::try_box;
 use crate::error::Result;
+use crate::object::Object;
 
-struct Inner<T> {
+struct Inner<T: ?Sized> {
     count: AtomicUsize,
     value: T,
 }
@@ -23,15 +25,15 @@ struct Inner<T> {
 ///
 /// # Invariants
 /// `inner` points to a live `Inner<T>` from `try_box` whose count includes this `Ref`.
-pub struct Ref<T> {
+pub struct Ref<T: ?Sized> {
     inner: NonNull<Inner<T>>,
 }
 
 // SAFETY: a `Ref` gives shared access to `T` from any context, and the last drop may
 // happen anywhere: like `Arc`, it needs `T: Send + Sync`.
-unsafe impl<T: Send + Sync> Send for Ref<T> {}
+unsafe impl<T: ?Sized + Send + Sync> Send for Ref<T> {}
 // SAFETY: as above.
-unsafe impl<T: Send + Sync> Sync for Ref<T> {}
+unsafe impl<T: ?Sized + Send + Sync> Sync for Ref<T> {}
 
 impl<T> Ref<T> {
     /// Moves `value` into a new shared block with a count of 1.
@@ -47,11 +49,6 @@ impl<T> Ref<T> {
         Ok(Ref {
             inner: NonNull::from(Box::leak(boxed)),
         })
-    }
-
-    fn inner(&self) -> &Inner<T> {
-        // SAFETY: the block is live while this `Ref` exists (type invariant).
-        unsafe { self.inner.as_ref() }
     }
 
     /// Gives the reference to C as an opaque pointer; [`Ref::from_raw`] takes it back.
@@ -118,18 +115,54 @@ impl<T> Ref<T> {
         }
     }
 
-    /// True if both point to the same block.
-    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
-        a.inner == b.inner
-    }
-
     /// The address of the shared `T`, for identity checks.
     pub fn as_ptr(this: &Self) -> *const T {
         core::ptr::from_ref(&this.inner().value)
     }
 }
 
-impl<T> Clone for Ref<T> {
+impl<T: ?Sized> Ref<T> {
+    fn inner(&self) -> &Inner<T> {
+        // SAFETY: the block is live while this `Ref` exists (type invariant).
+        unsafe { self.inner.as_ref() }
+    }
+
+    /// True if both point to the same block.
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        core::ptr::addr_eq(a.inner.as_ptr(), b.inner.as_ptr())
+    }
+}
+
+impl<T: Object> Ref<T> {
+    /// The object as a `dyn Object`, the form userdata and shared values hold (the one
+    /// unsizing `Ref` needs: a plain raw-pointer coercion).
+    pub(crate) fn into_object(this: Self) -> Ref<dyn Object> {
+        let inner: *mut Inner<dyn Object> = this.inner.as_ptr();
+        core::mem::forget(this);
+        // SAFETY: the same non-null block, now with its vtable.
+        let inner = unsafe { NonNull::new_unchecked(inner) };
+        // INVARIANT: the forgotten `Ref`'s count moves to this one.
+        Ref { inner }
+    }
+}
+
+impl Ref<dyn Object> {
+    /// A new reference to the object as a `T`, if it is one.
+    pub(crate) fn downcast<T: Object>(this: &Self) -> Option<Ref<T>> {
+        let any: &dyn Any = &**this;
+        if !any.is::<T>() {
+            return None;
+        }
+        let clone = core::mem::ManuallyDrop::new(this.clone());
+        // INVARIANT: the new count of the clone, which is never dropped, for a block whose
+        // value is a `T` (checked above).
+        Some(Ref {
+            inner: clone.inner.cast::<Inner<T>>(),
+        })
+    }
+}
+
+impl<T: ?Sized> Clone for Ref<T> {
     fn clone(&self) -> Self {
         self.inner().count.fetch_add(1, Ordering::Relaxed);
         // INVARIANT: the count includes the new `Ref`.
@@ -137,14 +170,14 @@ impl<T> Clone for Ref<T> {
     }
 }
 
-impl<T> Deref for Ref<T> {
+impl<T: ?Sized> Deref for Ref<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.inner().value
     }
 }
 
-impl<T> Drop for Ref<T> {
+impl<T: ?Sized> Drop for Ref<T> {
     fn drop(&mut self) {
         if self.inner().count.fetch_sub(1, Ordering::Release) != 1 {
             return;

@@ -20,6 +20,12 @@ loader!(load_linux_stat, crate::linux::open_stat);
 loader!(load_device, crate::device::open);
 loader!(load_thread, crate::thread::open);
 loader!(load_rcu, crate::shared::open_rcu);
+loader!(load_byteorder, crate::modules::byteorder::open);
+loader!(load_completion, crate::modules::completion::open);
+loader!(load_cpu, crate::modules::cpu::open);
+loader!(load_data, crate::modules::data::open);
+loader!(load_fifo, crate::modules::fifo::open);
+loader!(load_signal, crate::modules::signal::open);
 
 /// The native modules.
 const NATIVE: &[(&[u8], NativeFn)] = &[
@@ -29,12 +35,34 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"device", load_device),
     (b"thread", load_thread),
     (b"rcu", load_rcu),
+    (b"byteorder", load_byteorder),
+    (b"completion", load_completion),
+    (b"cpu", load_cpu),
+    (b"data", load_data),
+    (b"fifo", load_fifo),
+    (b"signal", load_signal),
 ];
 
-/// Registers the native modules in a new state.
+/// `_LUNATIK_VERSION`: the C Lunatik release whose API this implements.
+const LUNATIK_VERSION: &[u8] = b"Lunatik 4.4";
+
+/// A module table of native functions.
+///
+/// # Errors
+/// Out of memory.
+pub(crate) fn library(lua: &mut Lua, functions: &[(&[u8], NativeFn)]) -> LuaResult<Value> {
+    let m = lua.new_table()?;
+    for (name, f) in functions {
+        lua.set_field(m, name, Value::NativeFn(*f))?;
+    }
+    Ok(Value::Table(m))
+}
+
+/// Registers the native modules in a new state, and `_LUNATIK_VERSION`.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
     for (name, loader) in NATIVE {
         lua.preload(name, *loader)?;
     }
-    Ok(())
+    let version = lua.str_value(LUNATIK_VERSION)?;
+    lua.set_global(b"_LUNATIK_VERSION", version)
 }

@@ -1,8 +1,8 @@
 //! Values that cross from one runtime to another, and shared tables.
 //!
 //! States never share Lua objects: what crosses is copied (nil, booleans, numbers, strings)
-//! or is a reference-counted kernel object (a runtime, a shared table, a thread), which
-//! each state sees as its own userdata. `lunatik._ENV` is one shared table for all
+//! or is a reference-counted kernel object (object.rs), which each state sees as its own
+//! userdata. `lunatik._ENV` is one shared table for all
 //! runtimes; `rcu.table()` makes more (C Lunatik's RCU tables; here a spin lock protects
 //! them, so they work from every context).
 
@@ -13,13 +13,11 @@ use rust_alloc::vec::Vec;
 use lua::tvec::TryVec;
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
-use crate::class::{self, Class};
+use crate::class::Class;
 use crate::error::{Error, Result};
-use crate::lunatik::RUNTIME;
+use crate::object::{self, Object, Refusal};
 use crate::refcount::Ref;
-use crate::runtime::Runtime;
 use crate::sync::SpinLockIrq;
-use crate::thread::{KThread, THREAD};
 
 /// A value copied out of a state.
 pub(crate) enum Shared {
@@ -28,42 +26,50 @@ pub(crate) enum Shared {
     Int(i64),
     Float(f64),
     Str(Vec<u8>),
-    Runtime(Ref<Runtime>),
-    Table(Ref<SharedTable>),
-    Thread(Ref<KThread>),
+    Object(Ref<dyn Object>),
+}
+
+/// Why a value cannot cross.
+pub(crate) enum Unshareable {
+    /// A value of this type (tables, functions, foreign userdata).
+    Type(&'static str),
+    /// An object that may not leave its runtime.
+    Refused(Refusal),
+    Memory,
+}
+
+impl Unshareable {
+    /// The error for argument `i` of the running function.
+    pub(crate) fn raise(&self, cx: &mut Ctx<'_>, i: usize) -> lua::Error {
+        match self {
+            Unshareable::Type(ty) => cx.arg_error(i, format_args!("cannot share a {}", ty)),
+            Unshareable::Refused(r) => r.raise(cx.lua),
+            Unshareable::Memory => lua::Error::Memory,
+        }
+    }
 }
 
 impl Shared {
     /// Copies `v` out of its state.
     ///
     /// # Errors
-    /// `Err(Some(type name))` for a value that cannot cross (tables, functions, other
-    /// userdata); `Err(None)` when out of memory.
-    pub(crate) fn from_value(
-        lua: &Lua,
-        v: &Value,
-    ) -> core::result::Result<Shared, Option<&'static str>> {
+    /// A value that cannot cross: tables, functions, foreign userdata, SINGLE objects;
+    /// out of memory.
+    pub(crate) fn from_value(v: &Value) -> core::result::Result<Shared, Unshareable> {
         Ok(match v {
             Value::Nil => Shared::Nil,
             Value::Bool(b) => Shared::Bool(*b),
             Value::Int(i) => Shared::Int(*i),
             Value::Float(f) => Shared::Float(*f),
-            Value::Str(s) => Shared::Str(lua::tvec::try_copy_of(s.as_bytes()).map_err(|_| None)?),
-            Value::UserData(_) => {
-                if let Some(rt) = class::payload::<Ref<Runtime>>(v) {
-                    Shared::Runtime(rt)
-                } else if let Some(t) = class::payload::<Ref<SharedTable>>(v) {
-                    Shared::Table(t)
-                } else if let Some(t) = class::payload::<Ref<KThread>>(v) {
-                    Shared::Thread(t)
-                } else {
-                    return Err(Some("userdata"));
-                }
-            }
-            other => {
-                let _ = lua;
-                return Err(Some(other.type_of().name()));
-            }
+            Value::Str(s) => Shared::Str(
+                lua::tvec::try_copy_of(s.as_bytes()).map_err(|_| Unshareable::Memory)?,
+            ),
+            Value::UserData(_) => match object::share(v) {
+                Some(Ok(object)) => Shared::Object(object),
+                Some(Err(refusal)) => return Err(Unshareable::Refused(refusal)),
+                None => return Err(Unshareable::Type("userdata")),
+            },
+            other => return Err(Unshareable::Type(other.type_of().name())),
         })
     }
 
@@ -78,9 +84,7 @@ impl Shared {
             Shared::Int(i) => Value::Int(*i),
             Shared::Float(f) => Value::Float(*f),
             Shared::Str(s) => lua.str_value(s)?,
-            Shared::Runtime(rt) => class::new_object(lua, &RUNTIME, rt.clone())?,
-            Shared::Table(t) => class::new_object(lua, &TABLE, t.clone())?,
-            Shared::Thread(t) => class::new_object(lua, &THREAD, t.clone())?,
+            Shared::Object(o) => object::receive(lua, o)?,
         })
     }
 
@@ -91,9 +95,7 @@ impl Shared {
             Shared::Int(i) => Shared::Int(*i),
             Shared::Float(f) => Shared::Float(*f),
             Shared::Str(s) => Shared::Str(lua::tvec::try_copy_of(s)?),
-            Shared::Runtime(rt) => Shared::Runtime(rt.clone()),
-            Shared::Table(t) => Shared::Table(t.clone()),
-            Shared::Thread(t) => Shared::Thread(t.clone()),
+            Shared::Object(o) => Shared::Object(o.clone()),
         })
     }
 
@@ -103,9 +105,7 @@ impl Shared {
             (Shared::Bool(a), Shared::Bool(b)) => a == b,
             (Shared::Int(a), Shared::Int(b)) => a == b,
             (Shared::Str(a), Shared::Str(b)) => a == b,
-            (Shared::Runtime(a), Shared::Runtime(b)) => Ref::ptr_eq(a, b),
-            (Shared::Table(a), Shared::Table(b)) => Ref::ptr_eq(a, b),
-            (Shared::Thread(a), Shared::Thread(b)) => Ref::ptr_eq(a, b),
+            (Shared::Object(a), Shared::Object(b)) => Ref::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -114,15 +114,15 @@ impl Shared {
 /// Copies the values `cx.arg(first..=cx.nargs())` out of the state.
 ///
 /// # Errors
-/// `bad argument #i to 'f' (cannot share a table)`; out of memory.
+/// `bad argument #i to 'f' (cannot share a table)`, a SINGLE object's refusal; out of
+/// memory.
 pub(crate) fn args_from(cx: &mut Ctx<'_>, first: usize) -> LuaResult<Vec<Shared>> {
     let mut out = Vec::new();
     for i in first..=cx.nargs() {
         let v = cx.arg(i);
-        match Shared::from_value(cx.lua, &v) {
+        match Shared::from_value(&v) {
             Ok(s) => out.try_push(s)?,
-            Err(Some(ty)) => return Err(cx.arg_error(i, format_args!("cannot share a {}", ty))),
-            Err(None) => return Err(lua::Error::Memory),
+            Err(e) => return Err(e.raise(cx, i)),
         }
     }
     Ok(out)
@@ -199,22 +199,28 @@ pub(crate) static TABLE: Class = Class {
     name: "rcu",
     methods: &[],
     metamethods: &[(b"__index", table_index), (b"__newindex", table_newindex)],
+    atomic: true,
 };
+
+impl Object for SharedTable {
+    fn class(&self) -> &'static Class {
+        &TABLE
+    }
+}
 
 fn key_arg(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Shared> {
     let v = cx.arg(i);
-    match Shared::from_value(cx.lua, &v) {
+    match Shared::from_value(&v) {
         Ok(Shared::Nil) => Err(cx.arg_error(i, format_args!("index is nil"))),
         Ok(Shared::Float(_)) => Err(cx.arg_error(i, format_args!("float keys are not supported"))),
         Ok(key) => Ok(key),
-        Err(Some(ty)) => Err(cx.arg_error(i, format_args!("cannot share a {}", ty))),
-        Err(None) => Err(lua::Error::Memory),
+        Err(e) => Err(e.raise(cx, i)),
     }
 }
 
 /// `t[k]`.
 fn table_index(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let table = class::check::<Ref<SharedTable>>(cx, 1, &TABLE)?;
+    let table = object::check::<SharedTable>(cx, 1, &TABLE)?;
     let key = key_arg(cx, 2)?;
     let value = table.get(&key).map_err(|_| lua::Error::Memory)?;
     let v = value.to_value(cx.lua)?;
@@ -224,13 +230,12 @@ fn table_index(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 /// `t[k] = v`.
 fn table_newindex(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let table = class::check::<Ref<SharedTable>>(cx, 1, &TABLE)?;
+    let table = object::check::<SharedTable>(cx, 1, &TABLE)?;
     let key = key_arg(cx, 2)?;
     let v = cx.arg(3);
-    let value = match Shared::from_value(cx.lua, &v) {
+    let value = match Shared::from_value(&v) {
         Ok(value) => value,
-        Err(Some(ty)) => return Err(cx.arg_error(3, format_args!("cannot share a {}", ty))),
-        Err(None) => return Err(lua::Error::Memory),
+        Err(e) => return Err(e.raise(cx, 3)),
     };
     table.set(key, value).map_err(|_| lua::Error::Memory)?;
     Ok(Ret::Values(0))
@@ -239,13 +244,13 @@ fn table_newindex(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// `rcu.table()`: a new shared table.
 fn rcu_table(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let table = SharedTable::new().map_err(|_| lua::Error::Memory)?;
-    let v = class::new_object(cx.lua, &TABLE, table)?;
+    let v = object::push(cx.lua, table)?;
     cx.ret1(v)
 }
 
 /// `rcu.map(t, f)`: calls `f(k, v)` for each entry of a snapshot of `t`.
 fn rcu_map(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let table = class::check::<Ref<SharedTable>>(cx, 1, &TABLE)?;
+    let table = object::check::<SharedTable>(cx, 1, &TABLE)?;
     let f = cx.arg(2);
     if !f.is_function() {
         return Err(cx.type_error(2, "function"));

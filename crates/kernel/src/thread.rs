@@ -23,7 +23,8 @@ use lua::tvec::TryVec;
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
 use crate::alloc::try_box;
-use crate::class::{self, Class};
+use crate::class::Class;
+use crate::object::{self, Object};
 use crate::context;
 use crate::error::{to_result, Error, Result};
 use crate::ffi;
@@ -78,7 +79,14 @@ pub(crate) static THREAD: Class = Class {
     name: "thread",
     methods: &[(b"stop", stop)],
     metamethods: &[],
+    atomic: false,
 };
+
+impl Object for KThread {
+    fn class(&self) -> &'static Class {
+        &THREAD
+    }
+}
 
 /// Opens the `thread` module.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
@@ -91,7 +99,7 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
 /// `thread.run(runtime [, name])`: starts a kernel thread named `name` (default: the
 /// runtime's name) that calls the runtime's callback once.
 fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let rt = class::check::<Ref<Runtime>>(cx, 1, &RUNTIME)?;
+    let rt = object::check::<Runtime>(cx, 1, &RUNTIME)?;
     let name = match cx.opt_str(2)? {
         Some(s) => lua::tvec::try_copy_of(s.as_bytes())?,
         None => lua::tvec::try_copy_of(rt.info().name())?,
@@ -108,7 +116,7 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         task: AtomicPtr::new(ptr::null_mut()),
     })
     .map_err(|_| lua::Error::Memory)?;
-    let object = class::new_object(cx.lua, &THREAD, thread.clone())?;
+    let object = object::push(cx.lua, thread.clone())?;
     cx.push(object)?;
     let cookie = Ref::into_raw(rt).cast_mut().cast::<c_void>();
     let mut task: *mut ffi::Task = ptr::null_mut();
@@ -138,7 +146,7 @@ fn shouldstop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 /// `thread:stop()`: stops the thread and waits for it.
 fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let thread = class::check::<Ref<KThread>>(cx, 1, &THREAD)?;
+    let thread = object::check::<KThread>(cx, 1, &THREAD)?;
     if !is_sleepable(cx) {
         return Err(may_sleep_error(cx, "stop"));
     }

@@ -62,6 +62,8 @@ pub struct Ctx<'a> {
     pub lua: &'a mut Lua,
     /// Stack index of the first argument.
     pub(crate) base: usize,
+    /// The name argument errors give the function, set by `report_as`.
+    pub(crate) report_as: Option<&'static str>,
 }
 
 /// Growable byte buffer used for messages; formatting into it never panics and reports
@@ -248,11 +250,29 @@ impl<'a> Ctx<'a> {
         self.lua.error_at_level(1, args)
     }
 
+    /// Makes later argument errors name this function `name`, count every argument from
+    /// 1 (`self` included) and carry no position: how the methods of C Lunatik's monitored
+    /// objects report them, as their wrapper calls them through `lua_pcall`.
+    pub fn report_as(&mut self, name: &'static str) {
+        self.report_as = Some(name);
+    }
+
     /// `luaL_argerror`: `bad argument #i to 'name' (msg)`.
     pub fn arg_error(&mut self, i: usize, msg: fmt::Arguments<'_>) -> Error {
         let mut detail = Buf::default();
         if detail.write_fmt(msg).is_err() {
             return Error::Memory;
+        }
+        if let Some(name) = self.report_as {
+            return match self.lua.format_value(format_args!(
+                "bad argument #{} to '{}' ({})",
+                i,
+                name,
+                Bytes(&detail.bytes)
+            )) {
+                Ok(v) => Error::Lua(v),
+                Err(e) => e,
+            };
         }
         let (i, name, is_method) = crate::debug::native_name(self.lua, i);
         let mut text = Buf::default();

@@ -139,6 +139,7 @@ impl Lua {
                     let ret = nf(&mut Ctx {
                         lua: self,
                         base: func + 1,
+                        report_as: None,
                     })?;
                     if let Ret::Values(n) = ret {
                         self.return_from_native(n)?;
@@ -288,7 +289,15 @@ impl Lua {
         f.flags &= !flags::PROTECTED;
         let ctx = f.ctx;
         let base = f.base;
-        let ret = k(&mut Ctx { lua: self, base }, status, ctx)?;
+        let ret = k(
+            &mut Ctx {
+                lua: self,
+                base,
+                report_as: None,
+            },
+            status,
+            ctx,
+        )?;
         self.handle_ret(ret)
     }
 

@@ -18,8 +18,9 @@ pub struct UserData {
     pub(crate) meta: Cell<Option<Gc<Table>>>,
     pub(crate) user_values: Vec<Value>,
     pub(crate) payload: Option<Box<dyn Any>>,
-    /// Bytes accounted for the payload (reported by its creator).
-    pub(crate) payload_bytes: usize,
+    /// Bytes accounted for the payload: its size, plus memory it owns outside the heap
+    /// (`Lua::set_userdata_extra`).
+    pub(crate) payload_bytes: Cell<usize>,
 }
 
 impl UserData {
@@ -55,7 +56,7 @@ impl UserData {
 pub(crate) unsafe fn free(heap: &Heap, h: NonNull<GcHeader>) {
     // SAFETY: per the contract.
     let u = unsafe { Gc::<UserData>::from_header(h) };
-    heap.release(u.user_values.capacity() * core::mem::size_of::<Value>() + u.payload_bytes);
+    heap.release(u.user_values.capacity() * core::mem::size_of::<Value>() + u.payload_bytes.get());
     // SAFETY: per the contract.
     unsafe { free_box::<UserData>(heap, h, 0) };
 }
@@ -79,10 +80,39 @@ impl crate::state::Lua {
                 meta: Cell::new(None),
                 user_values,
                 payload: Some(payload),
-                payload_bytes,
+                payload_bytes: Cell::new(payload_bytes),
             },
             0,
         )?)
+    }
+
+    /// Accounts `extra` bytes, in place of what was accounted before, for memory `u`'s
+    /// payload owns outside the heap (a kernel buffer), so that the memory limit and the
+    /// collector's pace see it. Past the limit, a full collection runs before giving up.
+    ///
+    /// # Errors
+    /// Out of memory: the accounting is left unchanged.
+    pub fn set_userdata_extra<T: Any>(
+        &mut self,
+        u: Gc<UserData>,
+        extra: usize,
+    ) -> crate::error::LuaResult<()> {
+        let base = core::mem::size_of::<T>();
+        let old = u.payload_bytes.get();
+        let new = base.checked_add(extra).ok_or(crate::error::Error::Memory)?;
+        if new > old {
+            if self.heap.charge(new - old).is_err() {
+                // As PUC's emergency collection: garbage may hold what the limit needs.
+                crate::collect::full(self);
+                self.heap
+                    .charge(new - old)
+                    .map_err(|_| crate::error::Error::Memory)?;
+            }
+        } else {
+            self.heap.release(old - new);
+        }
+        u.payload_bytes.set(new);
+        Ok(())
     }
 
     /// Sets a userdata's metatable (registering it for `__gc` if present).

@@ -1,0 +1,10 @@
+//! The Lua modules of lunatik.ko, one file per `require` name (as C Lunatik's `lib/`).
+//! The runtime machinery they stand on (objects, runtimes, locks, allocation) lives beside
+//! this directory, not in it.
+
+pub(crate) mod byteorder;
+pub(crate) mod completion;
+pub(crate) mod cpu;
+pub(crate) mod data;
+pub(crate) mod fifo;
+pub(crate) mod signal;

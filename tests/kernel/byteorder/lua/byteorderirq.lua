@@ -1,0 +1,4 @@
+local byteorder = require("byteorder")
+return function(x)
+	return byteorder.hton16(x)
+end
