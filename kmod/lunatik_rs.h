@@ -72,6 +72,9 @@ bool lk_signal_pending(void);
 bool lk_signal_state(int sig, int which);
 int lk_signal_kill(int pid, int sig);
 
+/* shim_worker.c */
+void lk_run_on_worker(void (*fn)(void *arg), void (*abort)(void *arg), void *arg);
+
 /* shim_control.c: /dev/lunatik and user copies. */
 int lk_control_register(void *control);
 void lk_control_deregister(void);

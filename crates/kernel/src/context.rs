@@ -20,10 +20,11 @@ pub(crate) fn in_hardirq() -> bool {
     unsafe { ffi::lk_in_hardirq() }
 }
 
-/// An identifier of the current task (its address), never 0.
+/// An identifier of the current task (its address), never 0; a worker loading a script
+/// for another task counts as that task (worker.rs).
 pub(crate) fn current_task() -> usize {
     // SAFETY: reads `current`.
-    unsafe { ffi::lk_current_task() as usize }
+    crate::worker::logical_task(unsafe { ffi::lk_current_task() as usize })
 }
 
 /// Yields the CPU if the scheduler wants it. Process context.

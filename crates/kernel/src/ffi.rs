@@ -102,6 +102,13 @@ extern "C" {
     pub(crate) fn lk_signal_state(sig: c_int, which: c_int) -> bool;
     pub(crate) fn lk_signal_kill(pid: c_int, sig: c_int) -> c_int;
 
+    // shim_worker.c
+    pub(crate) fn lk_run_on_worker(
+        f: unsafe extern "C" fn(*mut c_void),
+        abort: unsafe extern "C" fn(*mut c_void),
+        arg: *mut c_void,
+    );
+
     // shim_control.c
     pub(crate) fn lk_control_register(control: *mut c_void) -> c_int;
     pub(crate) fn lk_control_deregister();

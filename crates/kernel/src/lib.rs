@@ -34,5 +34,6 @@ pub mod stack;
 pub mod sync;
 mod thread;
 mod user;
+mod worker;
 
 pub use error::{Error, Result};

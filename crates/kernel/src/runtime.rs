@@ -182,6 +182,8 @@ pub(crate) struct Runtime {
     owner: AtomicUsize,
     /// Set once the state was taken out.
     stopped: AtomicBool,
+    /// Set while its script's body runs.
+    loading: AtomicBool,
 }
 
 /// The host of a runtime's state.
@@ -259,6 +261,7 @@ impl Runtime {
             lock,
             owner: AtomicUsize::new(0),
             stopped: AtomicBool::new(false),
+            loading: AtomicBool::new(false),
         })?;
         registry_add(&runtime)?;
         let config = Config {
@@ -306,7 +309,15 @@ impl Runtime {
         if built.is_err() {
             return Err(fail(b"not enough memory"));
         }
-        let result = runtime.run_body(&path, script);
+        // The body runs on a worker's fresh stack, whatever its creator's depth; a fatal
+        // signal to the creator makes it abort at its next slice.
+        let abort = || runtime.info.stopping.store(true, Ordering::Relaxed);
+        runtime.loading.store(true, Ordering::Release);
+        let result = match crate::worker::run(&abort, || runtime.run_body(&path, script)) {
+            Ok(result) => result,
+            Err(crate::worker::Full) => Err(fail(b"too many runtimes loading at once")),
+        };
+        runtime.loading.store(false, Ordering::Release);
         match result {
             Ok(()) => Ok(runtime),
             Err(message) => {
@@ -377,6 +388,11 @@ impl Runtime {
     }
 
     /// True once a stop was requested.
+    /// True while the runtime's script body runs.
+    pub(crate) fn is_loading(&self) -> bool {
+        self.loading.load(Ordering::Acquire)
+    }
+
     pub(crate) fn is_stopping(&self) -> bool {
         self.info.stopping.load(Ordering::Relaxed)
     }

@@ -107,6 +107,13 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if !is_sleepable(cx) {
         return Err(may_sleep_error(cx, "run"));
     }
+    // As C Lunatik: a script body may not start threads (its runtime is not ready).
+    if runtime::of(cx.lua).is_some_and(|me| me.is_loading()) {
+        return Err(cx.arg_error(1, format_args!("not allowed during module load")));
+    }
+    if rt.context() != runtime::Context::Process {
+        return Err(cx.arg_error(1, format_args!("IRQ runtime cannot spawn threads")));
+    }
     if rt.is_stopped() {
         return Err(cx.arg_error(1, format_args!("runtime is stopped")));
     }

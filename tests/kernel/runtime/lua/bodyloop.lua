@@ -1,0 +1,2 @@
+-- A body that never ends.
+while true do end
