@@ -70,3 +70,52 @@ fn a_budget_abort_is_not_turned_into_a_coroutine_error() {
         Err(lua::Error::Abort)
     ));
 }
+
+/// A method that raises an argument error as C Lunatik's monitored methods do.
+fn monitored_push(cx: &mut lua::Ctx<'_>) -> lua::LuaResult<lua::Ret> {
+    cx.report_as("push");
+    Err(cx.arg_error(2, format_args!("not enough space")))
+}
+
+#[test]
+fn report_as_names_the_method_counts_self_and_has_no_position() {
+    let (mut lua, _) = state();
+    let obj = lua.new_table().unwrap();
+    lua.set_field(obj, b"push", Value::NativeFn(monitored_push))
+        .unwrap();
+    lua.set_global(b"q", Value::Table(obj)).unwrap();
+    let r = common::run(
+        &mut lua,
+        "local ok, e = pcall(function() local v = q:push('x'); return v end); return e",
+    );
+    assert_eq!(r.unwrap(), ["bad argument #2 to 'push' (not enough space)"]);
+}
+
+/// `new(bytes)`: a userdata whose payload owns `bytes` outside the heap.
+fn new_buffer(cx: &mut lua::Ctx<'_>) -> lua::LuaResult<lua::Ret> {
+    let n = cx.check_int(1)? as usize;
+    let u = cx.lua.new_userdata(0u64, 0)?;
+    cx.push(Value::UserData(u))?;
+    cx.lua.set_userdata_extra::<u64>(u, n)?;
+    Ok(lua::Ret::Values(1))
+}
+
+#[test]
+fn memory_a_userdata_owns_counts_against_the_limit_and_paces_the_collector() {
+    let mut lua = common::state_with(
+        lua::Config {
+            memory_limit: 1 << 20,
+            ..lua::Config::default()
+        },
+        common::TestHost::default(),
+    );
+    lua.set_global(b"new", Value::NativeFn(new_buffer)).unwrap();
+    // More than the limit at once fails; 64 MiB of garbage in 64 KiB pieces does not.
+    let r = common::run(&mut lua, "return pcall(new, 2 << 20)");
+    assert_eq!(r.unwrap(), ["false", "not enough memory"]);
+    let r = common::run(
+        &mut lua,
+        "for i = 1, 1024 do local b = new(65536) end; return collectgarbage('count') < 1024",
+    );
+    assert_eq!(r.unwrap(), ["true"]);
+}
