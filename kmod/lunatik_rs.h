@@ -113,6 +113,10 @@ int lk_thread_run(void *cookie, const char *name, struct task_struct **out);
 int lk_thread_stop(struct task_struct *task);
 bool lk_thread_should_stop(void);
 bool lk_is_kthread(void);
+struct task_struct *lk_task_get_current(void);
+void lk_task_put(struct task_struct *task);
+void lk_task_info(struct task_struct *task, int *pid, int *tgid, int *cpu,
+		  char *comm, size_t len);
 
 /* shim_device.c: character devices of the device module. */
 struct lk_device;

@@ -4,6 +4,7 @@
 
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 
@@ -60,4 +61,29 @@ bool lk_thread_should_stop(void)
 bool lk_is_kthread(void)
 {
 	return current->flags & PF_KTHREAD;
+}
+
+/* The current task, with a reference for lk_task_put(). */
+struct task_struct *lk_task_get_current(void)
+{
+	get_task_struct(current);
+	return current;
+}
+
+void lk_task_put(struct task_struct *task)
+{
+	put_task_struct(task);
+}
+
+/*
+ * The task's pid and tgid (in the initial namespace), the CPU it runs or last
+ * ran on, and its command (NUL-terminated, at most len bytes with the NUL).
+ */
+void lk_task_info(struct task_struct *task, int *pid, int *tgid, int *cpu,
+		  char *comm, size_t len)
+{
+	*pid = task_pid_nr(task);
+	*tgid = task_tgid_nr(task);
+	*cpu = task_cpu(task);
+	__get_task_comm(comm, len, task);
 }

@@ -152,6 +152,16 @@ extern "C" {
     pub(crate) fn lk_thread_stop(task: *mut Task) -> c_int;
     pub(crate) fn lk_thread_should_stop() -> bool;
     pub(crate) fn lk_is_kthread() -> bool;
+    pub(crate) fn lk_task_get_current() -> *mut Task;
+    pub(crate) fn lk_task_put(task: *mut Task);
+    pub(crate) fn lk_task_info(
+        task: *mut Task,
+        pid: *mut c_int,
+        tgid: *mut c_int,
+        cpu: *mut c_int,
+        comm: *mut c_char,
+        len: usize,
+    );
 
     // shim_device.c
     pub(crate) fn lk_device_class_create() -> c_int;

@@ -7,4 +7,5 @@ pub(crate) mod completion;
 pub(crate) mod cpu;
 pub(crate) mod data;
 pub(crate) mod fifo;
+pub(crate) mod set;
 pub(crate) mod signal;

@@ -25,6 +25,7 @@ loader!(load_completion, crate::modules::completion::open);
 loader!(load_cpu, crate::modules::cpu::open);
 loader!(load_data, crate::modules::data::open);
 loader!(load_fifo, crate::modules::fifo::open);
+loader!(load_set, crate::modules::set::open);
 loader!(load_signal, crate::modules::signal::open);
 
 /// The native modules.
@@ -40,6 +41,7 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"cpu", load_cpu),
     (b"data", load_data),
     (b"fifo", load_fifo),
+    (b"set", load_set),
     (b"signal", load_signal),
 ];
 

@@ -35,19 +35,48 @@ use crate::runtime::{self, Runtime};
 use crate::stack::Entry;
 use crate::sync::SpinLockIrq;
 
-/// A kernel thread started by `thread.run`.
+/// A task pointer with a reference held (null: none).
+struct TaskPtr(*mut ffi::Task);
+
+// SAFETY: a task reference may be dropped from any task.
+unsafe impl Send for TaskPtr {}
+
+/// A kernel thread started by `thread.run`, or a task seen through `thread.current()`.
 pub(crate) struct KThread {
-    /// The task (with a reference held), null once stopped.
-    task: AtomicPtr<ffi::Task>,
+    /// The task, null once stopped; locked so that `task()` can take its own reference
+    /// before a stop drops this one.
+    task: SpinLockIrq<TaskPtr>,
+    /// Started by `thread.run`: ours to stop.
+    owned: bool,
 }
 
 impl KThread {
+    fn new(task: *mut ffi::Task, owned: bool) -> Result<KThread> {
+        Ok(KThread {
+            task: SpinLockIrq::new(TaskPtr(task))?,
+            owned,
+        })
+    }
+
+    /// Takes the task (and its reference) out.
+    fn take_task(&self) -> *mut ffi::Task {
+        core::mem::replace(&mut self.task.lock().0, ptr::null_mut())
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.task.lock().0.is_null()
+    }
+
     /// Stops the thread and waits for it. Process context.
     fn stop(&self) {
-        let task = self.task.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !self.owned {
+            pr_warn!("thread wasn't created by us");
+            return;
+        }
+        let task = self.take_task();
         if !task.is_null() {
             // SAFETY: `task` came from `lk_thread_run`, whose task reference this gives
-            // back; the swap makes this the only stop.
+            // back; taking it out makes this the only stop.
             unsafe { ffi::lk_thread_stop(task) };
         }
     }
@@ -55,9 +84,14 @@ impl KThread {
 
 impl Drop for KThread {
     fn drop(&mut self) {
-        list_remove(self);
-        let task = self.task.swap(ptr::null_mut(), Ordering::AcqRel);
-        crate::defer::drop_where_sleepable(TaskStopper(task));
+        let task = self.take_task();
+        if self.owned {
+            list_remove(self);
+            crate::defer::drop_where_sleepable(TaskStopper(task));
+        } else if !task.is_null() {
+            // SAFETY: the reference taken by `lk_task_get_current`, given back once.
+            unsafe { ffi::lk_task_put(task) };
+        }
     }
 }
 
@@ -77,7 +111,7 @@ impl Drop for TaskStopper {
 /// The class of thread objects.
 pub(crate) static THREAD: Class = Class {
     name: "thread",
-    methods: &[(b"stop", stop)],
+    methods: &[(b"stop", stop), (b"task", task)],
     metamethods: &[],
     atomic: false,
 };
@@ -93,6 +127,7 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
     let m = lua.new_table()?;
     lua.set_field(m, b"run", Value::NativeFn(run))?;
     lua.set_field(m, b"shouldstop", Value::NativeFn(shouldstop))?;
+    lua.set_field(m, b"current", Value::NativeFn(current))?;
     Ok(Value::Table(m))
 }
 
@@ -119,10 +154,9 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     let c_name =
         crate::file::c_string(&name).map_err(|_| cx.arg_error(2, format_args!("invalid name")))?;
-    let thread = Ref::try_new(KThread {
-        task: AtomicPtr::new(ptr::null_mut()),
-    })
-    .map_err(|_| lua::Error::Memory)?;
+    let thread = KThread::new(ptr::null_mut(), true)
+        .and_then(Ref::try_new)
+        .map_err(|_| lua::Error::Memory)?;
     let object = object::push(cx.lua, thread.clone())?;
     cx.push(object)?;
     let cookie = Ref::into_raw(rt).cast_mut().cast::<c_void>();
@@ -135,7 +169,7 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         drop(unsafe { Ref::from_raw(cookie.cast::<Runtime>()) });
         return Err(crate::linux::raise(cx, err));
     }
-    thread.task.store(task, Ordering::Release);
+    thread.task.lock().0 = task;
     if list_add(&thread).is_err() {
         thread.stop();
         return Err(lua::Error::Memory);
@@ -159,6 +193,57 @@ fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
     thread.stop();
     Ok(Ret::Values(0))
+}
+
+/// `thread.current()`: the task running the script, as a thread object that `stop` leaves
+/// alone.
+fn current(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    if runtime::context_of(cx.lua) != runtime::Context::Process {
+        return Err(crate::object::Refusal::Context(THREAD.name).raise(cx.lua));
+    }
+    // SAFETY: takes a reference to `current`, dropped with the object.
+    let task = unsafe { ffi::lk_task_get_current() };
+    let thread = KThread::new(task, false).map_err(|_| {
+        // SAFETY: the reference just taken, not stored anywhere.
+        unsafe { ffi::lk_task_put(task) };
+        lua::Error::Memory
+    })?;
+    let v = object::new(cx.lua, thread)?;
+    cx.ret1(v)
+}
+
+/// `thread:task()`: `{cpu =, command =, pid =, tgid =}` of the thread's task.
+fn task(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let thread = object::check::<KThread>(cx, 1, &THREAD)?;
+    let (mut pid, mut tgid, mut cpu) = (0, 0, 0);
+    let mut comm = [0u8; 16];
+    let guard = thread.task.lock();
+    if guard.0.is_null() {
+        drop(guard);
+        return Err(cx.error(format_args!("thread has stopped")));
+    }
+    // SAFETY: the lock keeps a stop from dropping the task's reference meanwhile; the
+    // shim only reads fields and copies the command (no sleeping).
+    unsafe {
+        ffi::lk_task_info(
+            guard.0,
+            &mut pid,
+            &mut tgid,
+            &mut cpu,
+            comm.as_mut_ptr().cast::<c_char>(),
+            comm.len(),
+        )
+    };
+    drop(guard);
+    let command = comm.split(|&c| c == 0).next().unwrap_or(&[]);
+    let t = cx.lua.new_table()?;
+    cx.push(Value::Table(t))?;
+    let command = cx.lua.str_value(command)?;
+    cx.lua.set_field(t, b"command", command)?;
+    for (name, v) in [(&b"cpu"[..], cpu), (b"pid", pid), (b"tgid", tgid)] {
+        cx.lua.set_field(t, name, Value::Int(i64::from(v)))?;
+    }
+    Ok(Ret::Values(1))
 }
 
 /// Body of a thread from `thread.run`: calls the runtime's callback once; C then waits
@@ -229,7 +314,7 @@ pub(crate) fn stop_all() {
                 let raw = p as *const KThread;
                 // SAFETY: a listed thread is not freed before it leaves the list, under
                 // this lock; a stopped one is skipped without taking a reference.
-                if unsafe { &*raw }.task.load(Ordering::Acquire).is_null() {
+                if unsafe { &*raw }.is_stopped() {
                     return None;
                 }
                 // SAFETY: as above.

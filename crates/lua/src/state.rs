@@ -12,7 +12,7 @@ use crate::gc::{Gc, Heap};
 use crate::lstr::{LStr, StringTable};
 use crate::opcode::{TagMethod, TM_NAMES};
 use crate::stack::StackGuard;
-use crate::table::{self, Table};
+use crate::table::{self, InvalidKey, Table};
 use crate::thread::{CoStatus, Thread};
 use crate::tvec::{try_box, TryVec};
 use crate::value::{Type, Value};
@@ -284,6 +284,14 @@ impl Lua {
         t.get(k, self.seed)
     }
 
+    /// The entry after `k` in `t` (`next` without metamethods); `None` after the last.
+    ///
+    /// # Errors
+    /// `k` is not a key of `t`.
+    pub fn raw_next(&self, t: Gc<Table>, k: &Value) -> Result<Option<(Value, Value)>, InvalidKey> {
+        t.next(k, self.seed)
+    }
+
     /// `t.name = v` without metamethods.
     pub fn set_field(&mut self, t: Gc<Table>, name: &[u8], v: Value) -> LuaResult<()> {
         let k = self.str_value(name)?;
@@ -450,7 +458,7 @@ impl Lua {
     /// # Errors
     /// `Error::Abort` when the host stops the script.
     #[inline(always)]
-    pub(crate) fn meter(&mut self, n: u64) -> LuaResult<()> {
+    pub fn meter(&mut self, n: u64) -> LuaResult<()> {
         if n == 0 || !n.is_multiple_of(METER_BATCH) {
             return Ok(());
         }
