@@ -8,7 +8,10 @@ use crate::ffi;
 
 #[panic_handler]
 fn panic(info: &PanicInfo<'_>) -> ! {
-    pr_err!("rust panic: {}", info);
+    // The stack buffer alone: no allocation on this path.
+    let mut line = crate::print::StackBuf::<160>::new();
+    let _ = core::fmt::Write::write_fmt(&mut line, format_args!("rust panic: {}", info));
+    crate::print::log(ffi::LOG_ERR, line.as_bytes());
     // SAFETY: `lk_bug` takes no arguments and only executes BUG().
     unsafe { ffi::lk_bug() };
     // `lk_bug` never returns, but objtool cannot see into C: ending in a trap keeps it from

@@ -1,20 +1,31 @@
 //! Kernel log output. Every message goes through `lk_printk`, which adds the `lunatik: `
-//! prefix (`pr_fmt`); formatting happens in a small stack buffer, so printing never allocates
-//! and works on the panic path. Longer messages are cut.
+//! prefix (`pr_fmt`). Formatting happens in a small stack buffer first, so short messages
+//! never allocate and the panic path works; a longer one (a script error with its
+//! traceback) is formatted again into a heap buffer and logged whole, in records of at most
+//! [`RECORD_BYTES`], or cut if that allocation fails.
 
 use core::ffi::c_int;
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicI64, AtomicU32, Ordering::Relaxed};
 
+use rust_alloc::vec::Vec;
+
+use lua::tvec::TryVec;
+
 use crate::ffi;
 
-/// Bytes of one message; longer ones are truncated.
+/// Bytes of a message formatted on the stack.
 const LINE_BYTES: usize = 160;
+/// Bytes of one log record of a longer message (the kernel's records hold about 1 KiB).
+const RECORD_BYTES: usize = 768;
+/// Longest message logged whole; beyond, it is cut.
+const MESSAGE_BYTES: usize = 16 * 1024;
 
 /// A fixed buffer that `core::fmt` writes into, dropping what does not fit.
 pub(crate) struct StackBuf<const N: usize> {
     bytes: [u8; N],
     len: usize,
+    cut: bool,
 }
 
 impl<const N: usize> StackBuf<N> {
@@ -22,6 +33,7 @@ impl<const N: usize> StackBuf<N> {
         StackBuf {
             bytes: [0; N],
             len: 0,
+            cut: false,
         }
     }
 
@@ -34,23 +46,50 @@ impl<const N: usize> StackBuf<N> {
 impl<const N: usize> Write for StackBuf<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let free = self.bytes.iter_mut().skip(self.len);
+        let mut written = 0;
         for (slot, byte) in free.zip(s.bytes()) {
             *slot = byte;
-            self.len += 1;
+            written += 1;
         }
+        self.len += written;
+        self.cut |= written < s.len();
         Ok(())
     }
+}
+
+/// A heap buffer for long messages: stops growing at [`MESSAGE_BYTES`] or when an
+/// allocation fails.
+struct HeapBuf(Vec<u8>);
+
+impl Write for HeapBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = MESSAGE_BYTES.saturating_sub(self.0.len());
+        let part = s.as_bytes().get(..s.len().min(room)).unwrap_or(&[]);
+        self.0.try_extend_from_slice(part).map_err(|_| fmt::Error)
+    }
+}
+
+pub(crate) fn log(level: c_int, text: &[u8]) {
+    // SAFETY: `text` is valid for `text.len()` bytes for the whole call; C prints it with
+    // `%.*s` and keeps no reference.
+    unsafe { ffi::lk_printk(level, text.as_ptr().cast(), text.len()) }
 }
 
 /// Formats `args` and logs it at `level` (one of the `ffi::LOG_*` values).
 pub(crate) fn printk(level: c_int, args: fmt::Arguments<'_>) {
     let mut line = StackBuf::<LINE_BYTES>::new();
-    // Truncation is the only failure and is intended.
+    // Truncation is the only failure; it is handled below.
     let _ = line.write_fmt(args);
-    let text = line.as_bytes();
-    // SAFETY: `text` is valid for `text.len()` bytes for the whole call; C prints it with
-    // `%.*s` and keeps no reference.
-    unsafe { ffi::lk_printk(level, text.as_ptr().cast(), text.len()) }
+    if !line.cut {
+        return log(level, line.as_bytes());
+    }
+    let mut long = HeapBuf(Vec::new());
+    if long.0.try_reserve(MESSAGE_BYTES.min(4096)).is_err() || long.write_fmt(args).is_err() {
+        return log(level, line.as_bytes());
+    }
+    for record in long.0.chunks(RECORD_BYTES) {
+        log(level, record);
+    }
 }
 
 /// Messages a window lets through (`printk_ratelimit`'s burst).
