@@ -28,12 +28,17 @@ UNDEF = re.compile(r"#undef ([A-Za-z_]\w*)")
 LINEMARKER = re.compile(r'# \d+ "(.*)"')
 NUMBER = re.compile(r"\b0[xX][0-9a-fA-F]+[uUlL]*\b|\b\d+[uUlL]*\b")
 ENUM_BODY = re.compile(r"\benum\b\s*(?:\w+\s*)?\{([^{}]*)\}")
+# An immediate in the assembly: `$` on x86, `#` on arm64.
 MARKER = re.compile(r'\.ascii\s+"->(\d+) [$#]?(-?\d+)"')
 ERROR_LINE = re.compile(r"values_(\w+)\.c:(\d+):(?:\d+:)? (error|note)")
 
 
 class SpecError(Exception):
     pass
+
+
+class Layout(dict):
+    """A struct layout, `{size = N, fields = {...}}` in Lua; a dict of constants is a table."""
 
 
 class Spec:
@@ -151,23 +156,35 @@ class Probe:
 
     def __init__(self, header):
         self.header = header
-        self.exprs = []  # (id, C expression, constant name or None for a struct fact)
+        self.exprs = {}  # id -> (C expression, constant name or None for a struct fact)
+        self.line_of = {}  # line of the values file -> id
 
-    def add(self, expr, droppable):
-        self.exprs.append((len(self.exprs), expr, droppable))
-        return len(self.exprs) - 1
+    def add(self, expr, name):
+        n = len(self.exprs)
+        self.exprs[n] = (expr, name)
+        return n
 
     def source(self):
         lines = [f"#include <{self.header}>", ""]
         self.line_of = {}
-        for n, expr, _ in self.exprs:
+        for n, (expr, _) in self.exprs.items():
             self.line_of[len(lines) + 1] = n
-            # One function per value: gcc reports an undeclared name once per function.
+            # One function per value: gcc reports an undeclared name once per function. The
+            # cast makes gcc print an unsigned int such as 0x80000000 as itself, not negative.
             lines.append(
                 f'static void __attribute__((used)) lk_autogen_{n}(void) {{ asm volatile('
                 f'"\\n.ascii \\"->{n} %0\\"" : : "i" ((long long)({expr}))); }}'
             )
         return "\n".join(lines) + "\n"
+
+    def drop(self, lines, output):
+        """Drops the constants on `lines`, which the compiler rejected; an error anywhere else
+        (the header itself, a struct fact) is fatal."""
+        ids = [self.line_of.get(line) for line in lines]
+        if None in ids or any(self.exprs[n][1] is None for n in ids):
+            raise SpecError(f"values for {self.header} do not compile:\n{errors_in(output)}")
+        for n in ids:
+            del self.exprs[n]
 
 
 def field_facts(probe, struct, field):
@@ -180,36 +197,36 @@ def field_facts(probe, struct, field):
 
 
 def evaluate(kdir, work, probes):
-    """Builds every values file to assembly and reads the numbers back. A constant the compiler
-    rejects (not a constant expression after all) is dropped and the file rebuilt; any other
-    error is fatal."""
-    values = {stem(h): {} for h in probes}
-    pending = dict(probes)
-    for _ in range(5):
+    """Builds every values file to assembly and reads the numbers back, {stem: {id: value}}.
+    A constant the compiler rejects (not a constant expression after all) is dropped and the
+    file rebuilt: an undeclared name shows at once, an impossible `asm` constraint only once
+    the front end has passed."""
+    values, pending = {}, dict(probes)
+    for _ in range(4):
         for header, probe in pending.items():
-            with open(os.path.join(work, f"values_{stem(header)}.c"), "w") as f:
+            base = os.path.join(work, f"values_{stem(header)}")
+            with open(base + ".c", "w") as f:
                 f.write(probe.source())
-        ok, output = kbuild(kdir, work, [f"values_{stem(h)}.s" for h in pending], keep_going=True)
+            if os.path.exists(base + ".s"):
+                os.remove(base + ".s")
+        _, output = kbuild(kdir, work, [f"values_{stem(h)}.s" for h in pending], keep_going=True)
         failed = {}
         for m in ERROR_LINE.finditer(output):
             failed.setdefault(m.group(1), set()).add(int(m.group(2)))
         for header, probe in list(pending.items()):
             s = stem(header)
-            if s not in failed:
+            if s in failed:
+                probe.drop(failed[s], output)
+                continue
+            try:
                 with open(os.path.join(work, f"values_{s}.s")) as f:
                     values[s] = {int(n): int(v) for n, v in MARKER.findall(f.read())}
-                del pending[header]
-                continue
-            bad = [probe.line_of.get(line) for line in failed[s]]
-            bad_ids = {n for n in bad if n is not None}
-            if None in bad or any(probe.exprs[n][2] is None for n in bad_ids):
-                raise SpecError(f"values for {header} do not compile:\n{errors_in(output)}")
-            probe.exprs = [e for e in probe.exprs if e[0] not in bad_ids]
+            except FileNotFoundError:
+                raise SpecError(f"kbuild made no values for {header}:\n{errors_in(output)}")
+            del pending[header]
         if not pending:
             return values
-        if ok:
-            raise SpecError(f"kbuild failed without errors in a values file:\n{output}")
-    raise SpecError(f"values still failing after retries:\n{output}")
+    raise SpecError(f"values still failing after retries:\n{errors_in(output)}")
 
 
 def errors_in(output):
@@ -250,7 +267,7 @@ def lua_table(table, indent=1):
     out = [f"{pad}{lua_key(k)} = {v},\n" for v, k in consts]
     for k in sorted(k for k, v in table.items() if not isinstance(v, int)):
         v = table[k]
-        if "fields" in v and "size" in v and not isinstance(v["fields"], dict):
+        if isinstance(v, Layout):
             out.append(f"{pad}{lua_key(k)} = {lua_layout(v, indent)},\n")
         else:
             out.append(f"{pad}{lua_key(k)} = {{\n{lua_table(v, indent + 1)}{pad}}},\n")
@@ -270,7 +287,7 @@ def layout_of(spec, facts, values):
             raise SpecError(f"line {spec.lineno}: struct {spec.struct}: field {f['name']} "
                             "overlaps another or the end (a union?)")
         end = f["offset"] + f["size"]
-    return {"size": total, "fields": fields}
+    return Layout(size=total, fields=fields)
 
 
 def generate(kdir, specs, work):
@@ -286,7 +303,7 @@ def generate(kdir, specs, work):
             f.write(f"#include <{h}>\n")
     ok, output = kbuild(kdir, work, [f"names_{stem(h)}.i" for h in headers])
     if not ok:
-        raise SpecError(f"preprocessing failed:\n{output}")
+        raise SpecError(f"preprocessing failed:\n{errors_in(output)}")
     names = {h: names_in(os.path.join(work, f"names_{stem(h)}.i")) for h in headers}
 
     probes = {h: Probe(h) for h in headers}
@@ -299,6 +316,10 @@ def generate(kdir, specs, work):
             wanted.append((spec, facts))
         else:
             picked = [n for n in dict.fromkeys(names[spec.header]) if spec.wants(n)]
+            missing = set(spec.options["include"]) - {n[len(spec.prefix):] for n in picked}
+            if missing:  # newer names, or a typo in the specs
+                print(f"autogen: note: line {spec.lineno}: no {spec.prefix}{{{','.join(sorted(missing))}}} "
+                      f"in {spec.header}", file=sys.stderr)
             wanted.append((spec, [(n[len(spec.prefix):], probe.add(n, n)) for n in picked]))
     values = evaluate(kdir, work, probes)
 
@@ -357,7 +378,7 @@ def kernel_release(kdir):
 
 def count_constants(tree):
     return sum(1 if isinstance(v, int) else count_constants(v) for v in tree.values()
-               if isinstance(v, int) or "fields" not in v)
+               if not isinstance(v, Layout))
 
 
 def main():
