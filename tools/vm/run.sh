@@ -29,7 +29,8 @@ done
 
 mkdir -p "$out"
 initrd=$out/initramfs.cpio.gz log=$out/serial.log
-"$here/build-initramfs.sh" ${cli:+--cli "$cli"} ${lua:+--lua "$lua"} "$ko" "$suites" "$initrd" "$extra"
+"$here/build-initramfs.sh" ${cli:+--cli "$cli"} ${lua:+--lua "$lua"} \
+    "$ko" "$suites" "$initrd" "$extra"
 
 echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites"
 start=$(date +%s)
