@@ -3,12 +3,11 @@
 --     lunatik run examples/echo
 --     echo hello > /dev/echo; cat /dev/echo
 local device = require("device")
-local linux = require("linux")
+local stat = require("linux.stat")
 
-local s = linux.stat
 local stored = ""
 
-local driver = {name = "echo", mode = s.IRUGO | s.IWUGO}
+local driver = {name = "echo", mode = stat.IRUGO | stat.IWUGO}
 
 function driver:read(len, off)
 	local chunk = string.sub(stored, off + 1, off + len)

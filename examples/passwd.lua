@@ -4,10 +4,11 @@
 --     lunatik run examples/passwd
 local device = require("device")
 local linux = require("linux")
+local stat = require("linux.stat")
 
 local function nop() end -- nothing to do on open and release
 
-local driver = {name = "passwd", open = nop, release = nop, mode = linux.stat.IRUGO}
+local driver = {name = "passwd", open = nop, release = nop, mode = stat.IRUGO}
 
 function driver:read(len)
 	local chars = {}

@@ -29,7 +29,9 @@ cli-static: deps
 	@echo "cli-static: $(CLI_STATIC), $$(stat -c %s $(CLI_STATIC)) bytes"
 
 # The kernel's headers are only known once fetch-kernel.sh has run, so the module is built
-# by a sub-make with its KDIR, in build/kmod/<KVER>/.
+# by a sub-make with its KDIR, in build/kmod/<KVER>/; `kmod` also generates the kernel's
+# linux.* constant modules into build/autogen/<KVER>/ (mk/autogen.mk), which go into the
+# guest's /lib/modules/lua.
 vm-test: SHELL := /bin/bash
 vm-test: deps cli-static
 	@set -e; env=$$(tools/vm/fetch-kernel.sh $(KERNEL)); eval "$$env"; \
@@ -37,7 +39,8 @@ vm-test: deps cli-static
 	  $(MAKE) --no-print-directory kmod KDIR="$$KDIR" KMOD_BUILD="$(CURDIR)/build/kmod/$$KVER"; \
 	  echo "vm-test: module for $$KVER built in $$(( $$(date +%s) - start )) s"; \
 	  tools/vm/run.sh --vmlinuz "$$VMLINUZ" --ko "build/kmod/$$KVER/lunatik.ko" \
-	    --suites "$(SUITES)" --out "build/vm/$$KVER" --cli $(CLI_STATIC) $(if $(VM_EXTRA),--extra "$(VM_EXTRA)")
+	    --lua "build/autogen/$$KVER" --suites "$(SUITES)" --out "build/vm/$$KVER" \
+	    --cli $(CLI_STATIC) $(if $(VM_EXTRA),--extra "$(VM_EXTRA)")
 
 vm-test-6.12:
 	@$(MAKE) --no-print-directory vm-test KERNEL=6.12

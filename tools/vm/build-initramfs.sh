@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# build-initramfs.sh [--cli <lunatik>] <lunatik.ko> <suites dir> <out.cpio.gz> [extra root dir]
+# build-initramfs.sh [--cli <lunatik>] [--lua <dir>] <lunatik.ko> <suites dir> <out.cpio.gz>
+#                    [extra root dir]
 #
 # A busybox-static initramfs: /init (this directory's init), /lib/modules/lunatik.ko,
-# /lib/modules/lua/ (the repository's lua/ directory, if any), /tests/<suite>/ (every
-# directory of <suites dir> that holds a `run` script), /tests/ktap.sh (the helpers the
-# suites source), the static `lunatik` command as
+# /lib/modules/lua/ (the repository's lua/ directory, if any, plus the contents of --lua
+# <dir>: the generated linux.* modules of the kernel, build/autogen/<release>), /tests/<suite>/
+# (every directory of <suites dir> that holds a `run` script), /tests/ktap.sh (the helpers
+# the suites source), the static `lunatik` command as
 # /sbin/lunatik if --cli names it, and the contents of [extra root dir] if given.
 set -euo pipefail
-cli=""
-if [ "${1:-}" = --cli ]; then cli=$2; shift 2; fi
+cli="" lua=""
+while :; do
+    case ${1:-} in
+    --cli) cli=$2 ;;
+    --lua) lua=$2 ;;
+    *) break ;;
+    esac
+    shift 2
+done
 ko=$1 suites=$2 out=$3 extra=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -34,6 +43,7 @@ ln -s busybox "$root/bin/sh"
 cp "$here/init" "$root/init"
 cp "$ko" "$root/lib/modules/lunatik.ko"
 [ -d "$repo/lua" ] && cp -r "$repo/lua" "$root/lib/modules/lua"
+[ -n "$lua" ] && mkdir -p "$root/lib/modules/lua" && cp -r "$lua"/. "$root/lib/modules/lua/"
 # Examples run from /lib/modules/lua/examples (as `make install` puts them); test modules
 # built next to lunatik.ko (build/kmod/<release>/tests/*.ko) go next to it in the guest.
 [ -d "$repo/examples" ] && mkdir -p "$root/lib/modules/lua" && cp -r "$repo/examples" "$root/lib/modules/lua/"

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # run.sh --vmlinuz <bzImage> --ko <lunatik.ko> [--suites <dir>] [--out <dir>] [--extra <dir>]
-#        [--cli <static lunatik binary>]
+#        [--cli <static lunatik binary>] [--lua <dir>]
 #
 # Boots the kernel under QEMU (TCG: no KVM here) with an initramfs holding lunatik.ko, the
-# KTAP suites and, with --cli, the `lunatik` command as /sbin/lunatik; saves the serial
-# console to <out>/serial.log and judges it with check-log.sh.
+# KTAP suites, with --cli the `lunatik` command as /sbin/lunatik and with --lua a tree of Lua
+# modules added to /lib/modules/lua (build/autogen/<release>); saves the serial console to
+# <out>/serial.log and judges it with check-log.sh.
 # Environment: VM_TIMEOUT (seconds for the whole boot, default 300), VM_SUITE_TIMEOUT (per
 # suite, default 120), VM_SMP (default 2), VM_MEM (default 512M).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko="" cli=""
+suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko="" cli="" lua=""
 while [ $# -gt 0 ]; do
     case $1 in
     --vmlinuz) vmlinuz=$2 ;;
@@ -18,6 +19,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2 ;;
     --extra) extra=$2 ;;
     --cli) cli=$2 ;;
+    --lua) lua=$2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -27,7 +29,8 @@ done
 
 mkdir -p "$out"
 initrd=$out/initramfs.cpio.gz log=$out/serial.log
-"$here/build-initramfs.sh" ${cli:+--cli "$cli"} "$ko" "$suites" "$initrd" "$extra"
+"$here/build-initramfs.sh" ${cli:+--cli "$cli"} ${lua:+--lua "$lua"} \
+    "$ko" "$suites" "$initrd" "$extra"
 
 echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites"
 start=$(date +%s)

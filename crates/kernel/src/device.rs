@@ -2,7 +2,7 @@
 //!
 //! ```lua
 //! local device = require("device")
-//! local dev = device.new{name = "echo", mode = linux.stat.IRUGO, read = function(drv, len, off)
+//! local dev = device.new{name = "echo", mode = require("linux.stat").IRUGO, read = function(drv, len, off)
 //!     return "hello\n", off + 6 end}
 //! dev:stop() -- removes /dev/echo
 //! ```

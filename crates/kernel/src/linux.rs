@@ -1,5 +1,6 @@
-//! The `linux` module: time, random numbers, sleeping, errno names, interfaces, CPUs, and
-//! the file mode constants of `linux.stat`.
+//! The `linux` module: time, random numbers, sleeping, errno names, interfaces and CPUs.
+//! Its constants (`linux.stat`, `linux.signal`, ...) are Lua modules generated from the
+//! kernel's headers at build time (tools/autogen), as in C Lunatik.
 
 use core::ffi::c_char;
 
@@ -24,39 +25,7 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
     for (name, f) in funcs {
         lua.set_field(m, name, Value::NativeFn(*f))?;
     }
-    let stat = open_stat(lua)?;
-    lua.set_field(m, b"stat", stat)?;
     Ok(Value::Table(m))
-}
-
-/// Permission bits (include/uapi/linux/stat.h, include/linux/stat.h).
-const STAT: &[(&[u8], i64)] = &[
-    (b"IRWXU", 0o700),
-    (b"IRUSR", 0o400),
-    (b"IWUSR", 0o200),
-    (b"IXUSR", 0o100),
-    (b"IRWXG", 0o070),
-    (b"IRGRP", 0o040),
-    (b"IWGRP", 0o020),
-    (b"IXGRP", 0o010),
-    (b"IRWXO", 0o007),
-    (b"IROTH", 0o004),
-    (b"IWOTH", 0o002),
-    (b"IXOTH", 0o001),
-    (b"IRWXUGO", 0o777),
-    (b"IALLUGO", 0o7777),
-    (b"IRUGO", 0o444),
-    (b"IWUGO", 0o222),
-    (b"IXUGO", 0o111),
-];
-
-/// Opens `linux.stat`: the mode constants.
-pub(crate) fn open_stat(lua: &mut Lua) -> LuaResult<Value> {
-    let t = lua.new_table()?;
-    for (name, value) in STAT {
-        lua.set_field(t, name, Value::Int(*value))?;
-    }
-    Ok(Value::Table(t))
 }
 
 /// Raises the errno's name as the error value (C Lunatik's `lunatik_throw`).

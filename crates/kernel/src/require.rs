@@ -16,7 +16,6 @@ macro_rules! loader {
 
 loader!(load_lunatik, crate::lunatik::open);
 loader!(load_linux, crate::linux::open);
-loader!(load_linux_stat, crate::linux::open_stat);
 loader!(load_device, crate::device::open);
 loader!(load_thread, crate::thread::open);
 loader!(load_rcu, crate::shared::open_rcu);
@@ -32,7 +31,6 @@ loader!(load_signal, crate::modules::signal::open);
 const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"lunatik", load_lunatik),
     (b"linux", load_linux),
-    (b"linux.stat", load_linux_stat),
     (b"device", load_device),
     (b"thread", load_thread),
     (b"rcu", load_rcu),
