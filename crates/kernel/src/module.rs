@@ -20,9 +20,9 @@ struct Module {
 fn load() -> Result<Box<Module>> {
     crate::defer::init()?;
     crate::runtime::init()?;
-    crate::thread::init()?;
-    crate::shared::init()?;
-    crate::device::init()?;
+    crate::modules::thread::init()?;
+    crate::modules::rcu::init()?;
+    crate::modules::device::init()?;
     let control = try_box(Control::new()?)?;
     // SAFETY: `control` is boxed, so it does not move, and `Module` drops the registration
     // before the box.
@@ -37,14 +37,14 @@ fn load() -> Result<Box<Module>> {
 /// threads before the runtimes they hold, runtimes (and their devices) before the shared
 /// environment, deferred drops before the lists they use.
 fn unload() {
-    crate::thread::stop_all();
+    crate::modules::thread::stop_all();
     crate::runtime::stop_all();
-    crate::shared::exit();
-    crate::thread::stop_all();
+    crate::modules::rcu::exit();
+    crate::modules::thread::stop_all();
     crate::runtime::stop_all();
     crate::defer::exit();
-    crate::device::exit();
-    crate::thread::exit();
+    crate::modules::device::exit();
+    crate::modules::thread::exit();
     crate::runtime::exit();
 }
 

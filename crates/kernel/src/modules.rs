@@ -5,7 +5,12 @@
 pub(crate) mod byteorder;
 pub(crate) mod completion;
 pub(crate) mod cpu;
+pub(crate) mod device;
 pub(crate) mod data;
 pub(crate) mod fifo;
+pub(crate) mod linux;
+pub(crate) mod lunatik;
+pub(crate) mod rcu;
 pub(crate) mod set;
 pub(crate) mod signal;
+pub(crate) mod thread;

@@ -14,11 +14,11 @@ macro_rules! loader {
     };
 }
 
-loader!(load_lunatik, crate::lunatik::open);
-loader!(load_linux, crate::linux::open);
-loader!(load_device, crate::device::open);
-loader!(load_thread, crate::thread::open);
-loader!(load_rcu, crate::shared::open_rcu);
+loader!(load_lunatik, crate::modules::lunatik::open);
+loader!(load_linux, crate::modules::linux::open);
+loader!(load_device, crate::modules::device::open);
+loader!(load_thread, crate::modules::thread::open);
+loader!(load_rcu, crate::modules::rcu::open);
 loader!(load_byteorder, crate::modules::byteorder::open);
 loader!(load_completion, crate::modules::completion::open);
 loader!(load_cpu, crate::modules::cpu::open);

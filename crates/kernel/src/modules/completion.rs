@@ -16,7 +16,7 @@ use crate::alloc::{alloc_c_object, free_c_object};
 use crate::class::Class;
 use crate::context;
 use crate::ffi;
-use crate::lunatik::is_sleepable;
+use crate::modules::lunatik::is_sleepable;
 use crate::object::{self, Object};
 use crate::runtime;
 

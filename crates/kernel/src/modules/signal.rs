@@ -15,7 +15,7 @@ use lua::{Ctx, Lua, LuaResult, NativeFn, Ret, Value};
 
 use crate::error::{to_result, Error};
 use crate::ffi;
-use crate::linux::raise;
+use crate::modules::linux::raise;
 
 const FUNCTIONS: &[(&[u8], NativeFn)] = &[
     (b"sigmask", sigmask),

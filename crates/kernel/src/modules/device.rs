@@ -32,7 +32,7 @@ use crate::class::Class;
 use crate::object::{self, Object};
 use crate::error::{to_result, Error, Result};
 use crate::ffi;
-use crate::lunatik::{is_sleepable, may_sleep_error};
+use crate::modules::lunatik::{is_sleepable, may_sleep_error};
 use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::runtime::{self, RunError, Runtime};
@@ -215,7 +215,7 @@ fn new(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     };
     let core = match create(rt, &name, mode as c_uint) {
         Ok(core) => core,
-        Err(e) => return Err(crate::linux::raise(cx, e)),
+        Err(e) => return Err(crate::modules::linux::raise(cx, e)),
     };
     let handle = core.handle;
     // From here the object owns the device: an error below frees it, which stops it.

@@ -28,7 +28,7 @@ use crate::object::{self, Object};
 use crate::context;
 use crate::error::{to_result, Error, Result};
 use crate::ffi;
-use crate::lunatik::{is_sleepable, may_sleep_error, RUNTIME};
+use crate::modules::lunatik::{is_sleepable, may_sleep_error, RUNTIME};
 use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::runtime::{self, Runtime};
@@ -167,7 +167,7 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if let Err(err) = to_result(ret) {
         // SAFETY: the thread was not created, so the reference is still ours.
         drop(unsafe { Ref::from_raw(cookie.cast::<Runtime>()) });
-        return Err(crate::linux::raise(cx, err));
+        return Err(crate::modules::linux::raise(cx, err));
     }
     thread.task.lock().0 = task;
     if list_add(&thread).is_err() {

@@ -8,7 +8,7 @@ use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
 use crate::error::{name_of, Error};
 use crate::ffi;
-use crate::lunatik::{is_sleepable, may_sleep_error};
+use crate::modules::lunatik::{is_sleepable, may_sleep_error};
 
 /// Opens the `linux` module.
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {

@@ -39,7 +39,7 @@ impl Object for Runtime {
 pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
     let m = lua.new_table()?;
     lua.set_field(m, b"runtime", Value::NativeFn(new_runtime))?;
-    let env = shared::env().map_err(|_| lua::Error::Memory)?;
+    let env = crate::modules::rcu::env().map_err(|_| lua::Error::Memory)?;
     let env = object::push(lua, env)?;
     lua.set_field(m, b"_ENV", env)?;
     Ok(Value::Table(m))
