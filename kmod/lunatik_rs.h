@@ -103,7 +103,10 @@ void lk_file_close(struct file *file);
 /* shim_linux.c: the linux module. */
 s64 lk_time_ns(void);
 u64 lk_random_u64(void);
-long lk_schedule_ms(long ms, bool forever);
+long lk_schedule_ms(long ms, bool forever, int state);
+bool lk_tracing(int on);
+unsigned long lk_lookup(const char *name);
+int lk_ifaddr(int ifindex, u8 *buf, size_t len);
 int lk_ifindex(const char *name);
 unsigned int lk_numcpus(void);
 

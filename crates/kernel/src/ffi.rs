@@ -139,7 +139,10 @@ extern "C" {
     // shim_linux.c
     pub(crate) fn lk_time_ns() -> i64;
     pub(crate) fn lk_random_u64() -> u64;
-    pub(crate) fn lk_schedule_ms(ms: c_long, forever: bool) -> c_long;
+    pub(crate) fn lk_schedule_ms(ms: c_long, forever: bool, state: c_int) -> c_long;
+    pub(crate) fn lk_tracing(on: c_int) -> bool;
+    pub(crate) fn lk_lookup(name: *const c_char) -> c_ulong;
+    pub(crate) fn lk_ifaddr(ifindex: c_int, buf: *mut u8, len: usize) -> c_int;
     pub(crate) fn lk_ifindex(name: *const c_char) -> c_int;
     pub(crate) fn lk_numcpus() -> c_uint;
 

@@ -2,7 +2,7 @@
 //! Its constants (`linux.stat`, `linux.signal`, ...) are Lua modules generated from the
 //! kernel's headers at build time (tools/autogen), as in C Lunatik.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_int};
 
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
@@ -21,6 +21,9 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
         (b"errname", errname),
         (b"ifindex", ifindex),
         (b"numcpus", numcpus),
+        (b"ifaddr", ifaddr),
+        (b"tracing", tracing),
+        (b"lookup", lookup),
     ];
     for (name, f) in funcs {
         lua.set_field(m, name, Value::NativeFn(*f))?;
@@ -71,21 +74,74 @@ fn random(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.ret1(Value::Int(low.wrapping_add(offset as i64)))
 }
 
-/// `linux.schedule([ms])`: sleeps (interruptibly) for `ms` milliseconds, or until woken;
-/// returns the milliseconds left. Refused in atomic runtimes.
+/// `linux.schedule([ms [, state]])`: sleeps for `ms` milliseconds, or until woken, in
+/// `state` (a `linux.task` value; default `INTERRUPTIBLE`); returns the milliseconds left.
+/// Refused in atomic runtimes.
 fn schedule(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let forever = cx.arg(1).is_nil();
     let ms = cx.opt_int(1, 0)?;
     if ms < 0 {
         return Err(cx.arg_error(1, format_args!("negative timeout")));
     }
+    let state = match cx.arg(2) {
+        Value::Nil => -1,
+        _ => c_int::try_from(cx.check_int(2)?).unwrap_or(c_int::MAX),
+    };
     if !is_sleepable(cx) {
         return Err(may_sleep_error(cx, "schedule"));
     }
     let ms = ms.min(i64::from(i32::MAX));
     // SAFETY: process context, checked above.
-    let left = unsafe { ffi::lk_schedule_ms(ms as core::ffi::c_long, forever) };
+    let left = unsafe { ffi::lk_schedule_ms(ms as core::ffi::c_long, forever, state) };
+    if left < 0 {
+        return Err(cx.arg_error(2, format_args!("invalid task state")));
+    }
     cx.ret1(Value::Int(left as i64))
+}
+
+/// `linux.tracing([on])`: turns the kernel's tracing ring buffer on or off (no argument:
+/// leaves it); whether it is on.
+fn tracing(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let on = match cx.arg(1) {
+        _ if cx.nargs() == 0 => -1,
+        v => c_int::from(v.truthy()),
+    };
+    // SAFETY: flips a flag; any context.
+    let now = unsafe { ffi::lk_tracing(on) };
+    cx.ret1(Value::Bool(now))
+}
+
+/// `linux.lookup(symbol)`: the address of a kernel function as a light userdata (0, still
+/// a true value, if there is none). May sleep (it asks kprobes).
+fn lookup(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let name = cx.check_str(1)?;
+    let c_name = crate::file::c_string(name.as_bytes()).ok();
+    if !is_sleepable(cx) {
+        return Err(may_sleep_error(cx, "lookup"));
+    }
+    let addr = match c_name {
+        // SAFETY: `c_name` is NUL-terminated and outlives the call; process context.
+        Some(c_name) => unsafe { ffi::lk_lookup(c_name.as_ptr().cast::<c_char>()) },
+        None => 0,
+    };
+    cx.ret1(Value::LightUserData(addr as usize))
+}
+
+/// `linux.ifaddr(ifindex)`: the hardware address of an interface, as a string.
+fn ifaddr(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let index = cx.check_int(1)?;
+    let mut addr = [0u8; 32];
+    let n = match c_int::try_from(index) {
+        // SAFETY: `addr` has room for the length passed; dev_get_by_index takes an RCU
+        // read lock only, so any context works.
+        Ok(index) => unsafe { ffi::lk_ifaddr(index, addr.as_mut_ptr(), addr.len()) },
+        Err(_) => -1,
+    };
+    let Some(bytes) = usize::try_from(n).ok().and_then(|n| addr.get(..n)) else {
+        return Err(cx.arg_error(1, format_args!("device not found")));
+    };
+    let v = cx.lua.str_value(bytes)?;
+    cx.ret1(v)
 }
 
 /// `linux.errname(n)`: the name of errno `n` (`"ENOENT"` for 2 or -2), or `"unknown"`.
@@ -99,18 +155,17 @@ fn errname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.ret1(v)
 }
 
-/// `linux.ifindex(name)`: the index of a network interface of the initial namespace;
-/// raises `"ENODEV"` if there is none.
+/// `linux.ifindex(name)`: the index of a network interface of the initial namespace.
 fn ifindex(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let name = cx.check_str(1)?;
-    let Ok(c_name) = crate::file::c_string(name.as_bytes()) else {
-        return Err(raise(cx, Error::ENODEV));
+    let ret = match crate::file::c_string(name.as_bytes()) {
+        // SAFETY: `c_name` is NUL-terminated and outlives the call; dev_get_by_name takes
+        // an RCU read lock only, so any context works.
+        Ok(c_name) => unsafe { ffi::lk_ifindex(c_name.as_ptr().cast::<c_char>()) },
+        Err(_) => -1,
     };
-    // SAFETY: `c_name` is NUL-terminated and outlives the call; dev_get_by_name takes a
-    // RCU read lock only, so any context works.
-    let ret = unsafe { ffi::lk_ifindex(c_name.as_ptr().cast::<c_char>()) };
     if ret < 0 {
-        return Err(raise(cx, Error::from_errno(ret)));
+        return Err(cx.arg_error(1, format_args!("device not found")));
     }
     cx.ret1(Value::Int(i64::from(ret)))
 }

@@ -1,0 +1,2 @@
+local linux = require("linux")
+return function() return linux.lookup("schedule") end
