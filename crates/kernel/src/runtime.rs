@@ -350,17 +350,15 @@ impl Runtime {
         chunkname
             .try_extend_from_slice(b".lua")
             .map_err(|_| fail(b"not enough memory"))?;
+        let context = self.info.context;
         let body = |lua: &mut Lua| -> core::result::Result<(), Vec<u8>> {
-            let f = lua
-                .load(&source, &chunkname, Mode::Text, None)
-                .map_err(|e| lua.error_message(&e))?;
-            let results = lua.call_traceback(f, &[])?;
-            let callback = results.first().copied().unwrap_or(Value::Nil);
-            let registry = lua.registry();
-            lua.set_field(registry, CALLBACK_KEY, callback)
-                .map_err(|e| lua.error_message(&e))
-        };
-        let ran = match self.info.context {
+            // The body runs in process context: an atomic runtime's body gets the
+            // process budget too (its hooks keep their own).
+            lua.set_stack_budget(Context::Process.stack_budget());
+            let result = run_script(lua, &source, &chunkname);
+            lua.set_stack_budget(context.stack_budget());
+            result
+        };        let ran = match self.info.context {
             Context::Process => self.run(Entry::Nested, body),
             // Atomic runtimes run their body in process context, outside their spin lock:
             // nothing else reaches the runtime before `spawn` returns it.
@@ -560,6 +558,22 @@ impl Drop for Runtime {
             crate::defer::drop_where_sleepable(lua);
         }
     }
+}
+
+/// Compiles and runs a script body; what it returns becomes the callback.
+fn run_script(
+    lua: &mut Lua,
+    source: &[u8],
+    chunkname: &[u8],
+) -> core::result::Result<(), Vec<u8>> {
+    let f = lua
+        .load(source, chunkname, Mode::Text, None)
+        .map_err(|e| lua.error_message(&e))?;
+    let results = lua.call_traceback(f, &[])?;
+    let callback = results.first().copied().unwrap_or(Value::Nil);
+    let registry = lua.registry();
+    lua.set_field(registry, CALLBACK_KEY, callback)
+        .map_err(|e| lua.error_message(&e))
 }
 
 /// The runtime whose state is `lua`, if any.

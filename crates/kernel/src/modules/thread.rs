@@ -63,6 +63,13 @@ impl KThread {
         core::mem::replace(&mut self.task.lock().0, ptr::null_mut())
     }
 
+    /// True if the thread is the task running now.
+    fn is_current(&self) -> bool {
+        // SAFETY: reads `current`.
+        let me = unsafe { ffi::lk_current_task() };
+        self.task.lock().0.cast::<c_void>() == me
+    }
+
     fn is_stopped(&self) -> bool {
         self.task.lock().0.is_null()
     }
@@ -190,6 +197,12 @@ fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let thread = object::check::<KThread>(cx, 1, &THREAD)?;
     if !is_sleepable(cx) {
         return Err(may_sleep_error(cx, "stop"));
+    }
+    // kthread_stop on itself would wait for ever: the thread ends when its function returns.
+    if thread.owned && thread.is_current() {
+        return Err(cx.error(format_args!(
+            "a thread cannot stop itself (return from its function instead)"
+        )));
     }
     thread.stop();
     Ok(Ret::Values(0))
