@@ -49,6 +49,11 @@ void lk_mutex_unlock(struct mutex *lock)
 	mutex_unlock(lock);
 }
 
+int lk_mutex_trylock(struct mutex *lock)
+{
+	return mutex_trylock(lock);
+}
+
 size_t lk_spinlock_size(void)
 {
 	return sizeof(spinlock_t);
@@ -67,6 +72,21 @@ void lk_spin_lock_bh(spinlock_t *lock)
 void lk_spin_unlock_bh(spinlock_t *lock)
 {
 	spin_unlock_bh(lock);
+}
+
+bool lk_spin_trylock_bh(spinlock_t *lock)
+{
+	return spin_trylock_bh(lock);
+}
+
+bool lk_spin_trylock_irqsave(spinlock_t *lock, unsigned long *flags)
+{
+	unsigned long saved;
+
+	if (!spin_trylock_irqsave(lock, saved))
+		return false;
+	*flags = saved;
+	return true;
 }
 
 unsigned long lk_spin_lock_irqsave(spinlock_t *lock)

@@ -80,10 +80,13 @@ extern "C" {
     pub(crate) fn lk_mutex_lock(lock: *mut Mutex);
     pub(crate) fn lk_mutex_lock_interruptible(lock: *mut Mutex) -> c_int;
     pub(crate) fn lk_mutex_unlock(lock: *mut Mutex);
+    pub(crate) fn lk_mutex_trylock(lock: *mut Mutex) -> c_int;
     pub(crate) fn lk_spinlock_size() -> usize;
     pub(crate) fn lk_spin_lock_init(lock: *mut SpinLock);
     pub(crate) fn lk_spin_lock_bh(lock: *mut SpinLock);
     pub(crate) fn lk_spin_unlock_bh(lock: *mut SpinLock);
+    pub(crate) fn lk_spin_trylock_bh(lock: *mut SpinLock) -> bool;
+    pub(crate) fn lk_spin_trylock_irqsave(lock: *mut SpinLock, flags: *mut c_ulong) -> bool;
     pub(crate) fn lk_spin_lock_irqsave(lock: *mut SpinLock) -> c_ulong;
     pub(crate) fn lk_spin_unlock_irqrestore(lock: *mut SpinLock, flags: c_ulong);
     pub(crate) fn lk_completion_size() -> usize;

@@ -30,6 +30,7 @@ mod shared;
 pub mod stack;
 pub mod sync;
 mod user;
+mod waits;
 mod worker;
 
 pub use error::{Error, Result};

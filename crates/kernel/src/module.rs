@@ -20,6 +20,7 @@ struct Module {
 fn load() -> Result<Box<Module>> {
     crate::defer::init()?;
     crate::runtime::init()?;
+    crate::waits::init()?;
     crate::modules::thread::init()?;
     crate::modules::rcu::init()?;
     crate::modules::device::init()?;
@@ -45,6 +46,7 @@ fn unload() {
     crate::defer::exit();
     crate::modules::device::exit();
     crate::modules::thread::exit();
+    crate::waits::exit();
     crate::runtime::exit();
 }
 

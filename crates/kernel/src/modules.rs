@@ -5,8 +5,8 @@
 pub(crate) mod byteorder;
 pub(crate) mod completion;
 pub(crate) mod cpu;
-pub(crate) mod device;
 pub(crate) mod data;
+pub(crate) mod device;
 pub(crate) mod fifo;
 pub(crate) mod linux;
 pub(crate) mod lunatik;

@@ -32,6 +32,7 @@ use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::stack::{self, Entry};
 use crate::sync::{Mutex, SpinLockBh, SpinLockIrq};
+use crate::waits::Waiting;
 
 /// Where script files live.
 pub(crate) const SCRIPT_ROOT: &[u8] = b"/lib/modules/lua/";
@@ -118,6 +119,8 @@ pub(crate) enum RunError {
     Interrupted,
     /// Too little stack left to enter another runtime.
     NoStack,
+    /// The runtime is held by a task that waits, directly or not, for this one.
+    Deadlock,
 }
 
 impl RunError {
@@ -129,6 +132,7 @@ impl RunError {
             RunError::Busy => "runtime is already running in this task",
             RunError::Interrupted => "interrupted while waiting for the runtime",
             RunError::NoStack => "not enough stack to enter the runtime",
+            RunError::Deadlock => "runtime is busy: its holder waits for this task (deadlock)",
         }
     }
 
@@ -140,6 +144,7 @@ impl RunError {
             RunError::Busy => Error::EDEADLK,
             RunError::Interrupted => Error::EINTR,
             RunError::NoStack => Error::E2BIG,
+            RunError::Deadlock => Error::EDEADLK,
         }
     }
 }
@@ -358,7 +363,8 @@ impl Runtime {
             let result = run_script(lua, &source, &chunkname);
             lua.set_stack_budget(context.stack_budget());
             result
-        };        let ran = match self.info.context {
+        };
+        let ran = match self.info.context {
             Context::Process => self.run(Entry::Nested, body),
             // Atomic runtimes run their body in process context, outside their spin lock:
             // nothing else reaches the runtime before `spawn` returns it.
@@ -451,14 +457,45 @@ impl Runtime {
             return Err(RunError::NoStack);
         }
         stack::record(entry);
+        // A taken lock is waited for only if that cannot close a cycle (waits.rs).
+        let wait = || Waiting::begin(me, self.address(), owner_of).map_err(|_| RunError::Deadlock);
         match &self.lock {
             Lock::Process(m) => {
-                let mut guard = m.lock_interruptible().map_err(|_| RunError::Interrupted)?;
+                let mut guard = match m.try_lock() {
+                    Some(guard) => guard,
+                    None => {
+                        let _waiting = wait()?;
+                        m.lock_interruptible().map_err(|_| RunError::Interrupted)?
+                    }
+                };
                 self.enter(&mut guard, entry, me, f)
             }
-            Lock::Softirq(s) => self.enter(&mut s.lock(), entry, me, f),
-            Lock::Hardirq(s) => self.enter(&mut s.lock(), entry, me, f),
+            Lock::Softirq(s) => {
+                let mut guard = match s.try_lock() {
+                    Some(guard) => guard,
+                    None => {
+                        let _waiting = wait()?;
+                        s.lock()
+                    }
+                };
+                self.enter(&mut guard, entry, me, f)
+            }
+            Lock::Hardirq(s) => {
+                let mut guard = match s.try_lock() {
+                    Some(guard) => guard,
+                    None => {
+                        let _waiting = wait()?;
+                        s.lock()
+                    }
+                };
+                self.enter(&mut guard, entry, me, f)
+            }
         }
+    }
+
+    /// The runtime's address, as the wait table names it.
+    fn address(&self) -> usize {
+        core::ptr::from_ref(self) as usize
     }
 
     fn enter<R>(
@@ -561,11 +598,7 @@ impl Drop for Runtime {
 }
 
 /// Compiles and runs a script body; what it returns becomes the callback.
-fn run_script(
-    lua: &mut Lua,
-    source: &[u8],
-    chunkname: &[u8],
-) -> core::result::Result<(), Vec<u8>> {
+fn run_script(lua: &mut Lua, source: &[u8], chunkname: &[u8]) -> core::result::Result<(), Vec<u8>> {
     let f = lua
         .load(source, chunkname, Mode::Text, None)
         .map_err(|e| lua.error_message(&e))?;
@@ -574,6 +607,15 @@ fn run_script(
     let registry = lua.registry();
     lua.set_field(registry, CALLBACK_KEY, callback)
         .map_err(|e| lua.error_message(&e))
+}
+
+/// The task holding the runtime at `address` (see `waits::OwnerOf`).
+fn owner_of(address: usize) -> usize {
+    // SAFETY: the wait table only names runtimes that their waiters keep alive, and calls
+    // this under its lock, before they can leave.
+    unsafe { &*(address as *const Runtime) }
+        .owner
+        .load(Ordering::Acquire)
 }
 
 /// The runtime whose state is `lua`, if any.

@@ -55,9 +55,9 @@ impl Shared {
             Value::Bool(b) => Shared::Bool(*b),
             Value::Int(i) => Shared::Int(*i),
             Value::Float(f) => Shared::Float(*f),
-            Value::Str(s) => Shared::Str(
-                lua::tvec::try_copy_of(s.as_bytes()).map_err(|_| Unshareable::Memory)?,
-            ),
+            Value::Str(s) => {
+                Shared::Str(lua::tvec::try_copy_of(s.as_bytes()).map_err(|_| Unshareable::Memory)?)
+            }
             Value::UserData(_) => match object::share(v) {
                 Some(Ok(object)) => Shared::Object(object),
                 Some(Err(refusal)) => return Err(Unshareable::Refused(refusal)),

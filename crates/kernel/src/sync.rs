@@ -76,6 +76,18 @@ impl<T> Mutex<T> {
         }
     }
 
+    /// The mutex if it is free now, without waiting.
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        // SAFETY: as in `lock`; on failure the mutex was not taken and no guard exists.
+        if unsafe { ffi::lk_mutex_trylock(self.raw.as_ptr()) } == 0 {
+            return None;
+        }
+        Some(MutexGuard {
+            lock: self,
+            _not_send: PhantomData,
+        })
+    }
+
     /// Waits for the mutex unless a signal arrives first.
     ///
     /// # Errors
@@ -164,6 +176,7 @@ macro_rules! spin_lock_type {
     (
         $(#[$doc:meta])* $lock:ident, $(#[$gdoc:meta])* $guard:ident,
         lock($raw:ident) -> $saved:ty $lock_body:block,
+        try_lock($traw:ident) -> Option<$tsaved:ty> $try_body:block,
         unlock($uraw:ident, $usaved:ident) $unlock_body:block
     ) => {
         $(#[$doc])*
@@ -201,6 +214,15 @@ macro_rules! spin_lock_type {
                 // `drop`, before unlocking) left on this CPU.
                 unsafe { ffi::lk_atomic_scope_enter() };
                 $guard { lock: self, saved, _not_send: PhantomData }
+            }
+
+            /// The lock if it is free now, without spinning.
+            pub fn try_lock(&self) -> Option<$guard<'_, T>> {
+                let $traw = self.raw.raw.as_ptr();
+                let saved: $tsaved = $try_body?;
+                // SAFETY: as in `lock`.
+                unsafe { ffi::lk_atomic_scope_enter() };
+                Some($guard { lock: self, saved, _not_send: PhantomData })
             }
         }
 
@@ -249,6 +271,10 @@ spin_lock_type! {
         // SAFETY: `raw` is a live spin lock (RawSpinLock invariant); the guard unlocks it.
         unsafe { ffi::lk_spin_lock_bh(raw) }
     },
+    try_lock(raw) -> Option<()> {
+        // SAFETY: as for `lock`; on failure nothing is held.
+        unsafe { ffi::lk_spin_trylock_bh(raw) }.then_some(())
+    },
     unlock(raw, _saved) {
         // SAFETY: this guard's context took the lock with `spin_lock_bh`.
         unsafe { ffi::lk_spin_unlock_bh(raw) }
@@ -264,6 +290,11 @@ spin_lock_type! {
         // SAFETY: `raw` is a live spin lock (RawSpinLock invariant); the guard unlocks it
         // with the flags returned here.
         unsafe { ffi::lk_spin_lock_irqsave(raw) }
+    },
+    try_lock(raw) -> Option<c_ulong> {
+        let mut flags: c_ulong = 0;
+        // SAFETY: as for `lock`; on failure nothing is held and the IRQ state is restored.
+        unsafe { ffi::lk_spin_trylock_irqsave(raw, &mut flags) }.then_some(flags)
     },
     unlock(raw, flags) {
         // SAFETY: this guard's context took the lock with `spin_lock_irqsave`, which

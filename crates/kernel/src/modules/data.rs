@@ -185,7 +185,9 @@ fn set_int<const N: usize>(
     let d = this(cx, name)?;
     let off = cx.check_int(2)?;
     // C Lunatik checks the bounds before the value.
-    let in_bounds = d.bytes.with(|bytes| span(off, N as i64, bytes.len()).is_some());
+    let in_bounds = d
+        .bytes
+        .with(|bytes| span(off, N as i64, bytes.len()).is_some());
     if !in_bounds {
         return Err(out_of_bounds(cx));
     }

@@ -29,10 +29,10 @@ use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
 use crate::alloc::try_box;
 use crate::class::Class;
-use crate::object::{self, Object};
 use crate::error::{to_result, Error, Result};
 use crate::ffi;
 use crate::modules::lunatik::{is_sleepable, may_sleep_error};
+use crate::object::{self, Object};
 use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::runtime::{self, RunError, Runtime};

@@ -134,7 +134,10 @@ fn closed(cx: &mut Ctx<'_>) -> lua::Error {
 fn push(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let q = this(cx, "push")?;
     let s = cx.check_str(2)?;
-    match q.ring.with(|ring| ring.as_mut().map(|r| r.push(s.as_bytes()))) {
+    match q
+        .ring
+        .with(|ring| ring.as_mut().map(|r| r.push(s.as_bytes())))
+    {
         Some(true) => Ok(Ret::Values(0)),
         Some(false) => Err(cx.arg_error(2, format_args!("not enough space"))),
         None => Err(closed(cx)),
@@ -151,7 +154,10 @@ fn pop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     // The result's buffer is allocated before taking the lock.
     let max = usize::try_from(n).unwrap_or(0).min(capacity);
     let mut out = lua::tvec::try_with_capacity(max)?;
-    if q.ring.with(|ring| ring.as_mut().map(|r| r.pop(&mut out, max))).is_none() {
+    if q.ring
+        .with(|ring| ring.as_mut().map(|r| r.pop(&mut out, max)))
+        .is_none()
+    {
         return Err(closed(cx));
     }
     let s = cx.lua.str_value(&out)?;

@@ -155,7 +155,9 @@ pub(crate) fn call_shared(lua: &mut Lua, args: &[Shared]) -> Result<Vec<Shared>,
     for a in args {
         // Strings and objects made here are not rooted until the call puts them on the
         // stack; nothing collects before that.
-        let v = a.to_value(lua).map_err(|e| Failure::Lua(lua.error_message(&e)))?;
+        let v = a
+            .to_value(lua)
+            .map_err(|e| Failure::Lua(lua.error_message(&e)))?;
         values.try_push(v).map_err(|_| Failure::Memory)?;
     }
     let results = match co {

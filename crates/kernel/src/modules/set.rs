@@ -125,10 +125,7 @@ fn labeled_entries(cx: &mut Ctx<'_>, map: Gc<Table>) -> LuaResult<Vec<(Vec<u8>, 
             _ => None,
         };
         let Some(label) = label else {
-            return Err(cx.arg_error(
-                1,
-                format_args!("labels must be integers in [1, 2^32)"),
-            ));
+            return Err(cx.arg_error(1, format_args!("labels must be integers in [1, 2^32)")));
         };
         members.try_push((lua::tvec::try_copy_of(s.as_bytes())?, label))?;
         key = k;

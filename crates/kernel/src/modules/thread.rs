@@ -24,11 +24,11 @@ use lua::{Ctx, Lua, LuaResult, Ret, Value};
 
 use crate::alloc::try_box;
 use crate::class::Class;
-use crate::object::{self, Object};
 use crate::context;
 use crate::error::{to_result, Error, Result};
 use crate::ffi;
 use crate::modules::lunatik::{is_sleepable, may_sleep_error, RUNTIME};
+use crate::object::{self, Object};
 use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::runtime::{self, Runtime};
