@@ -591,7 +591,22 @@ impl Drop for Runtime {
             Lock::Softirq(s) => s.get_mut().lua.take(),
             Lock::Hardirq(s) => s.get_mut().lua.take(),
         };
-        if let Some(lua) = lua {
+        if let Some(mut lua) = lua {
+            // The state outlives this runtime (its drop, which runs its finalizers, may be
+            // deferred): they must not find the runtime again, and they abort at the end
+            // of their first slice, as in a stopped runtime.
+            let registry = lua.registry();
+            // The key exists, so this allocates nothing and cannot fail in practice; if it
+            // did, leaking the state (reported at unload) beats letting it reach freed
+            // memory.
+            if lua
+                .set_field(registry, RUNTIME_KEY, Value::LightUserData(0))
+                .is_err()
+            {
+                core::mem::forget(lua);
+                return;
+            }
+            self.info.stopping.store(true, Ordering::Relaxed);
             crate::defer::drop_where_sleepable(lua);
         }
     }
