@@ -394,7 +394,11 @@ impl Runtime {
         stack::record(entry);
         self.owner.store(context::current_task(), Ordering::Release);
         lua.set_stack_guard(StackGuard::with_floor(stack::floor(entry)));
+        // The body runs in process context: it gets a process runtime's budget (a hardirq
+        // one is too small to `require` a Lua module), and the atomic one after it.
+        lua.set_stack_budget(Context::Process.stack_budget());
         let result = f(&mut lua);
+        lua.set_stack_budget(self.info.context.stack_budget());
         self.owner.store(0, Ordering::Release);
         self.with_slot(|slot| slot.lua = Some(lua));
         Ok(result)
