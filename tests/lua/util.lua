@@ -42,6 +42,14 @@ test("hex2bin of a non-hex pair raises from string.char", function()
 	raises("bad argument #1 to 'char'", util.hex2bin, "zz")
 end)
 
+test("long strings convert past the chunk size", function()
+	local long = string.rep("\1\254", 100)
+	same(util.bin2hex(long), string.rep("01fe", 100))
+	local s, n = util.hex2bin(string.rep("01fe", 100) .. "a")
+	same(s, long .. "a")
+	same(n, 200)
+end)
+
 test("bin2hex and hex2bin round-trip every byte", function()
 	local all = {}
 	for b = 0, 255 do all[#all + 1] = string.char(b) end
