@@ -6,6 +6,7 @@
 local lunatik = require("lunatik")
 local thread = require("thread")
 local rcu = require("rcu")
+local linux = require("linux")
 
 local env = lunatik._ENV
 
@@ -34,14 +35,51 @@ local function stop(objects, script)
 	end
 end
 
---- Runs `script` in a new runtime of `context` ("process" by default).
--- @treturn runtime the new runtime
--- @raise "<script> is already running", or why the runtime could not be created
-function runner.run(script, context)
+-- Per-CPU instances are kept as "<script>:<cpu>", for cpu 0 .. linux.numcpus() - 1.
+local function key(script, cpu)
+	return script .. ":" .. cpu
+end
+
+local function stop_percpu(script)
+	local percpu = registry("percpu")
+	for cpu = 0, linux.numcpus() - 1 do
+		stop(percpu, key(script, cpu))
+	end
+end
+
+-- All instances or none: a failure stops those made and re-raises the error as it was.
+local function run_percpu(script, context)
+	local percpu = registry("percpu")
+	for cpu = 0, linux.numcpus() - 1 do
+		local ok, runtime = pcall(lunatik.runtime, script, context)
+		if not ok then
+			stop_percpu(script)
+			error(runtime, 0)
+		end
+		percpu[key(script, cpu)] = runtime
+	end
+end
+
+--- Makes the shared tables the runner keeps its scripts in (done on first use anyway).
+function runner.startup()
+	registry("runtimes")
+	registry("percpu")
+	registry("threads")
+end
+
+--- Runs `script` in a new runtime of `context` ("process" by default), or with `percpu`
+-- in one runtime per CPU.
+-- @treturn runtime the new runtime (nothing with `percpu`)
+-- @raise "<script> is already running", or why a runtime could not be created
+function runner.run(script, context, percpu)
 	script = trim(script)
 	local runtimes = registry("runtimes")
-	if runtimes[script] then
+	if runtimes[script] or registry("percpu")[key(script, 0)] then
 		error(string.format("%s is already running", script))
+	end
+	if percpu then
+		run_percpu(script, context)
+		return
 	end
 	local runtime = lunatik.runtime(script, context)
 	runtimes[script] = runtime
@@ -50,7 +88,11 @@ end
 
 --- Runs `script` and calls the function it returns in a new kernel thread.
 -- @treturn thread the kernel thread
-function runner.spawn(script, context)
+-- @raise "spawn does not support percpu scripts", or what `run` and `thread.run` raise
+function runner.spawn(script, context, percpu)
+	if percpu then
+		error("spawn does not support percpu scripts")
+	end
 	script = trim(script)
 	local runtime = runner.run(script, context)
 	local t = thread.run(runtime, string.match(script, "[^/]*$"))
@@ -58,23 +100,41 @@ function runner.spawn(script, context)
 	return t
 end
 
---- Stops `script`: its thread first, then its runtime.
+--- Stops `script`: its thread first, then its runtime or its per-CPU runtimes.
 function runner.stop(script)
 	script = trim(script)
 	stop(registry("threads"), script)
 	stop(registry("runtimes"), script)
+	stop_percpu(script)
 end
 
-local function names()
+-- The sorted names `name_of` finds among the keys of the registry `name`.
+local function sorted(name, name_of)
 	local list = {}
-	rcu.map(registry("runtimes"), function(script)
-		table.insert(list, script)
+	rcu.map(registry(name), function(k)
+		local script = name_of(k)
+		if script then
+			table.insert(list, script)
+		end
 	end)
 	table.sort(list)
 	return list
 end
 
---- The running scripts, sorted and separated by ", ".
+-- Per-CPU scripts first (named once, by their instance 0), then the others.
+local function names()
+	local list = sorted("percpu", function(k)
+		return string.match(k, "^(.*):0$")
+	end)
+	for _, script in ipairs(sorted("runtimes", function(k)
+		return k
+	end)) do
+		table.insert(list, script)
+	end
+	return list
+end
+
+--- The running scripts, separated by ", ": per-CPU ones first, each group sorted.
 function runner.list()
 	return table.concat(names(), ", ")
 end

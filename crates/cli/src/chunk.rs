@@ -6,13 +6,13 @@
 use std::fmt;
 
 /// The execution context a runtime is created for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Context {
-    /// Process context: may sleep (the default).
+    /// May sleep (the runner's default).
     Process,
-    /// Softirq context, for hooks such as netfilter's.
+    /// Hooks run under `spin_lock_bh`.
     Softirq,
-    /// Hardirq context.
+    /// Hooks run under `spin_lock_irqsave`.
     Hardirq,
 }
 
@@ -64,18 +64,39 @@ fn runner_call(function: &str, args: &[Vec<u8>]) -> Vec<u8> {
     chunk
 }
 
-/// `runner.run(script[, context])`: creates a runtime for `script`.
-pub fn run(script: &[u8], context: Option<Context>) -> Vec<u8> {
-    let mut args = vec![quote(script)];
-    if let Some(context) = context {
-        args.push(quote(context.to_string().as_bytes()));
-    }
-    runner_call("run", &args)
+/// How a script's runtimes are made: `lunatik run <script> [context] [percpu]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The context; the runner's default (process) when `None`.
+    pub context: Option<Context>,
+    /// One runtime per CPU (`runner.run`'s third argument).
+    pub percpu: bool,
 }
 
-/// `runner.spawn(script)`: runs `script` and its returned function in a kernel thread.
-pub fn spawn(script: &[u8]) -> Vec<u8> {
-    runner_call("spawn", &[quote(script)])
+/// `runner.<function>(script[, context[, percpu]])`: `nil` holds the context's place when
+/// only `percpu` is given.
+fn script_call(function: &str, script: &[u8], options: Options) -> Vec<u8> {
+    let mut args = vec![quote(script)];
+    match options.context {
+        Some(context) => args.push(quote(context.to_string().as_bytes())),
+        None if options.percpu => args.push(b"nil".to_vec()),
+        None => {}
+    }
+    if options.percpu {
+        args.push(b"true".to_vec());
+    }
+    runner_call(function, &args)
+}
+
+/// `runner.run(script[, context[, percpu]])`: creates a runtime (or one per CPU) for `script`.
+pub fn run(script: &[u8], options: Options) -> Vec<u8> {
+    script_call("run", script, options)
+}
+
+/// `runner.spawn(script[, context[, percpu]])`: runs `script` and its returned function in a
+/// kernel thread (the runner refuses per-CPU mode).
+pub fn spawn(script: &[u8], options: Options) -> Vec<u8> {
+    script_call("spawn", script, options)
 }
 
 /// `runner.stop(script)`: stops `script`'s thread and runtime.

@@ -13,5 +13,6 @@ pub mod ktap;
 pub mod messages;
 pub mod module;
 pub mod protocol;
+pub mod script;
 
 pub use cli::{main, Cli, Command, Global};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::error::ErrorKind;
 use clap::Parser;
-use lunatik_cli::chunk::Context;
+use lunatik_cli::chunk::{Context, Options};
 use lunatik_cli::{Cli, Command};
 
 fn parse(args: &[&str]) -> Cli {
@@ -92,13 +92,31 @@ fn reload_takes_a_module_file() {
     assert_eq!(args.module, Some(PathBuf::from("m.ko")));
 }
 
+/// The script and options of `run`, `spawn` or `stop` with `words` after the script.
+fn target(verb: &str, words: &[&str]) -> (OsString, Options) {
+    let mut args = vec![verb, "s"];
+    args.extend_from_slice(words);
+    let target = match parse(&args).command {
+        Some(Command::Run(a)) => a.target,
+        Some(Command::Spawn(a)) => a.target,
+        Some(Command::Stop(a)) => a.target,
+        other => panic!("{args:?} parsed as {other:?}"),
+    };
+    let options = target.options();
+    (target.script, options)
+}
+
+fn options(context: Option<Context>, percpu: bool) -> Options {
+    Options { context, percpu }
+}
+
 #[test]
 fn run_takes_a_script_and_no_context() {
     let Some(Command::Run(args)) = parse(&["run", "examples/hello"]).command else {
         panic!("not run")
     };
-    assert_eq!(args.script, OsString::from("examples/hello"));
-    assert_eq!(args.context, None);
+    assert_eq!(args.target.script, OsString::from("examples/hello"));
+    assert_eq!(args.target.options(), Options::default());
 }
 
 #[test]
@@ -109,16 +127,43 @@ fn run_takes_each_context() {
         ("hardirq", Context::Hardirq),
     ];
     for (word, context) in cases {
-        let Some(Command::Run(args)) = parse(&["run", "s", word]).command else {
-            panic!("not run")
-        };
-        assert_eq!(args.context, Some(context), "{word}");
+        assert_eq!(
+            target("run", &[word]).1,
+            options(Some(context), false),
+            "{word}"
+        );
     }
 }
 
 #[test]
-fn run_rejects_an_unknown_context() {
+fn run_takes_percpu_alone_or_with_a_context_in_either_order() {
+    assert_eq!(target("run", &["percpu"]).1, options(None, true));
+    let softirq = options(Some(Context::Softirq), true);
+    assert_eq!(target("run", &["softirq", "percpu"]).1, softirq);
+    assert_eq!(target("run", &["percpu", "softirq"]).1, softirq);
+}
+
+#[test]
+fn of_two_contexts_the_later_wins() {
+    let got = target("run", &["softirq", "hardirq"]).1;
+    assert_eq!(got, options(Some(Context::Hardirq), false));
+}
+
+#[test]
+fn run_takes_at_most_two_words() {
+    assert_eq!(
+        parse_error(&["run", "s", "softirq", "percpu", "percpu"]),
+        ErrorKind::TooManyValues
+    );
+}
+
+#[test]
+fn run_rejects_an_unknown_word() {
     assert_eq!(parse_error(&["run", "s", "nmi"]), ErrorKind::InvalidValue);
+    assert_eq!(
+        parse_error(&["run", "s", "percpu", "nmi"]),
+        ErrorKind::InvalidValue
+    );
 }
 
 #[test]
@@ -133,29 +178,13 @@ fn run_spawn_and_stop_need_a_script() {
 }
 
 #[test]
-fn spawn_takes_a_script() {
-    let Some(Command::Spawn(args)) = parse(&["spawn", "t.lua"]).command else {
-        panic!("not spawn")
-    };
-    assert_eq!(args.script, OsString::from("t.lua"));
-}
-
-#[test]
-fn stop_takes_a_script() {
-    let Some(Command::Stop(args)) = parse(&["stop", "t"]).command else {
-        panic!("not stop")
-    };
-    assert_eq!(args.script, OsString::from("t"));
-}
-
-#[test]
-fn spawn_and_stop_take_no_context() {
+fn spawn_and_stop_take_a_script_and_the_same_words() {
     for verb in ["spawn", "stop"] {
-        assert_eq!(
-            parse_error(&[verb, "s", "softirq"]),
-            ErrorKind::UnknownArgument,
-            "{verb}"
-        );
+        let (script, got) = target(verb, &[]);
+        assert_eq!(script, OsString::from("s"), "{verb}");
+        assert_eq!(got, Options::default(), "{verb}");
+        let got = target(verb, &["hardirq", "percpu"]).1;
+        assert_eq!(got, options(Some(Context::Hardirq), true), "{verb}");
     }
 }
 

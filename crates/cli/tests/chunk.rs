@@ -2,7 +2,7 @@
 //! engine reads back as exactly the original bytes.
 
 use lua::{Config, Lua, Mode, NoHost, Value};
-use lunatik_cli::chunk::{self, quote, Context};
+use lunatik_cli::chunk::{self, quote, Context, Options};
 
 /// What the engine makes of `return <literal>`.
 fn evaluate_literal(literal: &[u8]) -> Vec<u8> {
@@ -54,36 +54,49 @@ fn quote_escapes_quotes_and_backslashes() {
     assert_eq!(quote(b"a\"b\\c"), b"\"a\\\"b\\\\c\"");
 }
 
+const RUNNER: &str = "local runner = require(\"lunatik.runner\")\n";
+
+/// What a runner chunk looks like: `RUNNER` and then `call`.
+fn runner(call: &str) -> Vec<u8> {
+    format!("{RUNNER}{call}").into_bytes()
+}
+
+fn options(context: Option<Context>, percpu: bool) -> Options {
+    Options { context, percpu }
+}
+
 #[test]
-fn run_without_context_calls_the_runner_with_the_script_only() {
+fn run_without_options_calls_the_runner_with_the_script_only() {
     assert_eq!(
-        chunk::run(b"hello", None),
-        b"local runner = require(\"lunatik.runner\")\nrunner.run(\"hello\")"
+        chunk::run(b"hello", Options::default()),
+        runner("runner.run(\"hello\")")
     );
 }
 
 #[test]
 fn run_with_a_context_passes_its_name_as_a_string() {
-    assert_eq!(
-        chunk::run(b"nf", Some(Context::Softirq)),
-        b"local runner = require(\"lunatik.runner\")\nrunner.run(\"nf\", \"softirq\")"
-    );
+    let chunk = chunk::run(b"nf", options(Some(Context::Softirq), false));
+    assert_eq!(chunk, runner("runner.run(\"nf\", \"softirq\")"));
+}
+
+#[test]
+fn run_percpu_passes_true_after_the_context_or_nil() {
+    let chunk = chunk::run(b"x", options(Some(Context::Softirq), true));
+    assert_eq!(chunk, runner("runner.run(\"x\", \"softirq\", true)"));
+    let chunk = chunk::run(b"x", options(None, true));
+    assert_eq!(chunk, runner("runner.run(\"x\", nil, true)"));
 }
 
 #[test]
 fn spawn_stop_and_shutdown_call_the_runner() {
     assert_eq!(
-        chunk::spawn(b"t"),
-        b"local runner = require(\"lunatik.runner\")\nrunner.spawn(\"t\")"
+        chunk::spawn(b"t", Options::default()),
+        runner("runner.spawn(\"t\")")
     );
-    assert_eq!(
-        chunk::stop(b"t"),
-        b"local runner = require(\"lunatik.runner\")\nrunner.stop(\"t\")"
-    );
-    assert_eq!(
-        chunk::shutdown(),
-        b"local runner = require(\"lunatik.runner\")\nrunner.shutdown()"
-    );
+    let chunk = chunk::spawn(b"t", options(Some(Context::Process), true));
+    assert_eq!(chunk, runner("runner.spawn(\"t\", \"process\", true)"));
+    assert_eq!(chunk::stop(b"t"), runner("runner.stop(\"t\")"));
+    assert_eq!(chunk::shutdown(), runner("runner.shutdown()"));
 }
 
 #[test]
@@ -96,8 +109,9 @@ fn runner_chunks_compile_and_cannot_be_read_as_an_expression() {
     let guard = lua::stack::StackGuard::with_budget(1 << 20);
     let hostile = b"x\")\nos.exit()--";
     for chunk in [
-        chunk::run(hostile, Some(Context::Hardirq)),
-        chunk::spawn(hostile),
+        chunk::run(hostile, options(Some(Context::Hardirq), true)),
+        chunk::run(hostile, options(None, true)),
+        chunk::spawn(hostile, Options::default()),
         chunk::stop(hostile),
         chunk::shutdown(),
     ] {

@@ -1,30 +1,28 @@
-//! `lunatik run <script> [context]`: creates a runtime for a script.
+//! `lunatik run <script> [context] [percpu]`: creates a runtime for a script.
 
-use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::chunk::{self, Context};
+use crate::chunk;
 use crate::cli::Global;
 use crate::error::Result;
+use crate::script::Script;
 
-/// Run a script in a new runtime.
+/// Run a script in a new runtime (or one per CPU).
 ///
-/// Calls `lunatik.runner.run`. The script is named as `require` would find it under /lib/modules/lua/, with or without
-/// `.lua`; e.g. `lunatik run examples/hello`.
+/// Calls `lunatik.runner.run`, e.g. `lunatik run examples/hello` or
+/// `lunatik run examples/filter softirq percpu`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The script's name.
-    pub script: OsString,
-    /// The context the runtime's hooks run in.
-    #[arg(value_enum)]
-    pub context: Option<Context>,
+    #[command(flatten)]
+    pub target: Script,
 }
 
-/// Sends `runner.run(script[, context])`.
+/// Sends `runner.run(script[, context[, percpu]])`.
 ///
 /// # Errors
 /// The device failing, or the runner's error (e.g. "<script> is already running").
 pub fn run(args: &Args, global: &Global) -> Result {
-    global.evaluate(&chunk::run(args.script.as_bytes(), args.context))?;
+    let target = &args.target;
+    global.evaluate(&chunk::run(target.script.as_bytes(), target.options()))?;
     Ok(())
 }

@@ -1,27 +1,29 @@
-//! `lunatik spawn <script>`: runs a script in a kernel thread.
+//! `lunatik spawn <script> [context]`: runs a script in a kernel thread.
 
-use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::chunk;
 use crate::cli::Global;
 use crate::error::Result;
+use crate::script::Script;
 
 /// Run a script in a new kernel thread.
 ///
 /// Calls `lunatik.runner.spawn`: runs the script in a new runtime, then the function it
-/// returns in a new kernel thread.
+/// returns in a new kernel thread. The runtime must be a process one, and the runner
+/// refuses `percpu`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The script's name.
-    pub script: OsString,
+    #[command(flatten)]
+    pub target: Script,
 }
 
-/// Sends `runner.spawn(script)`.
+/// Sends `runner.spawn(script[, context[, percpu]])`.
 ///
 /// # Errors
 /// The device failing, or the runner's error.
 pub fn run(args: &Args, global: &Global) -> Result {
-    global.evaluate(&chunk::spawn(args.script.as_bytes()))?;
+    let target = &args.target;
+    global.evaluate(&chunk::spawn(target.script.as_bytes(), target.options()))?;
     Ok(())
 }

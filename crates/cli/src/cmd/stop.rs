@@ -1,19 +1,21 @@
 //! `lunatik stop <script>`: stops a script.
 
-use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::chunk;
 use crate::cli::Global;
 use crate::error::Result;
+use crate::script::Script;
 
 /// Stop a script.
 ///
-/// Calls `lunatik.runner.stop`: stops the script's thread, if any, and its runtime.
+/// Calls `lunatik.runner.stop`: stops the script's thread, if any, and its runtime or its
+/// per-CPU runtimes. A context or `percpu` after the name is accepted, as C Lunatik's CLI
+/// does, and changes nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The script's name.
-    pub script: OsString,
+    #[command(flatten)]
+    pub target: Script,
 }
 
 /// Sends `runner.stop(script)`.
@@ -21,6 +23,6 @@ pub struct Args {
 /// # Errors
 /// The device failing, or the runner's error.
 pub fn run(args: &Args, global: &Global) -> Result {
-    global.evaluate(&chunk::stop(args.script.as_bytes()))?;
+    global.evaluate(&chunk::stop(args.target.script.as_bytes()))?;
     Ok(())
 }
