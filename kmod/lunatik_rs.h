@@ -94,6 +94,7 @@ bool lk_in_hardirq(void);
 void *lk_current_task(void);
 unsigned long lk_param_memory_limit(void);
 unsigned long lk_param_fuel_slice(void);
+unsigned long lk_param_total_memory_limit(void);
 void lk_work_schedule(void);
 void lk_work_flush(void);
 
@@ -136,6 +137,7 @@ void lk_device_destroy(struct lk_device *dev);
 int lunatik_rs_init(void **module);
 void lunatik_rs_exit(void *module);
 long lunatik_rs_live_allocations(void);
+unsigned long lunatik_rs_memory_in_use(void);
 int lunatik_rs_open(void *control, void **file);
 void lunatik_rs_release(void *control, void *file);
 ssize_t lunatik_rs_read(void *control, void *file, char __user *buf,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shim_module.c: module entry and exit, and the read-only live_allocations
- * parameter (/sys/module/lunatik/parameters/live_allocations).
+ * and memory_in_use parameters (/sys/module/lunatik/parameters/).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +24,18 @@ static const struct kernel_param_ops lk_live_allocations_ops = {
 module_param_cb(live_allocations, &lk_live_allocations_ops, NULL, 0444);
 MODULE_PARM_DESC(live_allocations,
 		 "Allocations made by the Rust side and not yet freed");
+
+static int lk_memory_in_use_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%lu\n", lunatik_rs_memory_in_use());
+}
+
+static const struct kernel_param_ops lk_memory_in_use_ops = {
+	.get = lk_memory_in_use_get,
+};
+module_param_cb(memory_in_use, &lk_memory_in_use_ops, NULL, 0444);
+MODULE_PARM_DESC(memory_in_use,
+		 "Bytes allocated by the Rust side and not yet freed (see total_memory_limit)");
 
 static int lk_stack_left_get(char *buffer, const struct kernel_param *kp)
 {

@@ -13,6 +13,8 @@
 #include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 
+#include <linux/mm.h>
+
 #include "lunatik_rs.h"
 
 static unsigned long memory_limit = 4UL << 20;
@@ -24,6 +26,11 @@ static unsigned long fuel_slice = 100000;
 module_param(fuel_slice, ulong, 0644);
 MODULE_PARM_DESC(fuel_slice,
 		 "Instructions a runtime runs before it yields or aborts (default 100000)");
+
+static unsigned long total_memory_limit;
+module_param(total_memory_limit, ulong, 0444);
+MODULE_PARM_DESC(total_memory_limit,
+		 "Bytes all of lunatik may allocate, read at load (0, the default: a quarter of RAM)");
 
 void lk_cond_resched(void)
 {
@@ -53,6 +60,13 @@ void *lk_current_task(void)
 unsigned long lk_param_memory_limit(void)
 {
 	return READ_ONCE(memory_limit);
+}
+
+unsigned long lk_param_total_memory_limit(void)
+{
+	if (total_memory_limit)
+		return total_memory_limit;
+	return (totalram_pages() << PAGE_SHIFT) / 4;
 }
 
 unsigned long lk_param_fuel_slice(void)

@@ -20,6 +20,7 @@ KERNEL_RS_LIB := $(KERNEL_TARGET_DIR)/$(KERNEL_TARGET)/release/liblunatik_rs.a
 KERNEL_RS_OBJ := $(CURDIR)/build/kernel-rs/lunatik_rs.o_shipped
 # The only global symbols the Rust object keeps: the entry points C calls.
 KERNEL_RS_EXPORTS := lunatik_rs_init lunatik_rs_exit lunatik_rs_live_allocations \
+	lunatik_rs_memory_in_use \
 	lunatik_rs_open lunatik_rs_release lunatik_rs_read lunatik_rs_write \
 	lunatik_rs_deferred_work lunatik_rs_thread lunatik_rs_stack_report \
 	lunatik_rs_device_open lunatik_rs_device_release lunatik_rs_device_read \

@@ -9,11 +9,14 @@
 //! allocation adds `__GFP_NOWARN`: failure is a Lua error, not a kernel warning.
 //!
 //! Invariant: [`live_allocations`] counts the blocks handed out and not yet freed, so it is 0
-//! once everything the module allocated has been dropped.
+//! once everything the module allocated has been dropped; [`memory_in_use`] counts their
+//! bytes, and no allocation takes it past the module-wide limit (`total_memory_limit`,
+//! default a quarter of RAM): runtimes, what they park in shared tables and their buffers
+//! together cannot drive the kernel out of memory.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{self, NonNull};
-use core::sync::atomic::{AtomicIsize, Ordering};
+use core::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 
 use rust_alloc::boxed::Box;
 use rust_alloc::vec::Vec;
@@ -26,6 +29,36 @@ use crate::ffi;
 const KMALLOC_MINALIGN: usize = 8;
 
 static LIVE_ALLOCATIONS: AtomicIsize = AtomicIsize::new(0);
+/// Bytes handed out and not yet freed.
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+/// The most `BYTES` may reach; set at module load.
+static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Reads the module-wide memory limit. Module load, before anything is allocated.
+pub(crate) fn init() {
+    // SAFETY: reads a module parameter (and the RAM size for its default).
+    let limit = unsafe { ffi::lk_param_total_memory_limit() } as usize;
+    LIMIT.store(limit, Ordering::Relaxed);
+}
+
+/// Bytes allocated by the module and not yet freed.
+pub fn memory_in_use() -> usize {
+    BYTES.load(Ordering::Relaxed)
+}
+
+/// Takes `n` bytes from the module-wide budget, if they fit.
+fn take(n: usize) -> bool {
+    let before = BYTES.fetch_add(n, Ordering::Relaxed);
+    if before.saturating_add(n) > LIMIT.load(Ordering::Relaxed) {
+        BYTES.fetch_sub(n, Ordering::Relaxed);
+        return false;
+    }
+    true
+}
+
+fn give_back(n: usize) {
+    BYTES.fetch_sub(n, Ordering::Relaxed);
+}
 
 /// How an allocation may wait for memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,28 +128,44 @@ unsafe impl GlobalAlloc for KernelAllocator {
         let Some(size) = kmalloc_size(layout) else {
             return ptr::null_mut();
         };
+        if !take(size) {
+            return ptr::null_mut();
+        }
         let atomic = Gfp::current() == Gfp::Atomic;
         // SAFETY: kmalloc accepts any size and returns NULL when it cannot serve it.
         let block = unsafe { ffi::lk_kmalloc(size, atomic) };
-        if !block.is_null() {
+        if block.is_null() {
+            give_back(size);
+        } else {
             LIVE_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
         block
     }
 
-    unsafe fn dealloc(&self, block: *mut u8, _layout: Layout) {
+    unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
         LIVE_ALLOCATIONS.fetch_sub(1, Ordering::Relaxed);
+        give_back(kmalloc_size(layout).unwrap_or(0));
         // SAFETY: the caller passes a block from `alloc`/`realloc` that it no longer uses.
         unsafe { ffi::lk_kfree(block) }
     }
 
     unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if layout.align() <= KMALLOC_MINALIGN {
+            let old = layout.size();
+            if new_size > old && !take(new_size - old) {
+                return ptr::null_mut();
+            }
             let atomic = Gfp::current() == Gfp::Atomic;
             // SAFETY: `block` came from kmalloc; `new_size` is non-zero (GlobalAlloc's
             // contract), so krealloc returns a new block with the contents or NULL, leaving
             // `block` allocated on failure. The count does not change either way.
-            return unsafe { ffi::lk_krealloc(block, new_size, atomic) };
+            let new_block = unsafe { ffi::lk_krealloc(block, new_size, atomic) };
+            match (new_block.is_null(), new_size > old) {
+                (true, true) => give_back(new_size - old),
+                (false, false) => give_back(old - new_size),
+                _ => {}
+            }
+            return new_block;
         }
         // krealloc knows nothing of the size rounding that gave the block its alignment.
         let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {

@@ -126,6 +126,7 @@ extern "C" {
     pub(crate) fn lk_current_task() -> *mut c_void;
     pub(crate) fn lk_param_memory_limit() -> c_ulong;
     pub(crate) fn lk_param_fuel_slice() -> c_ulong;
+    pub(crate) fn lk_param_total_memory_limit() -> c_ulong;
     pub(crate) fn lk_work_schedule();
     pub(crate) fn lk_work_flush();
 

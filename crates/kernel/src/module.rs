@@ -18,6 +18,7 @@ struct Module {
 }
 
 fn load() -> Result<Box<Module>> {
+    crate::alloc::init();
     crate::defer::init()?;
     crate::runtime::init()?;
     crate::waits::init()?;
@@ -94,4 +95,10 @@ pub unsafe extern "C" fn lunatik_rs_exit(module: *mut c_void) {
 #[no_mangle]
 pub extern "C" fn lunatik_rs_live_allocations() -> c_long {
     live_allocations() as c_long
+}
+
+/// Bytes allocated through the global allocator and not yet freed.
+#[no_mangle]
+pub extern "C" fn lunatik_rs_memory_in_use() -> core::ffi::c_ulong {
+    crate::alloc::memory_in_use() as core::ffi::c_ulong
 }
