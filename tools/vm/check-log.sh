@@ -6,7 +6,8 @@
 #   or a block whose result count differs from its plan;
 # - the run not finishing (no "lunatik-vm: done": timeout, panic or hang);
 # - kernel log lines (those with a timestamp) reporting an oops, BUG, WARNING, lockdep,
-#   soft lockup, hung task or panic;
+#   soft lockup, RCU stall, hung task, panic, the OOM killer, a sysfs duplicate name, or
+#   an unload of lunatik.ko that left allocations (any unload, not only the last);
 # - a taint flag other than O (out-of-tree, 4096) and E (unsigned, 8192).
 # Prints the failures and a closing "N passed, N failed" line: the guest's top-level tests,
 # plus one for the whole run (finished, clean kernel log, allowed taint) when those passed.
@@ -62,6 +63,8 @@ grep -q '^lunatik-vm: done' <<<"$text" ||
 bad='Oops|BUG:|kernel BUG at|WARNING:|possible circular locking|inconsistent lock state'
 bad="$bad|possible recursive locking|soft lockup|hung task|blocked for more than|Kernel panic"
 bad="$bad|general protection fault|stack guard page|scheduling while atomic|rust panic"
+bad="$bad|rcu.*detected stall|self-detected stall|invoked oom-killer|Out of memory:|oom-kill:"
+bad="$bad|sysfs: cannot create duplicate filename|unload: [1-9][0-9]* live allocations"
 grep -E '^\[ *[0-9]+\.[0-9]+\]' <<<"$text" | grep -E "$bad" | sort -u | head -20 |
     while IFS= read -r line; do echo "vm-test: kernel: $line"; done | grep . && fail=1
 
