@@ -10,6 +10,9 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/path.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -23,6 +26,31 @@ struct lk_device {
 };
 
 static struct class *lk_device_class;
+
+/* Makes "is the name free?" and "take it" one step for concurrent creators. */
+static DEFINE_MUTEX(lk_device_create_lock);
+
+/* Whether a device of our class, or any /dev node, already has the name. */
+static bool lk_device_name_taken(const char *name)
+{
+	struct device *dev = class_find_device_by_name(lk_device_class, name);
+	struct path path;
+	char *node;
+	bool taken;
+
+	if (dev) {
+		put_device(dev);
+		return true;
+	}
+	node = kasprintf(GFP_KERNEL, "/dev/%s", name);
+	if (!node)
+		return true;
+	taken = !kern_path(node, 0, &path);
+	if (taken)
+		path_put(&path);
+	kfree(node);
+	return taken;
+}
 
 static int lk_device_open(struct inode *inode, struct file *file)
 {
@@ -88,12 +116,29 @@ void lk_device_class_destroy(void)
 	class_destroy(lk_device_class);
 }
 
+static int lk_device_create_locked(const char *name, unsigned int mode,
+				   struct lk_device **out, unsigned int *devt);
+
+/* Creates a device named name, or fails with -EEXIST if the name is taken. */
 int lk_device_create(const char *name, unsigned int mode,
 		     struct lk_device **out, unsigned int *devt)
+{
+	int ret;
+
+	mutex_lock(&lk_device_create_lock);
+	ret = lk_device_create_locked(name, mode, out, devt);
+	mutex_unlock(&lk_device_create_lock);
+	return ret;
+}
+
+static int lk_device_create_locked(const char *name, unsigned int mode,
+				   struct lk_device **out, unsigned int *devt)
 {
 	struct lk_device *device;
 	int ret;
 
+	if (lk_device_name_taken(name))
+		return -EEXIST;
 	device = kzalloc(sizeof(*device), GFP_KERNEL);
 	if (!device)
 		return -ENOMEM;

@@ -193,6 +193,8 @@ fn new(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         || name.len() > runtime::MAX_NAME_BYTES
         || name.contains(&b'/')
         || name.contains(&0)
+        || name == b"."
+        || name == b".."
     {
         return Err(cx.arg_error(1, format_args!("invalid device name")));
     }

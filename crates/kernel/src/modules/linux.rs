@@ -66,9 +66,8 @@ fn random(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if low > up {
         return Err(cx.arg_error(1, format_args!("interval is empty")));
     }
-    if low < 0 && up > i64::MAX.wrapping_add(low) {
-        return Err(cx.arg_error(1, format_args!("interval too large")));
-    }
+    // Any interval works, the whole integer range included (C Lunatik refuses those wider
+    // than `maxinteger`): a span of 0 stands for 2^64.
     let span = (up as u64).wrapping_sub(low as u64).wrapping_add(1);
     let offset = if span == 0 { rand } else { rand % span };
     cx.ret1(Value::Int(low.wrapping_add(offset as i64)))

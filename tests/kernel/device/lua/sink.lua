@@ -1,0 +1,2 @@
+-- Takes whatever it is given.
+return function(...) return select("#", ...) end
