@@ -156,6 +156,11 @@ fn run(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if rt.context() != runtime::Context::Process {
         return Err(cx.arg_error(1, format_args!("IRQ runtime cannot spawn threads")));
     }
+    // A thread of a runtime whose script returned no function would only log an error.
+    let runnable = rt.run(Entry::Nested, |lua| Runtime::callback(lua).is_function());
+    if runnable.is_ok_and(|f| !f) {
+        return Err(cx.arg_error(1, format_args!("script returned no function to run")));
+    }
     if rt.is_stopped() {
         return Err(cx.arg_error(1, format_args!("runtime is stopped")));
     }

@@ -1,0 +1,2 @@
+-- A script that returns no function.
+local x = 1
