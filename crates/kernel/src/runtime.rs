@@ -208,10 +208,17 @@ impl Host for KernelHost {
 
     fn load_file(&mut self, name: &[u8]) -> core::result::Result<Vec<u8>, Vec<u8>> {
         let message = |text: &[u8]| lua::tvec::try_copy_of(text).unwrap_or_default();
+        // An atomic runtime's body runs in process context and may read its modules.
         if context::cannot_sleep() {
-            return Err(message(b"cannot read files in atomic context"));
+            return Err(message(
+                b"cannot read files in an atomic runtime: require modules in its script body",
+            ));
         }
         crate::file::read_all(name).map_err(|e| message(e.lua_name().as_bytes()))
+    }
+
+    fn is_missing(&self, message: &[u8]) -> bool {
+        message == Error::ENOENT.lua_name().as_bytes()
     }
 
     fn out_of_fuel(&mut self) -> FuelAction {
@@ -300,7 +307,15 @@ impl Runtime {
     ) -> core::result::Result<Ref<Runtime>, Vec<u8>> {
         let fail = |text: &[u8]| lua::tvec::try_copy_of(text).unwrap_or_default();
         if !is_valid_name(script) {
-            return Err(fail(b"invalid script name"));
+            let mut m = crate::print::StackBuf::<128>::new();
+            let _ = core::fmt::Write::write_fmt(
+                &mut m,
+                format_args!(
+                    "invalid script name (1 to {} bytes, no NUL, no leading '/', no '..')",
+                    MAX_NAME_BYTES
+                ),
+            );
+            return Err(fail(m.as_bytes()));
         }
         if crate::context::cannot_sleep() {
             return Err(fail(b"runtimes are created in process context"));

@@ -201,12 +201,18 @@ fn find_file(
                 file.try_push(c)?;
             }
         }
-        if let Ok(src) = lua.host.load_file(&file) {
-            return Ok(Ok((file, src)));
-        }
+        let why = match lua.host.load_file(&file) {
+            Ok(src) => return Ok(Ok((file, src))),
+            Err(why) => why,
+        };
         tried.try_extend_from_slice(b"\n\tno file '")?;
         tried.try_extend_from_slice(&file)?;
         tried.try_push(b'\'')?;
+        if !lua.host.is_missing(&why) {
+            tried.try_extend_from_slice(b" (")?;
+            tried.try_extend_from_slice(&why)?;
+            tried.try_push(b')')?;
+        }
     }
     Ok(Err(tried))
 }

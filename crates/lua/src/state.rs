@@ -37,6 +37,11 @@ pub trait Host {
     fn load_file(&mut self, _name: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         Err(Vec::new())
     }
+    /// Whether a `load_file` error only says the file is not there: `require` lists such
+    /// files as `no file '...'`, and shows any other reason after the name.
+    fn is_missing(&self, _message: &[u8]) -> bool {
+        true
+    }
     /// The instruction slice is used up.
     fn out_of_fuel(&mut self) -> FuelAction {
         FuelAction::Continue
