@@ -89,8 +89,10 @@ impl Entry {
 
 impl Drop for Entry {
     fn drop(&mut self) {
-        // The last reference to a runtime or a thread must go where sleeping is allowed;
-        // entries are freed in RCU callbacks (softirq) and by writers in any context.
+        // The last reference to a runtime or a thread must go where sleeping is allowed,
+        // and entries are freed in RCU callbacks (softirq) and by readers in any context.
+        // Deferring the whole object (not only, as a runtime does itself, its state) also
+        // keeps a runtime alive while its state closes, for finalizers that look it up.
         if let Shared::Object(_) = self.value {
             let object = core::mem::replace(&mut self.value, Shared::Nil);
             crate::defer::drop_where_sleepable(object);
