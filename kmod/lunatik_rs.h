@@ -133,6 +133,16 @@ int lk_device_create(const char *name, unsigned int mode, struct lk_device **out
 		     unsigned int *devt);
 void lk_device_destroy(struct lk_device *dev);
 
+/* shim_rcu.c: RCU for the rcu module's tables. */
+struct rcu_head;
+enum { LK_RCU_HEAD_SIZE = 16 };
+void lk_rcu_read_lock(void);
+void lk_rcu_read_unlock(void);
+void lk_call_rcu(struct rcu_head *head);
+void lk_rcu_barrier(void);
+void *lk_kvcalloc(size_t n, size_t size, bool atomic);
+void lk_kvfree(const void *ptr);
+
 /* Rust entry points (crates/kernel). */
 int lunatik_rs_init(void **module);
 void lunatik_rs_exit(void *module);
@@ -158,5 +168,6 @@ int lunatik_rs_capi_create(const char *script, size_t len, int context,
 int lunatik_rs_capi_call(void *runtime, const char *func, size_t len,
 			 const void *args, size_t nargs, long long *result);
 void lunatik_rs_capi_stop(void *runtime);
+void lunatik_rs_rcu_free(struct rcu_head *head);
 
 #endif /* LUNATIK_RS_H */

@@ -46,6 +46,15 @@ opaque!(
     Device
 );
 
+opaque!(
+    /// A kernel `struct rcu_head`, in [`RCU_HEAD_SIZE`] bytes that Rust reserves.
+    RcuHead
+);
+
+/// `LK_RCU_HEAD_SIZE` in `lunatik_rs.h`: the bytes (8-aligned) of a `struct rcu_head`,
+/// checked by a `static_assert` in `shim_rcu.c`.
+pub(crate) const RCU_HEAD_SIZE: usize = 16;
+
 /// `enum lk_log_level` in `lunatik_rs.h`.
 pub(crate) const LOG_ERR: c_int = 3;
 pub(crate) const LOG_WARNING: c_int = 4;
@@ -180,4 +189,12 @@ extern "C" {
         devt: *mut c_uint,
     ) -> c_int;
     pub(crate) fn lk_device_destroy(dev: *mut Device);
+
+    // shim_rcu.c
+    pub(crate) fn lk_rcu_read_lock();
+    pub(crate) fn lk_rcu_read_unlock();
+    pub(crate) fn lk_call_rcu(head: *mut RcuHead);
+    pub(crate) fn lk_rcu_barrier();
+    pub(crate) fn lk_kvcalloc(n: usize, size: usize, atomic: bool) -> *mut c_void;
+    pub(crate) fn lk_kvfree(ptr: *const c_void);
 }

@@ -37,14 +37,19 @@ fn load() -> Result<Box<Module>> {
 
 /// Stops what scripts left running and frees the module-wide state, in dependency order:
 /// threads before the runtimes they hold, runtimes (and their devices) before the shared
-/// environment, deferred drops before the lists they use.
+/// environment, deferred drops before the lists they use. RCU callbacks free replaced
+/// `rcu` entries and run module code: each wait for them (`rcu::barrier`) comes after what
+/// may still replace entries, the first before the deferred drops they may queue, the last
+/// before the module text goes away.
 fn unload() {
     crate::modules::thread::stop_all();
     crate::runtime::stop_all();
     crate::modules::rcu::exit();
     crate::modules::thread::stop_all();
     crate::runtime::stop_all();
+    crate::modules::rcu::barrier();
     crate::defer::exit();
+    crate::modules::rcu::barrier();
     crate::modules::device::exit();
     crate::modules::thread::exit();
     crate::waits::exit();

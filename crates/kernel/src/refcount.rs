@@ -126,11 +126,6 @@ impl<T: ?Sized> Ref<T> {
         // SAFETY: the block is live while this `Ref` exists (type invariant).
         unsafe { self.inner.as_ref() }
     }
-
-    /// True if both point to the same block.
-    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
-        core::ptr::addr_eq(a.inner.as_ptr(), b.inner.as_ptr())
-    }
 }
 
 impl<T: Object> Ref<T> {

@@ -9,7 +9,6 @@ use rust_alloc::vec::Vec;
 use lua::tvec::TryVec;
 use lua::{Ctx, Lua, LuaResult, Value};
 
-use crate::error::Result;
 use crate::object::{self, Object, Refusal};
 use crate::refcount::Ref;
 
@@ -80,28 +79,6 @@ impl Shared {
             Shared::Str(s) => lua.str_value(s)?,
             Shared::Object(o) => object::receive(lua, o)?,
         })
-    }
-
-    pub(crate) fn try_clone(&self) -> Result<Shared> {
-        Ok(match self {
-            Shared::Nil => Shared::Nil,
-            Shared::Bool(b) => Shared::Bool(*b),
-            Shared::Int(i) => Shared::Int(*i),
-            Shared::Float(f) => Shared::Float(*f),
-            Shared::Str(s) => Shared::Str(lua::tvec::try_copy_of(s)?),
-            Shared::Object(o) => Shared::Object(o.clone()),
-        })
-    }
-
-    /// Key equality: same scalar, same bytes, or the same object.
-    pub(crate) fn same_key(&self, other: &Shared) -> bool {
-        match (self, other) {
-            (Shared::Bool(a), Shared::Bool(b)) => a == b,
-            (Shared::Int(a), Shared::Int(b)) => a == b,
-            (Shared::Str(a), Shared::Str(b)) => a == b,
-            (Shared::Object(a), Shared::Object(b)) => Ref::ptr_eq(a, b),
-            _ => false,
-        }
     }
 }
 
