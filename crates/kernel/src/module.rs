@@ -44,11 +44,13 @@ fn load() -> Result<Box<Module>> {
 fn unload() {
     crate::modules::thread::stop_all();
     crate::runtime::stop_all();
+    crate::modules::rcu::clear_all();
     crate::modules::rcu::exit();
     crate::modules::thread::stop_all();
     crate::runtime::stop_all();
     crate::modules::rcu::barrier();
     crate::defer::exit();
+    crate::modules::rcu::exit_list();
     crate::modules::rcu::barrier();
     crate::modules::device::exit();
     crate::modules::thread::exit();

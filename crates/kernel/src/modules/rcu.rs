@@ -38,9 +38,11 @@ use core::mem::{offset_of, ManuallyDrop};
 use core::ptr::{self, NonNull};
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
+use rust_alloc::boxed::Box;
 use rust_alloc::vec::Vec;
 
 use lua::gc::Gc;
+use lua::lstr::LStr;
 use lua::tvec::TryVec;
 use lua::userdata::UserData;
 use lua::{Ctx, Lua, LuaResult, Ret, Value};
@@ -255,13 +257,26 @@ impl SharedTable {
             .checked_next_power_of_two()
             .ok_or(Error::ENOMEM)?;
         let buckets = Buckets::new(count)?;
-        Ref::try_new(SharedTable {
+        let table = Ref::try_new(SharedTable {
             buckets: ManuallyDrop::new(buckets),
             // SAFETY: `get_random_u64` may be called in any context but NMI.
             seed: unsafe { ffi::lk_random_u64() },
             writer: SpinLockIrq::new(())?,
             entries: AtomicUsize::new(0),
-        })
+        })?;
+        live_add(&table)?;
+        Ok(table)
+    }
+
+    /// Removes every entry (module exit: breaks reference cycles between tables).
+    fn clear(&self) {
+        let Ok(entries) = self.snapshot() else {
+            return;
+        };
+        for entry in entries.iter() {
+            // Removing never allocates, so it cannot fail.
+            let _ = self.set(&entry.key, Shared::Nil);
+        }
     }
 
     /// FNV-1a over the key, from the table's seed, with the high half folded into the low
@@ -411,6 +426,7 @@ impl SharedTable {
 
 impl Drop for SharedTable {
     fn drop(&mut self) {
+        live_remove(self);
         // SAFETY: `buckets` is not used after this.
         let buckets = unsafe { ManuallyDrop::take(&mut self.buckets) };
         // `kvfree` of a vmalloc'd array may sleep, and entries may hold last references.
@@ -462,6 +478,16 @@ fn no_memory(cx: &mut Ctx<'_>) -> lua::Error {
     cx.error(format_args!("not enough memory"))
 }
 
+/// Argument `i` as a key: a string, or a number in its string form; a float with an
+/// integral value is the integer first, so `t[1.0]` is `t[1]`, as in Lua tables.
+fn key_arg(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<LStr>> {
+    let v = cx.arg(i);
+    if let (Value::Float(_), Some(n)) = (v, lua::arith::to_integer(&v)) {
+        cx.set_arg(i, Value::Int(n));
+    }
+    cx.check_str(i)
+}
+
 /// `t[key]`: the value of `key` (a string, or a number in its string form), nil if
 /// absent; an object comes back as a new userdata.
 ///
@@ -470,7 +496,7 @@ fn no_memory(cx: &mut Ctx<'_>) -> lua::Error {
 /// object (`'<class>': process-context class in interrupt-context runtime`).
 fn table_index(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     with_table(cx, |cx, table| {
-        let key = cx.check_str(2)?;
+        let key = key_arg(cx, 2)?;
         let v = match table.get(key.as_bytes()) {
             Found::Nil => Value::Nil,
             Found::Value(value) => value.to_value(cx.lua)?,
@@ -493,7 +519,7 @@ fn table_index(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// `(cannot share SINGLE object)`.
 fn table_newindex(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     with_table(cx, |cx, table| {
-        let key = cx.check_str(2)?;
+        let key = key_arg(cx, 2)?;
         if key.len() >= MAX_KEY {
             return Err(no_memory(cx));
         }
@@ -631,6 +657,8 @@ static ENV: AtomicPtr<SharedTable> = AtomicPtr::new(ptr::null_mut());
 /// # Errors
 /// `ENOMEM`.
 pub(crate) fn init() -> Result {
+    let live = crate::alloc::try_box(SpinLockIrq::new(Vec::new())?)?;
+    LIVE.store(Box::into_raw(live), Ordering::Release);
     let env = SharedTable::new(DEFAULT_BUCKETS)?;
     ENV.store(Ref::into_raw(env).cast_mut(), Ordering::Release);
     Ok(())
@@ -645,6 +673,72 @@ pub(crate) fn exit() {
         drop(unsafe { Ref::from_raw(env) });
     }
     barrier();
+}
+
+/// Every table alive, so that module exit can break the cycles tables holding each other
+/// (or themselves) would leak.
+type Live = SpinLockIrq<Vec<usize>>;
+
+static LIVE: AtomicPtr<Live> = AtomicPtr::new(ptr::null_mut());
+
+fn live() -> Option<&'static Live> {
+    let live = LIVE.load(Ordering::Acquire);
+    // SAFETY: the list lives from `init` to `exit`, and tables are made in between.
+    (!live.is_null()).then(|| unsafe { &*live })
+}
+
+fn live_add(table: &Ref<SharedTable>) -> Result {
+    if let Some(live) = live() {
+        live.lock().try_push(Ref::as_ptr(table) as usize)?;
+    }
+    Ok(())
+}
+
+fn live_remove(table: &SharedTable) {
+    let Some(live) = live() else { return };
+    let me = ptr::from_ref(table) as usize;
+    let mut list = live.lock();
+    if let Some(i) = list.iter().position(|&p| p == me) {
+        list.swap_remove(i);
+    }
+}
+
+/// Empties every table still alive once no runtime is left (module exit, before
+/// [`exit`]): what only a cycle kept alive is then freed.
+pub(crate) fn clear_all() {
+    let Some(live) = live() else { return };
+    // Each pass empties one table; emptying may free others, so the list is read again.
+    loop {
+        let next = {
+            let list = live.lock();
+            list.iter().find_map(|&p| {
+                let raw = p as *const SharedTable;
+                // SAFETY: a listed table is not freed before it leaves the list, under
+                // this lock; one whose count already reached 0 is skipped.
+                let table = unsafe { Ref::upgrade_raw(raw) }?;
+                (table.entries.load(Ordering::Relaxed) > 0).then_some(table)
+            })
+        };
+        let Some(table) = next else { return };
+        let before = table.entries.load(Ordering::Relaxed);
+        table.clear();
+        let stuck = table.entries.load(Ordering::Relaxed) >= before;
+        crate::defer::drop_where_sleepable(table);
+        if stuck {
+            // Out of memory for the snapshot: what is left leaks (and unload says so).
+            return;
+        }
+    }
+}
+
+/// Frees the list of live tables. Module exit, once deferred drops have run.
+pub(crate) fn exit_list() {
+    let live = LIVE.swap(ptr::null_mut(), Ordering::AcqRel);
+    if !live.is_null() {
+        // SAFETY: from `Box::into_raw` in `init`, taken back once; no table is dropped
+        // any more (deferred drops have run).
+        drop(unsafe { Box::from_raw(live) });
+    }
 }
 
 /// A new reference to `lunatik._ENV`.
