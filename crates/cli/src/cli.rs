@@ -65,6 +65,18 @@ impl Global {
             Reply::Error(text) => Err(Error::Kernel(text)),
         }
     }
+
+    /// Sends a command's chunk (`run`, `spawn`, `stop`): like [`Global::evaluate`], with
+    /// the error cut to the line a user needs ([`crate::messages::concise`]).
+    ///
+    /// # Errors
+    /// As [`Global::evaluate`].
+    pub fn command(&self, chunk: &[u8]) -> Result<Vec<u8>> {
+        self.evaluate(chunk).map_err(|e| match e {
+            Error::Kernel(text) => Error::Kernel(crate::messages::concise(&text)),
+            other => other,
+        })
+    }
 }
 
 /// `--help` and `--version` print to stdout and exit with 0; a usage error is reported

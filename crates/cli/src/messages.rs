@@ -28,6 +28,31 @@ pub fn kernel_error(text: &[u8]) {
     diagnostic(text);
 }
 
+/// A command's error as one line for its user: without the traceback, and without the
+/// position inside `lunatik/runner.lua` (the runner's internals, not the user's mistake).
+pub fn concise(text: &[u8]) -> Vec<u8> {
+    let end = find(text, b"\nstack traceback:").unwrap_or(text.len());
+    let text = text.get(..end).unwrap_or(text);
+    let text = match find(text, b"lunatik/runner.lua:") {
+        Some(at) => {
+            let rest = text.get(at + b"lunatik/runner.lua:".len()..).unwrap_or(&[]);
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            match rest.get(digits..) {
+                Some(tail) if digits > 0 && tail.starts_with(b": ") => {
+                    tail.get(2..).unwrap_or(tail)
+                }
+                _ => text,
+            }
+        }
+        None => text,
+    };
+    text.trim_ascii_end().to_vec()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Prints a note on stderr that is not an error (a hint, a progress report).
 pub fn note(message: impl Display) {
     diagnostic(message.to_string().as_bytes());
@@ -83,5 +108,28 @@ pub fn exit_code() -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::concise;
+
+    #[test]
+    fn concise_drops_the_traceback_and_the_runner_position() {
+        let text = b"/lib/modules/lua/lunatik/runner.lua:86: x is already running\nstack traceback:\n\t[C]: in ?";
+        assert_eq!(concise(text), b"x is already running");
+    }
+
+    #[test]
+    fn concise_keeps_other_messages() {
+        assert_eq!(
+            concise(b"cannot open /lib/modules/lua/x.lua: ENOENT"),
+            b"cannot open /lib/modules/lua/x.lua: ENOENT"
+        );
+        assert_eq!(
+            concise(b"test/bad.lua:1: bad body\nstack traceback:\n..."),
+            b"test/bad.lua:1: bad body"
+        );
     }
 }

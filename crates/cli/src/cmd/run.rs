@@ -23,6 +23,6 @@ pub struct Args {
 /// The device failing, or the runner's error (e.g. "<script> is already running").
 pub fn run(args: &Args, global: &Global) -> Result {
     let target = &args.target;
-    global.evaluate(&chunk::run(target.script.as_bytes(), target.options()))?;
+    global.command(&chunk::run(target.script.as_bytes(), target.options()))?;
     Ok(())
 }

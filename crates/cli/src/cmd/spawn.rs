@@ -24,6 +24,6 @@ pub struct Args {
 /// The device failing, or the runner's error.
 pub fn run(args: &Args, global: &Global) -> Result {
     let target = &args.target;
-    global.evaluate(&chunk::spawn(target.script.as_bytes(), target.options()))?;
+    global.command(&chunk::spawn(target.script.as_bytes(), target.options()))?;
     Ok(())
 }

@@ -23,6 +23,6 @@ pub struct Args {
 /// # Errors
 /// The device failing, or the runner's error.
 pub fn run(args: &Args, global: &Global) -> Result {
-    global.evaluate(&chunk::stop(args.target.script.as_bytes()))?;
+    global.command(&chunk::stop(args.target.script.as_bytes()))?;
     Ok(())
 }
