@@ -5,9 +5,10 @@
 pub(crate) mod byteorder;
 pub(crate) mod completion;
 pub(crate) mod cpu;
-pub(crate) mod device;
 pub(crate) mod data;
+pub(crate) mod device;
 pub(crate) mod fifo;
+pub(crate) mod io;
 pub(crate) mod linux;
 pub(crate) mod lunatik;
 pub(crate) mod rcu;
