@@ -314,9 +314,15 @@ fn open_file(cx: &mut Ctx<'_>, path: &[u8], mode: &[u8]) -> LuaResult<Result<Val
         Ok(file) => file,
         Err(e) => return Ok(Err(e)),
     };
+    // As glibc's `fopen`: `a` starts at the end, `a+` reads from the start.
+    let pos = if how.append && !how.read {
+        file.seek(0, Whence::End).unwrap_or(0)
+    } else {
+        0
+    };
     let stream = Stream {
         file: Some(file),
-        pos: 0,
+        pos,
         buf,
         head: 0,
         end: 0,
