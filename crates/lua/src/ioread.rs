@@ -113,7 +113,11 @@ pub fn parse_format(cx: &mut Ctx<'_>, v: Value, arg: usize) -> LuaResult<Format>
 ///
 /// # Errors
 /// A bad format (argument errors), out of memory, `Error::Abort` from the budget.
-pub fn read<S: Source + ?Sized>(cx: &mut Ctx<'_>, src: &mut S, formats: Formats) -> LuaResult<usize> {
+pub fn read<S: Source + ?Sized>(
+    cx: &mut Ctx<'_>,
+    src: &mut S,
+    formats: Formats,
+) -> LuaResult<usize> {
     let (count, arg0) = match formats {
         Formats::Args { first } => ((cx.nargs() + 1).saturating_sub(first), first),
         Formats::Upvalues { count, .. } => (count, 2),
@@ -350,7 +354,7 @@ mod tests {
     fn numerals_longer_than_the_limit_fail() {
         let long = [b'1'; NUMERAL_MAX + 1];
         assert_eq!(number_of(&long).0, None);
-        assert_eq!(number_of(&long[..NUMERAL_MAX]).0.is_some(), true);
+        assert!(number_of(&long[..NUMERAL_MAX]).0.is_some());
     }
 
     #[test]
