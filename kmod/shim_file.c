@@ -31,7 +31,7 @@ static int lk_file_oflags(unsigned int flags)
 	return oflags;
 }
 
-/* A file this call creates gets 0666 minus the task's umask (the VFS does that). */
+/* A file this call creates gets 0666 minus the task's umask (the VFS). */
 int lk_file_open(const char *path, unsigned int flags, struct file **out)
 {
 	struct file *file = filp_open(path, lk_file_oflags(flags), 0666);
