@@ -98,10 +98,27 @@ unsigned long lk_param_total_memory_limit(void);
 void lk_work_schedule(void);
 void lk_work_flush(void);
 
-/* shim_file.c: reading script files through the VFS. */
+/*
+ * shim_file.c: files through the VFS (script files, the io module). Open
+ * flags combine freely (neither READ nor WRITE opens for reading). Positions
+ * are the caller's: reads and writes take one by pointer, a seek returns the
+ * new one.
+ */
 struct file;
-int lk_file_open(const char *path, struct file **out);
+enum lk_file_flags {
+	LK_FILE_READ = 1,
+	LK_FILE_WRITE = 2,
+	LK_FILE_CREATE = 4,
+	LK_FILE_TRUNCATE = 8,
+	LK_FILE_APPEND = 16,
+};
+enum lk_seek_whence { LK_SEEK_SET, LK_SEEK_END };
+int lk_file_open(const char *path, unsigned int flags, struct file **out);
 ssize_t lk_file_read(struct file *file, void *buf, size_t len, loff_t *pos);
+ssize_t lk_file_write(struct file *file, const void *buf, size_t len,
+		      loff_t *pos);
+loff_t lk_file_llseek(struct file *file, loff_t offset, int whence);
+bool lk_file_is_dir(struct file *file);
 void lk_file_close(struct file *file);
 
 /* shim_linux.c: the linux module. */

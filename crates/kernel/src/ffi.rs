@@ -37,6 +37,17 @@ opaque!(
     /// A kernel `struct file`.
     File
 );
+
+/// Open flags of `lk_file_open` (`enum lk_file_flags`).
+pub(crate) const LK_FILE_READ: c_uint = 1;
+pub(crate) const LK_FILE_WRITE: c_uint = 2;
+pub(crate) const LK_FILE_CREATE: c_uint = 4;
+pub(crate) const LK_FILE_TRUNCATE: c_uint = 8;
+pub(crate) const LK_FILE_APPEND: c_uint = 16;
+/// `enum lk_seek_whence`.
+pub(crate) const LK_SEEK_SET: c_int = 0;
+pub(crate) const LK_SEEK_END: c_int = 1;
+
 opaque!(
     /// A kernel `struct task_struct`.
     Task
@@ -140,13 +151,21 @@ extern "C" {
     pub(crate) fn lk_work_flush();
 
     // shim_file.c
-    pub(crate) fn lk_file_open(path: *const c_char, out: *mut *mut File) -> c_int;
+    pub(crate) fn lk_file_open(path: *const c_char, flags: c_uint, out: *mut *mut File) -> c_int;
     pub(crate) fn lk_file_read(
         file: *mut File,
         buf: *mut c_void,
         len: usize,
         pos: *mut i64,
     ) -> isize;
+    pub(crate) fn lk_file_write(
+        file: *mut File,
+        buf: *const c_void,
+        len: usize,
+        pos: *mut i64,
+    ) -> isize;
+    pub(crate) fn lk_file_llseek(file: *mut File, offset: i64, whence: c_int) -> i64;
+    pub(crate) fn lk_file_is_dir(file: *mut File) -> bool;
     pub(crate) fn lk_file_close(file: *mut File);
 
     // shim_linux.c

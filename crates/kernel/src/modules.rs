@@ -8,6 +8,7 @@ pub(crate) mod cpu;
 pub(crate) mod data;
 pub(crate) mod device;
 pub(crate) mod fifo;
+pub(crate) mod io;
 pub(crate) mod linux;
 pub(crate) mod lunatik;
 pub(crate) mod rcu;

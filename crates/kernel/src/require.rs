@@ -4,6 +4,8 @@
 
 use lua::{Ctx, Lua, LuaResult, NativeFn, Ret, Value};
 
+use crate::runtime::Context;
+
 /// Declares a `package.preload` loader that opens a module with `$open(&mut Lua)`.
 macro_rules! loader {
     ($name:ident, $open:path) => {
@@ -58,10 +60,14 @@ pub(crate) fn library(lua: &mut Lua, functions: &[(&[u8], NativeFn)]) -> LuaResu
     Ok(Value::Table(m))
 }
 
-/// Registers the native modules in a new state, and `_LUNATIK_VERSION`.
-pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
+/// Registers the native modules in a new state, and `_LUNATIK_VERSION`; a process
+/// runtime also gets the `io` library (global and `package.loaded`, as a standard library).
+pub(crate) fn open(lua: &mut Lua, context: Context) -> LuaResult<()> {
     for (name, loader) in NATIVE {
         lua.preload(name, *loader)?;
+    }
+    if context == Context::Process {
+        crate::modules::io::open(lua)?;
     }
     let version = lua.str_value(LUNATIK_VERSION)?;
     lua.set_global(b"_LUNATIK_VERSION", version)

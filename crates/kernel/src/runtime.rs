@@ -290,7 +290,7 @@ impl Runtime {
         let registry = lua.registry();
         lua.set_field(registry, RUNTIME_KEY, me)
             .map_err(|_| Error::ENOMEM)?;
-        crate::require::open(&mut lua).map_err(|_| Error::ENOMEM)?;
+        crate::require::open(&mut lua, context).map_err(|_| Error::ENOMEM)?;
         runtime.with_slot(|slot| slot.lua = Some(lua));
         Ok(runtime)
     }

@@ -48,7 +48,8 @@ pub mod numfmt;
 pub(crate) mod rng;
 pub mod tostr;
 
-// Libraries.
+// Libraries (`ioread`: the reading half of the host's and the kernel's `io`).
+pub mod ioread;
 pub(crate) mod lib_base;
 pub(crate) mod lib_coroutine;
 pub(crate) mod lib_debug;

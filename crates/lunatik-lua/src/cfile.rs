@@ -219,148 +219,53 @@ impl Stream {
         }
     }
 
-    fn getc(&mut self) -> i32 {
-        // SAFETY: `fp` is open.
-        unsafe { libc::fgetc(self.fp) }
-    }
-
-    fn ungetc(&mut self, c: i32) {
-        if c != libc::EOF {
-            // SAFETY: `fp` is open; one pushed-back character is always allowed.
-            unsafe { libc::ungetc(c, self.fp) };
-        }
-    }
-
-    /// A line; `None` at end of file with nothing read.
-    pub fn read_line(&mut self, keep_newline: bool) -> Option<Vec<u8>> {
-        let mut line = Vec::new();
-        loop {
-            let c = self.getc();
-            if c == libc::EOF {
-                return if line.is_empty() { None } else { Some(line) };
-            }
-            if c == b'\n' as i32 {
-                if keep_newline {
-                    line.push(b'\n');
-                }
-                return Some(line);
-            }
-            line.push(c as u8);
-        }
-    }
-
-    /// Up to `n` bytes; `None` when none could be read.
-    pub fn read_count(&mut self, n: usize) -> Option<Vec<u8>> {
+    /// The rest of the stream (loading a script).
+    pub fn read_all(&mut self) -> Vec<u8> {
+        use lua::ioread::Source;
         let mut out = Vec::new();
         let mut chunk = [0u8; 4096];
-        while out.len() < n {
-            let want = (n - out.len()).min(chunk.len());
-            // SAFETY: `fp` is open and `chunk` has room for `want` bytes.
-            let got = unsafe { libc::fread(chunk.as_mut_ptr().cast(), 1, want, self.fp) };
-            out.extend_from_slice(&chunk[..got]);
-            if got < want {
-                break;
+        loop {
+            let n = self.read(&mut chunk);
+            out.extend_from_slice(&chunk[..n]);
+            if n < chunk.len() {
+                return out;
             }
         }
-        if out.is_empty() {
-            None
-        } else {
-            Some(out)
-        }
     }
 
-    /// The rest of the stream.
-    pub fn read_all(&mut self) -> Vec<u8> {
-        self.read_count(usize::MAX).unwrap_or_default()
-    }
-
-    /// `read(0)`: true unless at end of file.
-    pub fn at_data(&mut self) -> bool {
-        let c = self.getc();
-        self.ungetc(c);
-        c != libc::EOF
-    }
-
-    /// Reads the longest prefix that looks like a Lua numeral (at most `NUMERAL_MAX` bytes)
-    /// and converts it; `None` when it is not a number. What was read stays consumed.
-    pub fn read_number(&mut self) -> Option<lua::number::Number> {
-        let mut s = Scan {
-            c: self.getc(),
-            buf: Vec::new(),
-            overflow: false,
-            stream: self,
-        };
-        while s.c != libc::EOF && (s.c as u8).is_ascii_whitespace() {
-            s.c = s.stream.getc();
-        }
-        s.accept_one(b"+-");
-        let mut digits = 0;
-        let mut hex = false;
-        if s.accept_one(b"0") {
-            if s.accept_one(b"xX") {
-                hex = true;
-            } else {
-                digits = 1;
+    /// A line without its newline (the REPL, `debug.debug`); `None` at end of file with
+    /// nothing read.
+    pub fn read_line(&mut self) -> Option<Vec<u8>> {
+        use lua::ioread::Source;
+        let mut line = Vec::new();
+        loop {
+            match self.getc() {
+                None if line.is_empty() => return None,
+                None | Some(b'\n') => return Some(line),
+                Some(c) => line.push(c),
             }
         }
-        digits += s.accept_digits(hex);
-        if s.accept_one(b".") {
-            digits += s.accept_digits(hex);
-        }
-        if digits > 0 && s.accept_one(if hex { b"pP" } else { b"eE" }) {
-            s.accept_one(b"+-");
-            s.accept_digits(false);
-        }
-        let (c, buf, overflow) = (s.c, s.buf, s.overflow);
-        self.ungetc(c);
-        if overflow {
-            return None;
-        }
-        lua::number::str_to_number(&buf)
     }
 }
 
-/// Longest numeral `read("n")` accepts (C Lua's limit, so the same inputs fail).
-const NUMERAL_MAX: usize = 200;
-
-/// The state of `read_number`: `c` is the look-ahead character.
-struct Scan<'a> {
-    c: i32,
-    buf: Vec<u8>,
-    overflow: bool,
-    stream: &'a mut Stream,
-}
-
-impl Scan<'_> {
-    /// Takes the look-ahead into the numeral if it is one of `set`.
-    fn accept_one(&mut self, set: &[u8]) -> bool {
-        if self.overflow || self.c == libc::EOF || !set.contains(&(self.c as u8)) {
-            return false;
+/// What `read` formats read from (`lua::ioread`): stdio's own buffer and push-back.
+impl lua::ioread::Source for Stream {
+    fn getc(&mut self) -> Option<u8> {
+        // SAFETY: `fp` is open.
+        match unsafe { libc::fgetc(self.fp) } {
+            libc::EOF => None,
+            c => Some(c as u8),
         }
-        if self.buf.len() >= NUMERAL_MAX {
-            self.overflow = true;
-            return false;
-        }
-        self.buf.push(self.c as u8);
-        self.c = self.stream.getc();
-        true
     }
 
-    fn accept_digits(&mut self, hex: bool) -> usize {
-        let mut n = 0;
-        while !self.overflow && self.c != libc::EOF {
-            let b = self.c as u8;
-            let ok = if hex {
-                b.is_ascii_hexdigit()
-            } else {
-                b.is_ascii_digit()
-            };
-            if !ok || !self.accept_one(&[b]) {
-                break;
-            }
-            n += 1;
-        }
-        n
+    fn ungetc(&mut self, c: u8) {
+        // SAFETY: `fp` is open; one pushed-back character is always allowed.
+        unsafe { libc::ungetc(i32::from(c), self.fp) };
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> usize {
+        // SAFETY: `fp` is open and `buf` has room for `buf.len()` bytes.
+        unsafe { libc::fread(buf.as_mut_ptr().cast(), 1, buf.len(), self.fp) }
     }
 }
 

@@ -20,7 +20,7 @@ fn debug(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         cfile::write_stderr(b"lua_debug> ");
         let mut input = Stream::standard(Std::In);
         input.begin_read();
-        let Some(line) = input.read_line(false) else {
+        let Some(line) = input.read_line() else {
             break;
         };
         if line == b"cont" {

@@ -3,7 +3,7 @@
 
 use lua::api::{Bytes, Ctx, NativeFn, Ret};
 use lua::gc::Gc;
-use lua::number::Number;
+use lua::ioread::{self, Formats};
 use lua::userdata::UserData;
 use lua::{Error, Lua, LuaResult, Value};
 
@@ -21,9 +21,6 @@ const FILE_METHODS: &[(&[u8], NativeFn)] = &[
 
 const INPUT: &[u8] = b"_IO_input";
 const OUTPUT: &[u8] = b"_IO_output";
-
-/// Most formats one `lines` call takes (C Lua's limit, so the same calls fail).
-const MAX_LINE_FORMATS: usize = 250;
 
 pub fn open(lua: &mut Lua) -> LuaResult<()> {
     let io = lua.new_table()?;
@@ -245,136 +242,29 @@ fn f_write(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 // ---- reading ----
 
-enum Format {
-    Count(usize),
-    Number,
-    Line { keep_newline: bool },
-    All,
-}
-
-/// Format `v` (argument `arg`, for the error message).
-fn parse_format(cx: &mut Ctx<'_>, v: Value, arg: usize) -> LuaResult<Format> {
-    match v {
-        Value::Int(_) | Value::Float(_) => match lua::arith::to_integer(&v) {
-            Some(n) => Ok(Format::Count(n.max(0) as usize)),
-            None => Err(cx.arg_error(arg, format_args!("number has no integer representation"))),
-        },
-        Value::Str(s) => {
-            let b = s.as_bytes();
-            match b.strip_prefix(b"*").unwrap_or(b).first() {
-                Some(b'n') => Ok(Format::Number),
-                Some(b'l') => Ok(Format::Line {
-                    keep_newline: false,
-                }),
-                Some(b'L') => Ok(Format::Line { keep_newline: true }),
-                Some(b'a') => Ok(Format::All),
-                _ => Err(cx.arg_error(arg, format_args!("invalid format"))),
-            }
-        }
-        _ => Err(cx.arg_error(arg, format_args!("invalid format"))),
-    }
-}
-
-/// What a sequence of reads gave.
-enum ReadOut {
-    /// One value per format up to the first that failed (that one is `fail`).
-    Values(Vec<Value>),
-    /// A read error.
-    Failed(Errno),
-}
-
-/// Reads one value per format (a line when there are none), stopping at the first that
-/// fails. `first` is the argument number of the first format, for error messages.
-fn read_values(
-    cx: &mut Ctx<'_>,
-    s: &mut Stream,
-    fmts: &[Value],
-    first: usize,
-) -> LuaResult<ReadOut> {
+/// Reads with `formats` (`g_read`, in `lua::ioread`): the values, or `fail, message,
+/// errno` after a read error.
+fn read_values(cx: &mut Ctx<'_>, s: &mut Stream, formats: Formats) -> LuaResult<Ret> {
     s.begin_read();
-    let mut out = Vec::new();
-    let line = [Value::Nil];
-    let (fmts, default) = if fmts.is_empty() {
-        (&line[..], true)
-    } else {
-        (fmts, false)
-    };
-    for (k, &f) in fmts.iter().enumerate() {
-        let fmt = if default {
-            Format::Line {
-                keep_newline: false,
-            }
-        } else {
-            parse_format(cx, f, first + k)?
-        };
-        let v = match fmt {
-            Format::Count(0) => {
-                if s.at_data() {
-                    Some(cx.lua.str_value(b"")?)
-                } else {
-                    None
-                }
-            }
-            Format::Count(n) => match s.read_count(n) {
-                Some(b) => Some(cx.lua.str_value(&b)?),
-                None => None,
-            },
-            Format::Number => match s.read_number() {
-                Some(Number::Int(i)) => Some(Value::Int(i)),
-                Some(Number::Float(x)) => Some(Value::Float(x)),
-                None => None,
-            },
-            Format::Line { keep_newline } => match s.read_line(keep_newline) {
-                Some(b) => Some(cx.lua.str_value(&b)?),
-                None => None,
-            },
-            Format::All => {
-                let b = s.read_all();
-                Some(cx.lua.str_value(&b)?)
-            }
-        };
-        match v {
-            Some(v) => out.push(v),
-            None => {
-                out.push(Value::Nil);
-                break;
-            }
+    let top = cx.top();
+    let n = ioread::read(cx, s, formats)?;
+    match s.read_error() {
+        Some(e) => {
+            cx.set_top(top)?;
+            Ok(Ret::Values(push_failure(cx, e, None)?))
         }
+        None => Ok(Ret::Values(n)),
     }
-    Ok(match s.read_error() {
-        Some(e) => ReadOut::Failed(e),
-        None => ReadOut::Values(out),
-    })
-}
-
-fn push_read(cx: &mut Ctx<'_>, r: ReadOut) -> LuaResult<Ret> {
-    match r {
-        ReadOut::Values(vs) => {
-            for v in &vs {
-                cx.push(*v)?;
-            }
-            Ok(Ret::Values(vs.len()))
-        }
-        ReadOut::Failed(e) => Ok(Ret::Values(push_failure(cx, e, None)?)),
-    }
-}
-
-fn args_from(cx: &Ctx<'_>, first: usize) -> Vec<Value> {
-    (first..=cx.nargs()).map(|i| cx.arg(i)).collect()
 }
 
 fn io_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let (_, s) = default_file(cx, INPUT)?;
-    let fmts = args_from(cx, 1);
-    let r = read_values(cx, s, &fmts, 1)?;
-    push_read(cx, r)
+    read_values(cx, s, Formats::Args { first: 1 })
 }
 
 fn f_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let s = check_file(cx, 1)?;
-    let fmts = args_from(cx, 2);
-    let r = read_values(cx, s, &fmts, 2)?;
-    push_read(cx, r)
+    read_values(cx, s, Formats::Args { first: 2 })
 }
 
 /// The iterator of `lines`; upvalues: the file, whether to close it at the end, the number
@@ -382,37 +272,42 @@ fn f_read(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn lines_step(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let file = cx.upvalue(1);
     let to_close = matches!(cx.upvalue(2), Value::Bool(true));
-    let n = match cx.upvalue(3) {
+    let count = match cx.upvalue(3) {
         Value::Int(n) => n.max(0) as usize,
         _ => 0,
     };
-    let fmts: Vec<Value> = (0..n).map(|k| cx.upvalue(4 + k)).collect();
     let s = match stream_of(&file) {
         Some(s) if !s.is_closed() => s,
         _ => return Err(cx.error(format_args!("file is already closed"))),
     };
-    match read_values(cx, s, &fmts, 1)? {
-        ReadOut::Values(vs) if vs.first().is_some_and(|v| !v.is_nil()) => {
-            push_read(cx, ReadOut::Values(vs))
-        }
-        ReadOut::Values(_) => {
-            if to_close {
-                let _ = s.close();
-            }
-            Ok(Ret::Values(0))
-        }
-        ReadOut::Failed(e) => {
-            let m = cfile::strerror(e);
-            Err(cx.error(format_args!("{}", Bytes(&m))))
-        }
+    s.begin_read();
+    let top = cx.top();
+    ioread::read(cx, s, Formats::Upvalues { first: 4, count })?;
+    if let Some(e) = s.read_error() {
+        let m = cfile::strerror(e);
+        return Err(cx.error(format_args!("{}", Bytes(&m))));
     }
+    if !cx.arg(top + 1).is_nil() {
+        return Ok(Ret::Values(cx.top() - top));
+    }
+    if to_close {
+        let _ = s.close();
+    }
+    Ok(Ret::Values(0))
+}
+
+fn args_from(cx: &Ctx<'_>, first: usize) -> Vec<Value> {
+    (first..=cx.nargs()).map(|i| cx.arg(i)).collect()
 }
 
 /// The iterator over `file` reading the arguments from `first` on as formats.
 fn make_lines(cx: &mut Ctx<'_>, file: Value, first: usize, to_close: bool) -> LuaResult<Value> {
     let fmts = args_from(cx, first);
-    if fmts.len() > MAX_LINE_FORMATS {
-        return Err(cx.arg_error(MAX_LINE_FORMATS + 2, format_args!("too many arguments")));
+    if fmts.len() > ioread::MAX_LINE_FORMATS {
+        return Err(cx.arg_error(
+            ioread::MAX_LINE_FORMATS + 2,
+            format_args!("too many arguments"),
+        ));
     }
     let mut up = vec![file, Value::Bool(to_close), Value::Int(fmts.len() as i64)];
     up.extend_from_slice(&fmts);
@@ -459,22 +354,13 @@ fn open_or_raise(cx: &mut Ctx<'_>, name: &[u8], mode: &[u8]) -> LuaResult<Value>
 
 // ---- opening ----
 
-/// `fopen` modes: `r`, `w` or `a`, then an optional `+`, then only `b`s.
-fn valid_mode(m: &[u8]) -> bool {
-    let Some((first, rest)) = m.split_first() else {
-        return false;
-    };
-    let rest = rest.strip_prefix(b"+").unwrap_or(rest);
-    matches!(first, b'r' | b'w' | b'a') && rest.iter().all(|&c| c == b'b')
-}
-
 fn io_open(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let name = cx.check_str(1)?.as_bytes().to_vec();
     let mode = match cx.opt_str(2)? {
         Some(m) => m.as_bytes().to_vec(),
         None => b"r".to_vec(),
     };
-    if !valid_mode(&mode) {
+    if !ioread::is_valid_mode(&mode) {
         return Err(cx.arg_error(2, format_args!("invalid mode")));
     }
     match Stream::open(&name, &mode) {

@@ -14,7 +14,7 @@ fn read_line(cli: &mut Cli, first: bool) -> Option<Vec<u8>> {
     cfile::flush_stdout();
     let mut s = Stream::standard(Std::In);
     s.begin_read();
-    s.read_line(false)
+    s.read_line()
 }
 
 /// `_PROMPT`/`_PROMPT2` converted with `tostring`, or the defaults.
