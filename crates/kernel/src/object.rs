@@ -118,10 +118,16 @@ pub(crate) fn of_type<T: Object>(v: &Value) -> Option<Ref<T>> {
 /// Argument `i` as an object of `class` (a `T`).
 ///
 /// # Errors
-/// `bad argument #i to 'f' (<class> expected, got <type>)`.
+/// `bad argument #i to 'f' (<class> expected, got <type>)`; for a userdata of another
+/// class (or one whose metatable was swapped, so that its name proves nothing), C
+/// Lunatik's `(invalid object)`.
 pub(crate) fn check<T: Object>(cx: &mut Ctx<'_>, i: usize, class: &Class) -> LuaResult<Ref<T>> {
-    match of_type::<T>(&cx.arg(i)) {
+    let v = cx.arg(i);
+    match of_type::<T>(&v) {
         Some(object) => Ok(object),
+        None if matches!(v, Value::UserData(_)) => {
+            Err(cx.arg_error(i, format_args!("invalid object")))
+        }
         None => Err(cx.type_error(i, class.name)),
     }
 }

@@ -459,7 +459,8 @@ fn table_of(u: &Gc<UserData>) -> Option<&SharedTable> {
 /// Runs `f` on the table that is argument 1.
 ///
 /// # Errors
-/// `bad argument #1 to 'f' (rcu expected, got <type>)`, and `f`'s.
+/// `bad argument #1 to 'f' (rcu expected, got <type>)`, `(invalid object)` for another
+/// userdata, and `f`'s.
 fn with_table(
     cx: &mut Ctx<'_>,
     f: impl FnOnce(&mut Ctx<'_>, &SharedTable) -> LuaResult<Ret>,
@@ -469,7 +470,8 @@ fn with_table(
     };
     match table_of(&u) {
         Some(table) => f(cx, table),
-        None => Err(cx.type_error(1, TABLE.name)),
+        // A userdata of another class, or with rcu's metatable put on it.
+        None => Err(cx.arg_error(1, format_args!("invalid object"))),
     }
 }
 
