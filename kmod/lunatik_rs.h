@@ -95,6 +95,7 @@ void *lk_current_task(void);
 unsigned long lk_param_memory_limit(void);
 unsigned long lk_param_fuel_slice(void);
 unsigned long lk_param_total_memory_limit(void);
+bool lk_param_allow_binary(void);
 void lk_work_schedule(void);
 void lk_work_flush(void);
 

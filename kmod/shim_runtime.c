@@ -27,6 +27,11 @@ module_param(fuel_slice, ulong, 0644);
 MODULE_PARM_DESC(fuel_slice,
 		 "Instructions a runtime runs before it yields or aborts (default 100000)");
 
+static bool allow_binary;
+module_param(allow_binary, bool, 0644);
+MODULE_PARM_DESC(allow_binary,
+		 "Runtimes created from now on load binary chunks (checked by the bytecode verifier)");
+
 static unsigned long total_memory_limit;
 module_param(total_memory_limit, ulong, 0444);
 MODULE_PARM_DESC(total_memory_limit,
@@ -60,6 +65,11 @@ void *lk_current_task(void)
 unsigned long lk_param_memory_limit(void)
 {
 	return READ_ONCE(memory_limit);
+}
+
+bool lk_param_allow_binary(void)
+{
+	return READ_ONCE(allow_binary);
 }
 
 unsigned long lk_param_total_memory_limit(void)

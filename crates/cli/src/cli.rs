@@ -43,6 +43,7 @@ pub enum Command {
     Spawn(cmd::spawn::Args),
     Stop(cmd::stop::Args),
     Eval(cmd::eval::Args),
+    Compile(cmd::compile::Args),
     Test(cmd::test::Args),
 }
 
@@ -114,6 +115,7 @@ pub fn main() -> ExitCode {
         Some(Command::Spawn(args)) => cmd::spawn::run(&args, &global),
         Some(Command::Stop(args)) => cmd::stop::run(&args, &global),
         Some(Command::Eval(args)) => cmd::eval::run(&args, &global),
+        Some(Command::Compile(args)) => cmd::compile::run(&args, &global),
         Some(Command::Test(args)) => cmd::test::run(&args, &global),
     };
     match result {

@@ -282,7 +282,8 @@ impl Runtime {
             // SAFETY: as above.
             fuel_slice: unsafe { ffi::lk_param_fuel_slice() } as i64,
             stack_budget: context.stack_budget(),
-            allow_binary: false,
+            // SAFETY: reads a module parameter.
+            allow_binary: unsafe { ffi::lk_param_allow_binary() },
         };
         let host: Box<dyn Host> = try_box(KernelHost { info })?;
         let mut lua = Lua::new(config, host).map_err(|_| Error::ENOMEM)?;
@@ -630,7 +631,7 @@ impl Drop for Runtime {
 /// Compiles and runs a script body; what it returns becomes the callback.
 fn run_script(lua: &mut Lua, source: &[u8], chunkname: &[u8]) -> core::result::Result<(), Vec<u8>> {
     let f = lua
-        .load(source, chunkname, Mode::Text, None)
+        .load(source, chunkname, Mode::Both, None)
         .map_err(|e| lua.error_message(&e))?;
     let results = lua.call_traceback(f, &[])?;
     let callback = results.first().copied().unwrap_or(Value::Nil);

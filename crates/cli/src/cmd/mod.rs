@@ -1,5 +1,6 @@
 //! One module per verb, each with a clap `Args` struct and a `run` function.
 
+pub mod compile;
 pub mod eval;
 pub mod list;
 pub mod load;
