@@ -44,6 +44,10 @@ pub enum Command {
     Stop(cmd::stop::Args),
     Eval(cmd::eval::Args),
     Compile(cmd::compile::Args),
+    #[command(hide = true)]
+    Completions(cmd::docs::CompletionsArgs),
+    #[command(hide = true)]
+    Manpage(cmd::docs::ManpageArgs),
     Test(cmd::test::Args),
 }
 
@@ -116,6 +120,8 @@ pub fn main() -> ExitCode {
         Some(Command::Stop(args)) => cmd::stop::run(&args, &global),
         Some(Command::Eval(args)) => cmd::eval::run(&args, &global),
         Some(Command::Compile(args)) => cmd::compile::run(&args, &global),
+        Some(Command::Completions(args)) => cmd::docs::completions(&args, &global),
+        Some(Command::Manpage(args)) => cmd::docs::manpage(&args, &global),
         Some(Command::Test(args)) => cmd::test::run(&args, &global),
     };
     match result {

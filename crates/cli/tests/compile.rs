@@ -26,7 +26,8 @@ fn run_binary(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn a_compiled_chunk_runs_and_keeps_its_behaviour() {
-    let src = b"local t = {} for i = 1, 10 do t[#t + 1] = i * i end return table.concat(t, ','), #t";
+    let src =
+        b"local t = {} for i = 1, 10 do t[#t + 1] = i * i end return table.concat(t, ','), #t";
     for strip in [false, true] {
         let bytes = chunk(src, b"@squares.lua", strip).expect("compiles");
         assert!(bytes.starts_with(b"\x1bLua"));

@@ -1,6 +1,7 @@
 //! One module per verb, each with a clap `Args` struct and a `run` function.
 
 pub mod compile;
+pub mod docs;
 pub mod eval;
 pub mod list;
 pub mod load;
