@@ -15,8 +15,8 @@ deps:
 host: deps
 	$(CARGO) build --release --workspace
 
-host-test: deps
-	$(CARGO) test --profile ci --workspace
+host-test: deps reference-lua
+	LUNATIK_REFERENCE="$(REFERENCE_LUA_BIN)" $(CARGO) test --profile ci --workspace
 
 # Every test: host tests, then whatever the included makefiles add to TEST_TARGETS.
 test: host-test $(TEST_TARGETS)

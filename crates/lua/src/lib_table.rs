@@ -206,9 +206,9 @@ fn insert(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn remove(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let (t, size) = check_len(cx, 1, TAB_R | TAB_W)?;
     let mut pos = cx.opt_int(2, size)?;
-    // A given `pos` must be in [1, size + 1]. PUC blames argument 1 here.
+    // A given `pos` must be in [1, size + 1] (5.5 blames argument 2; 5.4 blamed 1).
     if pos != size && (pos as u64).wrapping_sub(1) > size as u64 {
-        return Err(cx.arg_error(1, format_args!("position out of bounds")));
+        return Err(cx.arg_error(2, format_args!("position out of bounds")));
     }
     let result = get_i(cx.lua, t, pos)?;
     cx.push(result)?;

@@ -97,12 +97,12 @@ fn insert_and_remove_shift_elements() {
         (
             "remove_two_past_end",
             "local _ = table.remove({1,2,3}, 5)",
-            Err("t:1: bad argument #1 to 'remove' (position out of bounds)"),
+            Err("t:1: bad argument #2 to 'remove' (position out of bounds)"),
         ),
         (
             "remove_negative",
             "local _ = table.remove({1,2,3}, -1)",
-            Err("t:1: bad argument #1 to 'remove' (position out of bounds)"),
+            Err("t:1: bad argument #2 to 'remove' (position out of bounds)"),
         ),
         (
             "remove_from_string",

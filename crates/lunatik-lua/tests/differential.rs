@@ -1,6 +1,7 @@
 //! Differential test: thousands of generated expressions and library calls run
 //! as one Lua program per batch under the interpreter under test and under
-//! Debian's `lua5.4`; the outputs must agree line by line.
+//! the reference interpreter (PUC Lua 5.5 built from the reference sources when they are
+//! present, else Debian's `lua5.4`); the outputs must agree line by line.
 //!
 //! Every output line is `<case> => <results>`, where each result is printed by a
 //! `show` function that both versions agree on: integers with `%d`, floats with
@@ -15,8 +16,8 @@
 //! the temporary directory and their paths are in the failure message.
 //!
 //! Environment: `LUNATIK_LUA` (interpreter under test, default the built
-//! `lunatik-lua`), `LUA54` (reference, default `lua5.4`; the test is skipped with
-//! a message when it cannot be run), `LUNATIK_DIFF_SEED`, `LUNATIK_DIFF_BATCHES`,
+//! `lunatik-lua`), `LUNATIK_REFERENCE` (PUC 5.5, preferred), `LUA54` (reference, default
+//! `lua5.4`; the test is skipped with a message when none can be run), `LUNATIK_DIFF_SEED`, `LUNATIK_DIFF_BATCHES`,
 //! `LUNATIK_TEST_TIMEOUT_S`, `LUNATIK_DIFF_KEEP` (keep every batch program).
 
 mod common;
@@ -1075,8 +1076,12 @@ fn generate_batch(rng: &mut Rng, cases: usize) -> String {
     program
 }
 
+/// PUC Lua 5.5 built from the reference sources (`LUNATIK_REFERENCE`, set by `make
+/// host-test` when they are there), else `LUA54`, else Debian's `lua5.4`.
 fn reference_lua() -> Option<PathBuf> {
-    let program = std::env::var_os("LUA54")
+    let program = std::env::var_os("LUNATIK_REFERENCE")
+        .filter(|p| !p.is_empty())
+        .or_else(|| std::env::var_os("LUA54"))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("lua5.4"));
     let probe = Command::new(&program)
