@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 
 #include "lunatik_rs.h"
+#include "version.h"
 
 static void *lk_module;
 
@@ -62,4 +63,5 @@ static void __exit lk_exit(void)
 module_init(lk_init);
 module_exit(lk_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LUNATIK_RS_VERSION);
 MODULE_DESCRIPTION("Lua scripting in the kernel (lunatik-rs)");

@@ -13,6 +13,8 @@ KMOD_BUILD ?= $(CURDIR)/build/kmod/$(KERNEL_RELEASE)
 LUNATIK_KO = $(KMOD_BUILD)/lunatik.ko
 
 KERNEL_CRATE_DIR := $(CURDIR)/crates/kernel
+# The workspace's version, which the module reports in /sys/module/lunatik/version.
+LUNATIK_RS_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -n1)
 KERNEL_TARGET := x86_64-linux-kmod
 KERNEL_TARGET_JSON := $(KERNEL_CRATE_DIR)/$(KERNEL_TARGET).json
 KERNEL_TARGET_DIR := $(KERNEL_CRATE_DIR)/target
@@ -70,6 +72,9 @@ kmod: kernel-rs
 	@test -f "$(KDIR)/Makefile" || { echo "kmod: no kernel headers in KDIR=$(KDIR)" >&2; exit 1; }
 	@mkdir -p $(KMOD_BUILD)
 	@for f in $(CURDIR)/kmod/* $(CURDIR)/include/lunatik.h; do ln -sf $$f $(KMOD_BUILD)/; done
+	@echo '#define LUNATIK_RS_VERSION "$(LUNATIK_RS_VERSION)"' > $(KMOD_BUILD)/version.h.tmp; \
+	  cmp -s $(KMOD_BUILD)/version.h.tmp $(KMOD_BUILD)/version.h && rm $(KMOD_BUILD)/version.h.tmp || \
+	  mv $(KMOD_BUILD)/version.h.tmp $(KMOD_BUILD)/version.h
 	@cmp -s $(KERNEL_RS_OBJ) $(KMOD_BUILD)/lunatik_rs.o_shipped || \
 	  cp $(KERNEL_RS_OBJ) $(KMOD_BUILD)/lunatik_rs.o_shipped
 	@set -o pipefail; nice $(MAKE) --no-print-directory -C $(KDIR) M=$(KMOD_BUILD) modules 2>&1 | \

@@ -13,7 +13,7 @@ use crate::protocol::{self, Device, Reply};
 #[derive(Debug, Parser)]
 #[command(
     name = "lunatik",
-    version,
+    version = version(),
     about = "Lua scripting in the Linux kernel: load the module, manage scripts, evaluate Lua",
     after_help = "With no command, reads Lua chunks and evaluates them in the kernel's control \
                   runtime: a REPL with line editing on a terminal, or every chunk of stdin when \
@@ -49,6 +49,16 @@ pub enum Command {
     #[command(hide = true)]
     Manpage(cmd::docs::ManpageArgs),
     Test(cmd::test::Args),
+}
+
+/// This command's version and that of the loaded module (`/sys/module/lunatik/version`).
+fn version() -> &'static str {
+    let module = std::fs::read_to_string("/sys/module/lunatik/version")
+        .map(|v| format!("module {}", v.trim()))
+        .unwrap_or_else(|_| "module not loaded".to_string());
+    let text = format!("{} ({})", env!("CARGO_PKG_VERSION"), module);
+    // Built once per run, for clap's `--version`.
+    Box::leak(text.into_boxed_str())
 }
 
 /// What every verb may need besides its own arguments.
