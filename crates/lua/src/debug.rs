@@ -79,9 +79,11 @@ pub(crate) fn native_name(lua: &Lua, arg: usize) -> (usize, Vec<u8>, bool) {
             }
         }
         None => {
-            let found = frame_at(lua, 0)
-                .map(|f| lua.th().get(f.func))
-                .and_then(|fv| global_func_name(lua, &fv));
+            let found = frame_at(lua, 0).and_then(|f| {
+                let fv = lua.th().get(f.func);
+                let this = lua.th().get(f.func + 1);
+                global_func_name(lua, &fv).or_else(|| method_name(lua, &this, &fv))
+            });
             let _ = crate::tvec::TryVec::try_extend_from_slice(
                 &mut name,
                 found.as_deref().unwrap_or(b"?"),
@@ -89,6 +91,25 @@ pub(crate) fn native_name(lua: &Lua, arg: usize) -> (usize, Vec<u8>, bool) {
         }
     }
     (arg, name, false)
+}
+
+/// The name of `f` among the methods of `this` (its metatable's `__index` table): how a
+/// method called through `pcall(obj.m, obj, ...)` is still named in its errors (PUC says
+/// `'?'`).
+fn method_name(lua: &Lua, this: &Value, f: &Value) -> Option<Vec<u8>> {
+    let mt = lua.metatable(this)?;
+    let index_name = *lua.tm_names.get(crate::opcode::TagMethod::Index as usize)?;
+    let Value::Table(methods) = mt.get_str(index_name, lua.seed) else {
+        return None;
+    };
+    let mut key = Value::Nil;
+    while let Ok(Some((k, v))) = methods.next(&key, lua.seed) {
+        key = k;
+        if let (Value::Str(name), true) = (k, v.raw_eq(f)) {
+            return crate::tvec::try_copy_of(name.as_bytes()).ok();
+        }
+    }
+    None
 }
 
 /// `pushglobalfuncname`: `module.field` (or just `field` for globals) under which `f` is

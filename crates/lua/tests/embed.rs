@@ -119,3 +119,23 @@ fn memory_a_userdata_owns_counts_against_the_limit_and_paces_the_collector() {
     );
     assert_eq!(r.unwrap(), ["true"]);
 }
+
+/// A method of a userdata's class, as a binding defines one.
+fn bad_method(cx: &mut lua::Ctx<'_>) -> lua::LuaResult<lua::Ret> {
+    Err(cx.arg_error(2, format_args!("out of bounds")))
+}
+
+#[test]
+fn a_method_called_through_pcall_is_named_after_its_metatable_entry() {
+    let (mut lua, _) = state();
+    let u = lua.new_userdata(0u8, 0).unwrap();
+    let mt = lua.new_table().unwrap();
+    let methods = lua.new_table().unwrap();
+    lua.set_field(methods, b"peek", Value::NativeFn(bad_method))
+        .unwrap();
+    lua.set_field(mt, b"__index", Value::Table(methods)).unwrap();
+    lua.set_userdata_metatable(u, Some(mt));
+    lua.set_global(b"obj", Value::UserData(u)).unwrap();
+    let r = common::run(&mut lua, "local ok, e = pcall(obj.peek, obj, 9); return e");
+    assert_eq!(r.unwrap(), ["bad argument #2 to 'peek' (out of bounds)"]);
+}
