@@ -133,7 +133,8 @@ fn a_method_called_through_pcall_is_named_after_its_metatable_entry() {
     let methods = lua.new_table().unwrap();
     lua.set_field(methods, b"peek", Value::NativeFn(bad_method))
         .unwrap();
-    lua.set_field(mt, b"__index", Value::Table(methods)).unwrap();
+    lua.set_field(mt, b"__index", Value::Table(methods))
+        .unwrap();
     lua.set_userdata_metatable(u, Some(mt));
     lua.set_global(b"obj", Value::UserData(u)).unwrap();
     let r = common::run(&mut lua, "local ok, e = pcall(obj.peek, obj, 9); return e");
