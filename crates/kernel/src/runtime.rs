@@ -477,33 +477,16 @@ impl Runtime {
         let wait = || Waiting::begin(me, self.address(), owner_of).map_err(|_| RunError::Deadlock);
         match &self.lock {
             Lock::Process(m) => {
-                let mut guard = match m.try_lock() {
-                    Some(guard) => guard,
-                    None => {
-                        let _waiting = wait()?;
-                        m.lock_interruptible().map_err(|_| RunError::Interrupted)?
-                    }
-                };
+                let lock = || m.lock_interruptible().map_err(|_| RunError::Interrupted);
+                let mut guard = acquire(m.try_lock(), wait, lock)?;
                 self.enter(&mut guard, entry, me, f)
             }
             Lock::Softirq(s) => {
-                let mut guard = match s.try_lock() {
-                    Some(guard) => guard,
-                    None => {
-                        let _waiting = wait()?;
-                        s.lock()
-                    }
-                };
+                let mut guard = acquire(s.try_lock(), wait, || Ok(s.lock()))?;
                 self.enter(&mut guard, entry, me, f)
             }
             Lock::Hardirq(s) => {
-                let mut guard = match s.try_lock() {
-                    Some(guard) => guard,
-                    None => {
-                        let _waiting = wait()?;
-                        s.lock()
-                    }
-                };
+                let mut guard = acquire(s.try_lock(), wait, || Ok(s.lock()))?;
                 self.enter(&mut guard, entry, me, f)
             }
         }
@@ -638,6 +621,22 @@ fn run_script(lua: &mut Lua, source: &[u8], chunkname: &[u8]) -> core::result::R
     let registry = lua.registry();
     lua.set_field(registry, CALLBACK_KEY, callback)
         .map_err(|e| lua.error_message(&e))
+}
+
+/// The guard `try_lock` got, or the one `lock` waits for once `wait` found that waiting
+/// closes no cycle (the wait stays recorded until the lock is taken).
+fn acquire<G>(
+    try_lock: Option<G>,
+    wait: impl FnOnce() -> core::result::Result<Waiting, RunError>,
+    lock: impl FnOnce() -> core::result::Result<G, RunError>,
+) -> core::result::Result<G, RunError> {
+    match try_lock {
+        Some(guard) => Ok(guard),
+        None => {
+            let _waiting = wait()?;
+            lock()
+        }
+    }
 }
 
 /// The task holding the runtime at `address` (see `waits::OwnerOf`).

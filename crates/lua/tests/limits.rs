@@ -5,15 +5,20 @@ mod common;
 use common::{budgeted, on_small_stack, run, state, state_with, TestHost};
 use lua::Config;
 
-#[test]
-fn allocating_past_the_memory_limit_is_a_catchable_error_and_the_state_survives() {
-    let mut lua = state_with(
+/// A state whose memory limit is `bytes`.
+fn limited(bytes: usize) -> Box<lua::Lua> {
+    state_with(
         Config {
-            memory_limit: 512 * 1024,
+            memory_limit: bytes,
             ..Config::default()
         },
         TestHost::default(),
-    );
+    )
+}
+
+#[test]
+fn allocating_past_the_memory_limit_is_a_catchable_error_and_the_state_survives() {
+    let mut lua = limited(512 * 1024);
     let r = run(&mut lua, "local t = {} local ok, e = pcall(function() for i = 1, 1e9 do t[i] = {i} end end) t = nil return ok, e");
     assert_eq!(r, Ok(vec!["false".into(), "not enough memory".into()]));
     assert_eq!(run(&mut lua, "return 1 + 1"), Ok(vec!["2".into()]));
@@ -22,13 +27,7 @@ fn allocating_past_the_memory_limit_is_a_catchable_error_and_the_state_survives(
 
 #[test]
 fn uncaught_memory_error_reaches_the_host() {
-    let mut lua = state_with(
-        Config {
-            memory_limit: 256 * 1024,
-            ..Config::default()
-        },
-        TestHost::default(),
-    );
+    let mut lua = limited(256 * 1024);
     let r = run(
         &mut lua,
         "local s = 'x' for i = 1, 40 do s = s .. s end return #s",
@@ -42,13 +41,7 @@ fn uncaught_memory_error_reaches_the_host() {
 
 #[test]
 fn garbage_is_reclaimed_so_a_loop_within_the_limit_keeps_running() {
-    let mut lua = state_with(
-        Config {
-            memory_limit: 1024 * 1024,
-            ..Config::default()
-        },
-        TestHost::default(),
-    );
+    let mut lua = limited(1024 * 1024);
     let r = run(
         &mut lua,
         "local n = 0 for i = 1, 200000 do local t = {i, i, i} n = n + #t end return n",
@@ -60,13 +53,7 @@ fn garbage_is_reclaimed_so_a_loop_within_the_limit_keeps_running() {
 fn strings_made_by_library_calls_in_a_loop_are_reclaimed_within_a_small_limit() {
     // Issue 13: this used to fail with "not enough memory" with 125 KiB live, after
     // 60 398 iterations, for want of a collection before refusing.
-    let mut lua = state_with(
-        Config {
-            memory_limit: 1024 * 1024,
-            ..Config::default()
-        },
-        TestHost::default(),
-    );
+    let mut lua = limited(1024 * 1024);
     let r = run(
         &mut lua,
         "local t = {} for i = 1, 300000 do t[i % 1000 + 1] = tostring(i) end \
