@@ -471,11 +471,16 @@ impl Lua {
                 self.unwind_to(entry_thread, entry_depth);
                 return Err(e);
             }
-            // An unprotected error ends the coroutine; its resumer gets the error.
+            // An unprotected error ends the coroutine; its resumer gets the error. Its
+            // frames stay for the debug library to inspect, as in PUC, until
+            // `coroutine.close` (upvalues are closed now).
             let co = self.current;
-            self.unwind_to(co, 0);
             // SAFETY: `co` is the running thread, alive.
             let cot = unsafe { co.get_mut() };
+            cot.close_upvals(&self.heap, 0);
+            if let Some(&last) = cot.tbc.last() {
+                cot.top = cot.top.max(last + 1);
+            }
             cot.status = CoStatus::Dead;
             if let Error::Lua(v) = e {
                 cot.error = Some(v);

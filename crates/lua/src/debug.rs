@@ -493,6 +493,9 @@ pub(crate) fn frame_name(frames: &[Frame], idx: usize) -> Option<(&'static str, 
     if caller.flags & flags::HOOKED != 0 {
         return Some(("hook", copy(b"?")));
     }
+    if caller.flags & flags::FINALIZING != 0 {
+        return Some(("metamethod", copy(b"__gc")));
+    }
     call_site_name(caller)
 }
 

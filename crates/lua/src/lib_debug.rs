@@ -6,8 +6,9 @@ use alloc::vec::Vec;
 
 use crate::api::{Buf, Ctx, NativeFn, Ret};
 use crate::error::{Error, LuaResult};
-use crate::func::LuaClosure;
+use crate::func::{FnProto, LuaClosure};
 use crate::gc::Gc;
+use crate::opcode::{ins, Op};
 use crate::state::Lua;
 use crate::table::Table;
 use crate::thread::{flags, Frame, Thread};
@@ -281,21 +282,63 @@ fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.ret1(Value::Table(t))
 }
 
-/// Stack slot and name of local `n` of frame `idx` of thread `th` (`luaG_findlocal`):
-/// a named local, a vararg (negative `n`), or a temporary inside the frame.
-fn local_slot(th: &Thread, idx: usize, n: i64) -> Option<(usize, &'static [u8], Option<Vec<u8>>)> {
+/// The index 5.5 gives the hidden local `(vararg table)` of a function declared with
+/// an unnamed `...` (the one after the parameters). This compiler keeps 5.4's register
+/// layout and has no such register, so the debug functions number locals as if it
+/// were there: locals after it are one further, and it reads as nil.
+fn hidden_vararg_local(p: &FnProto) -> Option<usize> {
+    // The main chunk has none; a named vararg table is a real local, made by the
+    // `VARARGTAB` after `VARARGPREP`.
+    let named = p
+        .code
+        .get(1)
+        .is_some_and(|&i| ins::op(i) == Op::VarArgTab as u8);
+    (p.is_vararg && p.line_defined != 0 && !named).then_some(p.num_params as usize + 1)
+}
+
+/// The debug index of the local in stack slot `slot` of a Lua frame with register
+/// base `base` (see `hidden_vararg_local`).
+fn local_index(p: &FnProto, base: usize, slot: usize) -> usize {
+    let n = slot.saturating_sub(base) + 1;
+    match hidden_vararg_local(p) {
+        Some(h) if n >= h => n + 1,
+        _ => n,
+    }
+}
+
+/// Stack slot (none for the hidden vararg local) and name of local `n` of frame `idx`
+/// of thread `th` (`luaG_findlocal`): a named local, a vararg (negative `n`), or a
+/// temporary inside the frame.
+fn local_slot(
+    th: &Thread,
+    idx: usize,
+    n: i64,
+) -> Option<(Option<usize>, &'static [u8], Option<Vec<u8>>)> {
     let f = th.frames.get(idx)?;
+    let mut n = n;
     if let Some(cl) = f.closure {
         if n < 0 {
             let k = n.unsigned_abs() as usize;
             if k > f.nextra as usize || !cl.proto.is_vararg {
                 return None;
             }
-            return Some((f.func - f.nextra as usize + k - 1, b"(vararg)", None));
+            return Some((Some(f.func - f.nextra as usize + k - 1), b"(vararg)", None));
+        }
+        if let Some(h) = hidden_vararg_local(&cl.proto) {
+            if n as usize == h {
+                return Some((None, b"(vararg table)", None));
+            }
+            if n as usize > h {
+                n -= 1;
+            }
         }
         let pc = f.pc.saturating_sub(1);
         if let Some(name) = cl.proto.local_name(n as usize, pc) {
-            return Some((f.base + n as usize - 1, b"", Some(try_copy_of(name).ok()?)));
+            return Some((
+                Some(f.base + n as usize - 1),
+                b"",
+                Some(try_copy_of(name).ok()?),
+            ));
         }
     }
     // Any other slot of the frame, up to the next frame's function (or the top).
@@ -309,7 +352,7 @@ fn local_slot(th: &Thread, idx: usize, n: i64) -> Option<(usize, &'static [u8], 
     } else {
         b"(C temporary)"
     };
-    Some((f.base + n - 1, name, None))
+    Some((Some(f.base + n - 1), name, None))
 }
 
 /// `debug.getlocal([thread,] f, local)`
@@ -319,6 +362,7 @@ fn getlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     if cx.arg(arg).is_function() {
         // Parameter names of a function value.
         let name = match cx.arg(arg) {
+            // Only the parameters are active at the first instruction.
             Value::LuaFn(c) if n >= 1 => c.proto.local_name(n as usize, 0).map(try_copy_of),
             _ => None,
         };
@@ -335,7 +379,7 @@ fn getlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     };
     match local_slot(&th, idx, n) {
         Some((slot, generic, named)) => {
-            let v = th.get(slot);
+            let v = slot.map_or(Value::Nil, |s| th.get(s));
             cx.push_str(named.as_deref().unwrap_or(generic))?;
             cx.push(v)?;
             Ok(Ret::Values(2))
@@ -354,8 +398,10 @@ fn setlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     };
     match local_slot(&th, idx, n) {
         Some((slot, generic, named)) => {
-            // SAFETY: single-threaded; the slot is inside the thread's stack.
-            unsafe { th.get_mut() }.set(slot, v);
+            if let Some(slot) = slot {
+                // SAFETY: single-threaded; the slot is inside the thread's stack.
+                unsafe { th.get_mut() }.set(slot, v);
+            }
             cx.push_str(named.as_deref().unwrap_or(generic))?;
             Ok(Ret::Values(1))
         }
@@ -447,7 +493,7 @@ fn setupvalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                     .upval_names
                     .get(i)
                     .map_or(&b""[..], |n| n.as_slice());
-                let name = try_copy_of(name)?;
+                let name = try_copy_of(if name.is_empty() { b"(no name)" } else { name })?;
                 cx.push_str(&name)?;
                 Ok(Ret::Values(1))
             }
@@ -747,8 +793,10 @@ pub(crate) fn hook_return(lua: &mut Lua, first: usize, n: usize) -> LuaResult<()
     let th = lua.th();
     if th.hooks.mask & mask::RET != 0 {
         if let Some(f) = th.frames.last() {
-            // Locals are numbered from the (virtual, for varargs) function slot.
-            let ftransfer = first.saturating_sub(f.base) + 1;
+            let ftransfer = match f.closure {
+                Some(c) => local_index(&c.proto, f.base, first),
+                None => first.saturating_sub(f.base) + 1,
+            };
             let saved = th.top;
             th.top = th.top.max(first + n);
             let r = transfer_hook(lua, Event::Return, ftransfer, n);

@@ -45,6 +45,8 @@ pub mod flags {
     pub const RESUMING: u8 = 1 << 4;
     /// A debug hook runs for this frame (`CIST_HOOKED`): what it calls is named `hook`.
     pub const HOOKED: u8 = 1 << 5;
+    /// A finalizer runs above this frame (`CIST_FIN`): it is named `__gc`.
+    pub const FINALIZING: u8 = 1 << 6;
 }
 
 /// One activation record.

@@ -4,10 +4,23 @@
 
 mod common;
 
-use common::{run, state};
+use common::{run, state, state_with, TestHost};
+use lua::Config;
 
 fn check(src: &str, want: &[&str]) {
     let (mut lua, _) = state();
+    let got = run(&mut lua, src);
+    let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    assert_eq!(got, Ok(want), "{src}");
+}
+
+/// `check` in a state that loads binary chunks (for stripped code).
+fn check_binary(src: &str, want: &[&str]) {
+    let config = Config {
+        allow_binary: true,
+        ..Config::default()
+    };
+    let mut lua = state_with(config, TestHost::default());
     let got = run(&mut lua, src);
     let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
     assert_eq!(got, Ok(want), "{src}");
@@ -130,5 +143,37 @@ fn activelines_of_a_vararg_function_skip_its_varargprep() {
     check(
         "local f = load(\"\\n\\nlocal x = 1\\nreturn x\")\nlocal t = {}\nfor l in pairs(debug.getinfo(f, \"L\").activelines) do t[#t + 1] = l end\ntable.sort(t)\nreturn table.concat(t, \",\")",
         &["3,4"],
+    );
+}
+
+#[test]
+fn a_coroutine_dead_by_error_keeps_its_frames_for_the_debug_library() {
+    check(
+        "local function f(i) if i == 0 then error(\"x\") else f(i - 1) end end\nlocal co = coroutine.create(function () f(1) end)\ncoroutine.resume(co)\nreturn debug.traceback(co), debug.getinfo(co, 0, \"n\").name, (debug.getlocal(co, 2, 1))",
+        &["stack traceback:\n\t[C]: in global 'error'\n\tt:1: in upvalue 'f'\n\tt:1: in upvalue 'f'\n\tt:2: in function <t:2>", "error", "i"],
+    );
+}
+
+#[test]
+fn a_finalizer_is_named_gc_as_a_metamethod() {
+    check(
+        "local name\nsetmetatable({}, {__gc = function ()\n  local t = debug.getinfo(1, \"n\")\n  name = t.namewhat .. \" \" .. t.name\nend})\nrepeat local a = {} until name\nreturn name",
+        &["metamethod __gc"],
+    );
+}
+
+#[test]
+fn setupvalue_of_stripped_code_answers_no_name() {
+    check_binary(
+        "local f = load(string.dump(load(\"local a = 1; return function() return a end\")(), true))\nreturn debug.setupvalue(f, 1, 2), (debug.getupvalue(f, 1))",
+        &["(no name)", "(no name)"],
+    );
+}
+
+#[test]
+fn getlocal_counts_the_hidden_vararg_table_of_a_vararg_function() {
+    check(
+        "local r = {}\nlocal function g(a, ...)\n  local b = 2\n  for i = 1, 4 do r[#r + 1] = tostring(debug.getlocal(1, i)) end\nend\ng(1, 9)\nreturn table.concat(r, \" \"), debug.getlocal(g, 2) == nil",
+        &["a (vararg table) b (for state)", "true"],
     );
 }
