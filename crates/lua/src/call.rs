@@ -112,6 +112,11 @@ impl Lua {
                 Value::LuaFn(cl) => {
                     let nargs = th.top.saturating_sub(func + 1);
                     self.push_lua_frame(func, nargs, cl, nresults, fl)?;
+                    if chain > 0 {
+                        if let Some(f) = self.th().frames.last_mut() {
+                            f.extra_args = chain as u8;
+                        }
+                    }
                     return Ok(true);
                 }
                 f @ (Value::NativeFn(_) | Value::NativeClosure(_)) => {
@@ -129,6 +134,7 @@ impl Lua {
                         nresults,
                         nextra: 0,
                         flags: fl,
+                        extra_args: chain as u8,
                         closure: None,
                         k: None,
                         ctx: 0,
@@ -136,6 +142,9 @@ impl Lua {
                     };
                     th.push_frame(&self.heap, frame)
                         .map_err(|_| Error::Memory)?;
+                    if self.hooked {
+                        crate::lib_debug::hook_call(self)?;
+                    }
                     let ret = nf(&mut Ctx {
                         lua: self,
                         base: func + 1,
@@ -205,6 +214,7 @@ impl Lua {
             nresults,
             nextra: 0,
             flags: fl,
+            extra_args: 0,
             closure: Some(cl),
             k: None,
             ctx: 0,
@@ -318,6 +328,10 @@ impl Lua {
         else {
             return Ok(());
         };
+        if self.hooked {
+            crate::lib_debug::hook_return(self, th.top.saturating_sub(n), n)?;
+        }
+        let th = self.th();
         th.frames.truncate(th.frames.len() - 1);
         let first = th.top.saturating_sub(n);
         self.move_results(func, first, n, nresults)?;
@@ -457,11 +471,16 @@ impl Lua {
                 self.unwind_to(entry_thread, entry_depth);
                 return Err(e);
             }
-            // An unprotected error ends the coroutine; its resumer gets the error.
+            // An unprotected error ends the coroutine; its resumer gets the error. Its
+            // frames stay for the debug library to inspect, as in PUC, until
+            // `coroutine.close` (upvalues are closed now).
             let co = self.current;
-            self.unwind_to(co, 0);
             // SAFETY: `co` is the running thread, alive.
             let cot = unsafe { co.get_mut() };
+            cot.close_upvals(&self.heap, 0);
+            if let Some(&last) = cot.tbc.last() {
+                cot.top = cot.top.max(last + 1);
+            }
             cot.status = CoStatus::Dead;
             if let Error::Lua(v) = e {
                 cot.error = Some(v);
@@ -469,7 +488,7 @@ impl Lua {
             let Some(resumer) = cot.resumer.take() else {
                 return Err(e);
             };
-            self.current = resumer;
+            self.set_current(resumer);
             // SAFETY: the resumer is alive (it is waiting in `resume`).
             unsafe { resumer.get_mut() }.status = CoStatus::Running;
             // A coroutine that closed itself ends as if its body returned nothing, or
@@ -646,7 +665,7 @@ impl Lua {
         th.status = CoStatus::Normal;
         cot.status = CoStatus::Running;
         cot.resumer = Some(from);
-        self.current = co;
+        self.set_current(co);
         if cot.frames.is_empty() {
             // First resume: the body function sits at slot 0.
             return match self.precall(0, MULTRET, 0) {
@@ -695,7 +714,7 @@ impl Lua {
         let moved = self.transfer(cot, first, n, rt);
         cot.top = first;
         rt.status = CoStatus::Running;
-        self.current = resumer;
+        self.set_current(resumer);
         let status = self.results_moved(moved);
         self.continue_native(status)
     }
@@ -716,7 +735,7 @@ impl Lua {
         let moved = self.transfer(cot, 0, n, rt);
         cot.top = 0;
         rt.status = CoStatus::Running;
-        self.current = resumer;
+        self.set_current(resumer);
         let status = self.results_moved(moved);
         self.continue_native(status).map(|_| ())
     }

@@ -17,7 +17,7 @@ use crate::lstr::{LStr, StringTable};
 use crate::opcode::TagMethod;
 use crate::state::Lua;
 use crate::table::Table;
-use crate::thread::Thread;
+use crate::thread::{flags, Thread};
 use crate::userdata::UserData;
 use crate::value::Value;
 
@@ -522,8 +522,20 @@ pub(crate) fn run_finalizers(lua: &mut Lua, max: usize) -> LuaResult<()> {
         th.set(top, gc);
         th.set(top + 1, obj);
         th.top = top + 2;
+        // The finalizer is named `__gc` and runs without debug hooks (`GCTM`).
+        let fi = th.frames.len().wrapping_sub(1);
+        let old_flags = th.frames.get(fi).map_or(0, |f| f.flags);
+        if let Some(f) = th.frames.get_mut(fi) {
+            f.flags |= flags::FINALIZING;
+        }
+        let hooks_off = core::mem::replace(&mut th.hooks.running, true);
         let r = lua.call_nested(top, 0);
-        lua.th().top = top;
+        let th = lua.th();
+        th.hooks.running = hooks_off;
+        if let Some(f) = th.frames.get_mut(fi) {
+            f.flags = (f.flags & !flags::FINALIZING) | (old_flags & flags::FINALIZING);
+        }
+        th.top = top;
         match r {
             Ok(()) => {}
             Err(crate::error::Error::Abort) => {

@@ -9,7 +9,6 @@ use crate::api::{Buf, Bytes};
 use crate::arith::ArithOp;
 use crate::error::Error;
 use crate::func::FnProto;
-use crate::gc::Gc;
 use crate::opcode::{ins, Op};
 use crate::state::Lua;
 use crate::thread::{flags, Frame};
@@ -503,77 +502,93 @@ pub(crate) fn local_name_at(lua: &Lua, slot: usize) -> Option<Vec<u8>> {
         .map(copy)
 }
 
-/// Appends a traceback of the running thread, starting `level` frames below the top
-/// (`luaL_traceback`).
-pub fn traceback(lua: &Lua, level: usize, buf: &mut Buf) {
+/// How the function of frame `idx` was called, as `getinfo`'s `namewhat` and `name`
+/// (`getfuncname`): nothing for a tail call, `hook` under a hook, else what the
+/// caller's current instruction says.
+pub(crate) fn frame_name(frames: &[Frame], idx: usize) -> Option<(&'static str, Vec<u8>)> {
+    let f = frames.get(idx)?;
+    if f.flags & flags::TAIL != 0 {
+        return None;
+    }
+    let caller = frames.get(idx.checked_sub(1)?)?;
+    if caller.flags & flags::HOOKED != 0 {
+        return Some(("hook", copy(b"?")));
+    }
+    if caller.flags & flags::FINALIZING != 0 {
+        return Some(("metamethod", copy(b"__gc")));
+    }
+    call_site_name(caller)
+}
+
+/// Appends a traceback of thread `th`, starting `level` frames below its top
+/// (`luaL_traceback`): the first 10 and last 11 levels when there are more than 22.
+pub fn traceback(lua: &Lua, th: &crate::thread::Thread, level: usize, buf: &mut Buf) {
+    const FIRST: usize = 10;
+    const LAST: usize = 11;
     buf.push_bytes(b"stack traceback:");
-    let frames = &lua.th().frames;
+    let frames = &th.frames;
     let n = frames.len();
-    let mut shown = 0;
-    for idx in (0..n.saturating_sub(level)).rev() {
-        let Some(f) = frames.get(idx) else { continue };
-        shown += 1;
-        if shown > 22 && idx > 10 {
-            if shown == 23 {
-                let _ = write!(buf, "\n\t...\t(skipping {} levels)", idx.saturating_sub(10));
-            }
+    // Levels `level..n` are frames `n - 1 - level` down to 0.
+    let levels = n.saturating_sub(level);
+    let mut l = 0;
+    while l < levels {
+        if levels > FIRST + LAST + 1 && l == FIRST {
+            let skip = levels - FIRST - LAST - 1;
+            let _ = write!(buf, "\n\t...\t(skipping {} levels)", skip);
+            l = levels - LAST;
             continue;
         }
+        let idx = n - 1 - level - l;
+        l += 1;
+        let Some(f) = frames.get(idx) else { continue };
         buf.push_bytes(b"\n\t");
         match f.closure {
             Some(cl) => {
                 let mut id = Vec::new();
                 let _ = crate::chunkid::push_chunk_id(&mut id, cl.proto.source.as_bytes());
-                let line = current_line(f).unwrap_or(0);
-                let _ = write!(buf, "{}:{}: in ", Bytes(&id), line);
-                describe_function(lua, frames, idx, &cl.proto, buf);
-            }
-            None => {
-                buf.push_bytes(b"[C]: in ");
-                match frames.get(idx.wrapping_sub(1)).and_then(|c| {
-                    if idx == 0 {
-                        None
-                    } else {
-                        call_site_name(c)
+                match current_line(f) {
+                    Some(line) => {
+                        let _ = write!(buf, "{}:{}: in ", Bytes(&id), line);
                     }
-                }) {
-                    Some((kind, name)) if kind != "metamethod" => {
-                        let _ = write!(buf, "function '{}'", Bytes(&name));
+                    None => {
+                        let _ = write!(buf, "{}: in ", Bytes(&id));
                     }
-                    Some((_, name)) => {
-                        let _ = write!(buf, "metamethod '{}'", Bytes(&name));
-                    }
-                    None => buf.push_bytes(b"?"),
                 }
             }
+            None => buf.push_bytes(b"[C]: in "),
         }
+        describe_function(lua, th, idx, buf);
         if f.flags & flags::TAIL != 0 {
             buf.push_bytes(b"\n\t(...tail calls...)");
         }
     }
 }
 
-fn describe_function(lua: &Lua, frames: &[Frame], idx: usize, p: &Gc<FnProto>, buf: &mut Buf) {
-    let _ = lua;
-    if p.line_defined == 0 {
+/// `pushfuncname`: the name the caller used, `main chunk`, a global name, the
+/// definition's position, or `?`.
+fn describe_function(lua: &Lua, th: &crate::thread::Thread, idx: usize, buf: &mut Buf) {
+    let Some(f) = th.frames.get(idx) else { return };
+    if let Some((kind, name)) = frame_name(&th.frames, idx) {
+        let _ = write!(buf, "{} '{}'", kind, Bytes(&name));
+        return;
+    }
+    let p = f.closure.map(|c| c.proto);
+    if p.is_some_and(|p| p.line_defined == 0) {
         buf.push_bytes(b"main chunk");
         return;
     }
-    let caller = if idx == 0 { None } else { frames.get(idx - 1) };
-    match caller.and_then(call_site_name) {
-        Some(("global", name)) => {
-            let _ = write!(buf, "function '{}'", Bytes(&name));
-        }
-        Some((kind, name)) if kind != "metamethod" => {
-            let _ = write!(buf, "{} '{}'", kind, Bytes(&name));
-        }
-        Some((_, name)) => {
-            let _ = write!(buf, "metamethod '{}'", Bytes(&name));
-        }
-        None => {
+    // A native the host called has no name (as `lua.c`'s `pmain`).
+    let by_host = idx == 0 && !f.is_lua();
+    if let Some(name) = global_func_name(lua, &th.get(f.func)).filter(|_| !by_host) {
+        let _ = write!(buf, "function '{}'", Bytes(&name));
+        return;
+    }
+    match p {
+        Some(p) => {
             let mut id = Vec::new();
             let _ = crate::chunkid::push_chunk_id(&mut id, p.source.as_bytes());
             let _ = write!(buf, "function <{}:{}>", Bytes(&id), p.line_defined);
         }
+        None => buf.push_bytes(b"?"),
     }
 }

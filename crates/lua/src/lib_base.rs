@@ -255,7 +255,8 @@ pub(crate) fn traceback_handler(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let mut b = Buf::default();
     b.push_bytes(&text);
     b.push_bytes(b"\n");
-    crate::debug::traceback(cx.lua, 1, &mut b);
+    let th = cx.lua.current;
+    crate::debug::traceback(cx.lua, &th, 1, &mut b);
     if b.failed {
         return Err(Error::Memory);
     }

@@ -38,6 +38,9 @@ pub fn new_coroutine(lua: &mut Lua, f: Value) -> LuaResult<Gc<Thread>> {
         .map_err(|_| Error::Memory)?;
     t.set(0, f);
     t.top = 1;
+    // A new thread inherits its creator's hook mask and count (`lua_newthread`), not
+    // its hook function: that is looked up per thread.
+    t.hooks = crate::lib_debug::Hooks::inherited(&lua.th().hooks);
     lua.threads.try_push(co)?;
     Ok(co)
 }
@@ -240,10 +243,10 @@ fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
         let caller = lua.current;
         let caller_status = caller.status;
         t.status = CoStatus::Running;
-        lua.current = co;
+        lua.set_current(co);
         let errv = err.unwrap_or(Value::Nil);
         let r = crate::vm::close_tbc_final(lua, 0, errv, true);
-        lua.current = caller;
+        lua.set_current(caller);
         // SAFETY: the caller is the running thread, alive.
         unsafe { caller.get_mut() }.status = caller_status;
         match r {

@@ -6,10 +6,12 @@ use alloc::vec::Vec;
 
 use crate::api::{Buf, Ctx, NativeFn, Ret};
 use crate::error::{Error, LuaResult};
-use crate::func::LuaClosure;
+use crate::func::{FnProto, LuaClosure};
 use crate::gc::Gc;
+use crate::opcode::{ins, Op};
 use crate::state::Lua;
-use crate::thread::{flags, Frame};
+use crate::table::Table;
+use crate::thread::{flags, Frame, Thread};
 use crate::tvec::{try_copy_of, TryVec};
 use crate::value::Value;
 
@@ -40,31 +42,83 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<()> {
     lua.set_field(loaded, b"debug", Value::Table(t))
 }
 
-/// Hook state kept in the `Lua` struct.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Hooks {
-    pub func: Option<Value>,
-    pub count: u32,
-    pub countdown: u32,
-    pub line: bool,
-    pub call: bool,
-    pub ret: bool,
-    /// True while a hook runs (hooks do not nest).
-    pub running: bool,
-    /// Last line reported, per frame depth.
-    pub last_line: u32,
-    pub last_depth: usize,
+/// Hook event masks (`LUA_MASK*`).
+pub(crate) mod mask {
+    pub const CALL: u8 = 1 << 0;
+    pub const RET: u8 = 1 << 1;
+    pub const LINE: u8 = 1 << 2;
+    pub const COUNT: u8 = 1 << 3;
 }
 
+/// Hook state of one thread (PUC's `hookmask`, `basehookcount`, `hookcount`, `oldpc`,
+/// `allowhook` and `transferinfo`). The hook function itself lives in the registry's
+/// weak-keyed `_HOOKKEY` table, under the thread, as `ldblib.c` keeps it.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Hooks {
+    /// `mask::*` bits; 0: no hooks (the VM then never looks here).
+    pub mask: u8,
+    /// Instructions between count events.
+    pub base_count: u32,
+    /// Instructions left until the next count event.
+    pub count: u32,
+    /// Instruction of the last line event (or the call a frame returned to): a line
+    /// event fires on a jump back or a new line.
+    pub old_pc: usize,
+    /// A hook runs on this thread: hooks do not nest.
+    pub running: bool,
+    /// Values a call or return event transfers (`getinfo` option `r`): first local
+    /// index and count.
+    pub ftransfer: u32,
+    pub ntransfer: u32,
+}
+
+impl Hooks {
+    /// The hooks a thread created by a thread with `from` starts with (`lua_newthread`).
+    pub(crate) fn inherited(from: &Hooks) -> Hooks {
+        Hooks {
+            mask: from.mask,
+            base_count: from.base_count,
+            count: from.base_count,
+            ..Hooks::default()
+        }
+    }
+}
+
+/// Hook events, in the order of their names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Event {
+    Call,
+    Return,
+    Line,
+    Count,
+    TailCall,
+}
+
+impl Event {
+    fn name(self) -> &'static [u8] {
+        match self {
+            Event::Call => b"call",
+            Event::Return => b"return",
+            Event::Line => b"line",
+            Event::Count => b"count",
+            Event::TailCall => b"tail call",
+        }
+    }
+}
+
+/// `debug.traceback([thread,] [message [, level]])`
 fn traceback(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let msg = cx.arg(1);
+    let (th, arg) = thread_arg(cx);
+    let msg = cx.arg(arg);
     if !matches!(
         msg,
         Value::Nil | Value::Str(_) | Value::Int(_) | Value::Float(_)
     ) {
         return cx.ret1(msg);
     }
-    let level = cx.opt_int(2, 1)?.max(0) as usize;
+    // Level 1 (the caller) by default in the running thread, 0 in another one.
+    let default = if th == cx.lua.current { 1 } else { 0 };
+    let level = cx.opt_int(arg + 1, default)?.max(0) as usize;
     let mut b = Buf::default();
     if let Value::Str(s) = msg {
         b.push_bytes(s.as_bytes());
@@ -75,7 +129,7 @@ fn traceback(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         b.push_bytes(&t);
         b.push_bytes(b"\n");
     }
-    crate::debug::traceback(cx.lua, level, &mut b);
+    crate::debug::traceback(cx.lua, &th, level, &mut b);
     if b.failed {
         return Err(Error::Memory);
     }
@@ -83,40 +137,50 @@ fn traceback(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     cx.ret1(v)
 }
 
-/// The frame at `level` (1: the caller of the debug function).
-fn frame_for_level(cx: &mut Ctx<'_>, arg: usize) -> LuaResult<Option<(usize, Frame)>> {
+/// The frame of thread `th` at the level in argument `arg` (0: the top frame, which in
+/// the running thread is the debug function itself): its index and a copy.
+fn frame_for_level(
+    cx: &mut Ctx<'_>,
+    th: Gc<Thread>,
+    arg: usize,
+) -> LuaResult<Option<(usize, Frame)>> {
     let level = cx.check_int(arg)?;
-    if level < 0 {
+    let Ok(level) = usize::try_from(level) else {
         return Ok(None);
-    }
-    let frames = &cx.lua.th().frames;
-    let Some(idx) = frames.len().checked_sub(level as usize + 1) else {
+    };
+    let frames = &th.frames;
+    let Some(idx) = frames.len().checked_sub(level.saturating_add(1)) else {
         return Ok(None);
     };
     Ok(frames.get(idx).map(|f| (idx, *f)))
 }
 
-fn set_str(lua: &mut Lua, t: Gc<crate::table::Table>, k: &[u8], v: &[u8]) -> LuaResult<()> {
+fn set_str(lua: &mut Lua, t: Gc<Table>, k: &[u8], v: &[u8]) -> LuaResult<()> {
     let s = lua.str_value(v)?;
     lua.set_field(t, k, s)
 }
 
+/// `debug.getinfo([thread,] f [, what])`
 fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let what = match cx.opt_str(2)? {
+    let (th, arg) = thread_arg(cx);
+    let what = match cx.opt_str(arg + 1)? {
         Some(s) => try_copy_of(s.as_bytes())?,
-        None => try_copy_of(b"flnStu")?,
+        None => try_copy_of(b"flnSrtu")?,
     };
-    if what.iter().any(|c| !b">flnSrtuL".contains(c)) || what.first() == Some(&b'>') {
-        return Err(cx.arg_error(2, format_args!("invalid option")));
+    if what.first() == Some(&b'>') {
+        return Err(cx.arg_error(arg + 1, format_args!("invalid option '>'")));
     }
-    let (func, frame) = match cx.arg(1) {
-        f if f.is_function() => (f, None),
-        Value::Int(_) | Value::Float(_) => match frame_for_level(cx, 1)? {
-            Some((idx, fr)) => (cx.lua.th().get(fr.func), Some((idx, fr))),
+    let (func, frame) = if cx.arg(arg).is_function() {
+        (cx.arg(arg), None)
+    } else {
+        match frame_for_level(cx, th, arg)? {
+            Some((idx, fr)) => (th.get(fr.func), Some((idx, fr))),
             None => return cx.ret1(Value::Nil),
-        },
-        _ => return Err(cx.type_error(1, "function or level")),
+        }
     };
+    if what.iter().any(|c| !b"SlutnrLf".contains(c)) {
+        return Err(cx.arg_error(arg + 1, format_args!("invalid option")));
+    }
     let t = cx.lua.new_table()?;
     let lua = &mut *cx.lua;
     let cl: Option<Gc<LuaClosure>> = match func {
@@ -174,10 +238,7 @@ fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         lua.set_field(t, b"isvararg", Value::Bool(vararg))?;
     }
     if what.contains(&b'n') {
-        let caller = frame
-            .and_then(|(idx, _)| idx.checked_sub(1))
-            .and_then(|i| lua.th().frames.get(i).copied());
-        match caller.and_then(|c| crate::debug::call_site_name(&c)) {
+        match frame.and_then(|(idx, _)| crate::debug::frame_name(&th.frames, idx)) {
             Some((kind, name)) => {
                 set_str(lua, t, b"name", &name)?;
                 set_str(lua, t, b"namewhat", kind.as_bytes())?;
@@ -185,70 +246,141 @@ fn getinfo(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
             None => set_str(lua, t, b"namewhat", b"")?,
         }
     }
-    if what.contains(&b't') {
-        let tail = frame.is_some_and(|(_, f)| f.flags & flags::TAIL != 0);
-        lua.set_field(t, b"istailcall", Value::Bool(tail))?;
+    if what.contains(&b'r') {
+        let (ft, nt) = match frame {
+            Some((_, f)) if f.flags & flags::HOOKED != 0 => {
+                (th.hooks.ftransfer, th.hooks.ntransfer)
+            }
+            _ => (0, 0),
+        };
+        lua.set_field(t, b"ftransfer", Value::Int(ft as i64))?;
+        lua.set_field(t, b"ntransfer", Value::Int(nt as i64))?;
     }
-    if what.contains(&b'f') {
-        lua.set_field(t, b"func", func)?;
+    if what.contains(&b't') {
+        let (tail, extra) = frame.map_or((false, 0), |(_, f)| {
+            (f.flags & flags::TAIL != 0, f.extra_args)
+        });
+        lua.set_field(t, b"istailcall", Value::Bool(tail))?;
+        lua.set_field(t, b"extraargs", Value::Int(extra as i64))?;
     }
     if what.contains(&b'L') {
         if let Some(c) = cl {
             let lines = lua.new_table()?;
-            for &l in c.proto.lines.iter() {
-                lua.raw_set_int(lines, l as i64, Value::Bool(true))?;
+            // A vararg function's `VARARGPREP` is not a line a hook can see.
+            let skip = c.proto.is_vararg as usize;
+            for pc in skip..c.proto.code.len() {
+                if let Some(l) = c.proto.line_at(pc) {
+                    lua.raw_set_int(lines, l as i64, Value::Bool(true))?;
+                }
             }
             lua.set_field(t, b"activelines", Value::Table(lines))?;
         }
     }
+    if what.contains(&b'f') {
+        lua.set_field(t, b"func", func)?;
+    }
     cx.ret1(Value::Table(t))
 }
 
-/// Stack slot and name of local `n` of a Lua frame (negative `n`: vararg).
-fn local_slot(f: &Frame, n: i64) -> Option<(usize, Vec<u8>)> {
-    let cl = f.closure?;
-    if n < 0 {
-        let k = (-n) as usize;
-        if k > f.nextra as usize {
-            return None;
-        }
-        return Some((
-            f.func - f.nextra as usize + k - 1,
-            try_copy_of(b"(vararg)").ok()?,
-        ));
-    }
-    let n = n as usize;
-    let pc = f.pc.saturating_sub(1);
-    match cl.proto.local_name(n, pc) {
-        Some(name) => Some((f.base + n - 1, try_copy_of(name).ok()?)),
-        None => None,
+/// The index 5.5 gives the hidden local `(vararg table)` of a function declared with
+/// an unnamed `...` (the one after the parameters). This compiler keeps 5.4's register
+/// layout and has no such register, so the debug functions number locals as if it
+/// were there: locals after it are one further, and it reads as nil.
+fn hidden_vararg_local(p: &FnProto) -> Option<usize> {
+    // The main chunk has none; a named vararg table is a real local, made by the
+    // `VARARGTAB` after `VARARGPREP`.
+    let named = p
+        .code
+        .get(1)
+        .is_some_and(|&i| ins::op(i) == Op::VarArgTab as u8);
+    (p.is_vararg && p.line_defined != 0 && !named).then_some(p.num_params as usize + 1)
+}
+
+/// The debug index of the local in stack slot `slot` of a Lua frame with register
+/// base `base` (see `hidden_vararg_local`).
+fn local_index(p: &FnProto, base: usize, slot: usize) -> usize {
+    let n = slot.saturating_sub(base) + 1;
+    match hidden_vararg_local(p) {
+        Some(h) if n >= h => n + 1,
+        _ => n,
     }
 }
 
+/// Stack slot (none for the hidden vararg local) and name of local `n` of frame `idx`
+/// of thread `th` (`luaG_findlocal`): a named local, a vararg (negative `n`), or a
+/// temporary inside the frame.
+fn local_slot(
+    th: &Thread,
+    idx: usize,
+    n: i64,
+) -> Option<(Option<usize>, &'static [u8], Option<Vec<u8>>)> {
+    let f = th.frames.get(idx)?;
+    let mut n = n;
+    if let Some(cl) = f.closure {
+        if n < 0 {
+            let k = n.unsigned_abs() as usize;
+            if k > f.nextra as usize || !cl.proto.is_vararg {
+                return None;
+            }
+            return Some((Some(f.func - f.nextra as usize + k - 1), b"(vararg)", None));
+        }
+        if let Some(h) = hidden_vararg_local(&cl.proto) {
+            if n as usize == h {
+                return Some((None, b"(vararg table)", None));
+            }
+            if n as usize > h {
+                n -= 1;
+            }
+        }
+        let pc = f.pc.saturating_sub(1);
+        if let Some(name) = cl.proto.local_name(n as usize, pc) {
+            return Some((
+                Some(f.base + n as usize - 1),
+                b"",
+                Some(try_copy_of(name).ok()?),
+            ));
+        }
+    }
+    // Any other slot of the frame, up to the next frame's function (or the top).
+    let limit = th.frames.get(idx + 1).map_or(th.top, |next| next.func);
+    let n = usize::try_from(n).ok().filter(|&n| n > 0)?;
+    if limit.saturating_sub(f.base) < n {
+        return None;
+    }
+    let name: &'static [u8] = if f.is_lua() {
+        b"(temporary)"
+    } else {
+        b"(C temporary)"
+    };
+    Some((Some(f.base + n - 1), name, None))
+}
+
+/// `debug.getlocal([thread,] f, local)`
 fn getlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let n = cx.check_int(2)?;
-    if let Value::LuaFn(c) = cx.arg(1) {
+    let (th, arg) = thread_arg(cx);
+    let n = cx.check_int(arg + 1)?;
+    if cx.arg(arg).is_function() {
         // Parameter names of a function value.
-        let name = if n >= 1 {
-            c.proto.local_name(n as usize, 0).map(try_copy_of)
-        } else {
-            None
+        let name = match cx.arg(arg) {
+            // Only the parameters are active at the first instruction.
+            Value::LuaFn(c) if n >= 1 => c.proto.local_name(n as usize, 0).map(try_copy_of),
+            _ => None,
         };
         return match name {
-            Some(Ok(nm)) => {
-                cx.push_str(&nm)?;
+            Some(nm) => {
+                cx.push_str(&nm?)?;
                 Ok(Ret::Values(1))
             }
-            _ => cx.ret1(Value::Nil),
+            None => cx.ret1(Value::Nil),
         };
     }
-    let Some((_, f)) = frame_for_level(cx, 1)? else {
-        return Err(cx.arg_error(1, format_args!("level out of range")));
+    let Some((idx, _)) = frame_for_level(cx, th, arg)? else {
+        return Err(cx.arg_error(arg, format_args!("level out of range")));
     };
-    match local_slot(&f, n) {
-        Some((slot, name)) => {
-            let v = cx.lua.th().get(slot);
-            cx.push_str(&name)?;
+    match local_slot(&th, idx, n) {
+        Some((slot, generic, named)) => {
+            let v = slot.map_or(Value::Nil, |s| th.get(s));
+            cx.push_str(named.as_deref().unwrap_or(generic))?;
             cx.push(v)?;
             Ok(Ret::Values(2))
         }
@@ -256,16 +388,21 @@ fn getlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
 }
 
+/// `debug.setlocal([thread,] level, local, value)`
 fn setlocal(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let n = cx.check_int(2)?;
-    let v = cx.check_any(3)?;
-    let Some((_, f)) = frame_for_level(cx, 1)? else {
-        return Err(cx.arg_error(1, format_args!("level out of range")));
+    let (th, arg) = thread_arg(cx);
+    let n = cx.check_int(arg + 1)?;
+    let v = cx.check_any(arg + 2)?;
+    let Some((idx, _)) = frame_for_level(cx, th, arg)? else {
+        return Err(cx.arg_error(arg, format_args!("level out of range")));
     };
-    match local_slot(&f, n) {
-        Some((slot, name)) => {
-            cx.lua.th().set(slot, v);
-            cx.push_str(&name)?;
+    match local_slot(&th, idx, n) {
+        Some((slot, generic, named)) => {
+            if let Some(slot) = slot {
+                // SAFETY: single-threaded; the slot is inside the thread's stack.
+                unsafe { th.get_mut() }.set(slot, v);
+            }
+            cx.push_str(named.as_deref().unwrap_or(generic))?;
             Ok(Ret::Values(1))
         }
         None => cx.ret1(Value::Nil),
@@ -356,7 +493,7 @@ fn setupvalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                     .upval_names
                     .get(i)
                     .map_or(&b""[..], |n| n.as_slice());
-                let name = try_copy_of(name)?;
+                let name = try_copy_of(if name.is_empty() { b"(no name)" } else { name })?;
                 cx.push_str(&name)?;
                 Ok(Ret::Values(1))
             }
@@ -485,105 +622,223 @@ fn setuservalue(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     }
 }
 
-fn sethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let f = cx.arg(1);
-    if f.is_nil() || cx.nargs() == 0 {
-        cx.lua.hooks = Hooks::default();
-        cx.lua.update_trap();
-        return Ok(Ret::Values(0));
+/// The thread a debug function works on: `(thread, index of the next argument)`.
+/// With no thread argument, the running one (`getthread` in `ldblib.c`).
+fn thread_arg(cx: &Ctx<'_>) -> (Gc<Thread>, usize) {
+    match cx.arg(1) {
+        Value::Thread(t) => (t, 2),
+        _ => (cx.lua.current, 1),
     }
-    if !f.is_function() {
-        return Err(cx.type_error(1, "function"));
+}
+
+/// The registry's table of hook functions by thread, created (weak keys) on first use.
+fn hook_table(lua: &mut Lua) -> LuaResult<Gc<Table>> {
+    let reg = lua.registry;
+    if let Value::Table(t) = lua.get_field(reg, HOOK_KEY)? {
+        return Ok(t);
     }
-    let mask = try_copy_of(cx.check_str(2)?.as_bytes())?;
-    let count = cx.opt_int(3, 0)?.clamp(0, u32::MAX as i64) as u32;
-    cx.lua.hooks = Hooks {
-        func: Some(f),
-        count,
-        countdown: count,
-        line: mask.contains(&b'l'),
-        call: mask.contains(&b'c'),
-        ret: mask.contains(&b'r'),
-        running: false,
-        last_line: 0,
-        last_depth: usize::MAX,
+    let t = lua.new_table()?;
+    lua.set_field(reg, HOOK_KEY, Value::Table(t))?;
+    let mode = lua.str_value(b"k")?;
+    lua.set_field(t, b"__mode", mode)?;
+    t.meta.set(Some(t));
+    crate::collect::check_finalizer(lua, &Value::Table(t), Some(t));
+    Ok(t)
+}
+
+const HOOK_KEY: &[u8] = b"_HOOKKEY";
+
+/// The hook function of thread `th`, if one was set with `debug.sethook`.
+fn hook_function(lua: &mut Lua, th: Gc<Thread>) -> Option<Value> {
+    let reg = lua.registry;
+    let Ok(Value::Table(t)) = lua.get_field(reg, HOOK_KEY) else {
+        return None;
     };
-    // Keep the hook function alive through the registry.
-    let reg = cx.lua.registry;
-    cx.lua.set_field(reg, b"_HOOK", f)?;
-    cx.lua.update_trap();
+    Some(t.get(&Value::Thread(th), lua.seed)).filter(Value::is_function)
+}
+
+/// `debug.sethook([thread,] [hook, mask [, count]])`
+fn sethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let (th, arg) = thread_arg(cx);
+    let f = cx.arg(arg);
+    let (f, mut m, count) = if f.is_nil() {
+        (Value::Nil, 0, 0)
+    } else {
+        let smask = try_copy_of(cx.check_str(arg + 1)?.as_bytes())?;
+        if !f.is_function() {
+            return Err(cx.type_error(arg, "function"));
+        }
+        let count = cx.opt_int(arg + 2, 0)?.clamp(0, i32::MAX as i64) as u32;
+        let mut m = 0;
+        for (c, bit) in [(b'c', mask::CALL), (b'r', mask::RET), (b'l', mask::LINE)] {
+            if smask.contains(&c) {
+                m |= bit;
+            }
+        }
+        if count > 0 {
+            m |= mask::COUNT;
+        }
+        (f, m, count)
+    };
+    let t = hook_table(cx.lua)?;
+    cx.lua.raw_set(t, Value::Thread(th), f)?;
+    if f.is_nil() {
+        m = 0;
+    }
+    // SAFETY: single-threaded; no other borrow of the thread's hook state is live.
+    let h = &mut unsafe { th.get_mut() }.hooks;
+    h.mask = m;
+    h.base_count = if m == 0 { 0 } else { count };
+    h.count = h.base_count;
+    if th == cx.lua.current {
+        cx.lua.update_trap();
+    }
     Ok(Ret::Values(0))
 }
 
+/// `debug.gethook([thread])`: the hook function, mask and count.
 fn gethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let h = cx.lua.hooks;
-    let Some(f) = h.func else {
-        return Ok(Ret::Values(0));
-    };
-    let mut mask = Vec::new();
-    if h.call {
-        mask.try_push(b'c')?;
+    let (th, _) = thread_arg(cx);
+    let h = th.hooks;
+    if h.mask == 0 {
+        return cx.ret1(Value::Nil);
     }
-    if h.ret {
-        mask.try_push(b'r')?;
-    }
-    if h.line {
-        mask.try_push(b'l')?;
+    let f = hook_function(cx.lua, th).unwrap_or(Value::Nil);
+    let mut m = Vec::new();
+    for (c, bit) in [(b'c', mask::CALL), (b'r', mask::RET), (b'l', mask::LINE)] {
+        if h.mask & bit != 0 {
+            m.try_push(c)?;
+        }
     }
     cx.push(f)?;
-    cx.push_str(&mask)?;
-    cx.push(Value::Int(h.count as i64))?;
+    cx.push_str(&m)?;
+    cx.push(Value::Int(h.base_count as i64))?;
     Ok(Ret::Values(3))
 }
 
-/// Runs the count and line hooks before the instruction at `pc` of the top Lua frame.
+/// Runs the count and line hooks before the instruction at `pc` of the top Lua frame
+/// (`luaG_traceexec`).
 pub(crate) fn run_hooks(lua: &mut Lua, pc: usize) -> LuaResult<()> {
-    let h = lua.hooks;
-    let Some(f) = h.func else { return Ok(()) };
-    if h.running {
+    let th = lua.th();
+    let m = th.hooks.mask;
+    if m & (mask::LINE | mask::COUNT) == 0 {
         return Ok(());
     }
-    let mut fire_count = false;
-    if h.count > 0 {
-        let left = h.countdown.saturating_sub(1);
-        if left == 0 {
-            fire_count = true;
-            lua.hooks.countdown = h.count;
+    let Some(p) = th.frames.last().and_then(|f| f.closure).map(|c| c.proto) else {
+        return Ok(());
+    };
+    // Hooks of a vararg function start after its `VARARGPREP`.
+    if pc == 0 && p.is_vararg {
+        return Ok(());
+    }
+    let mut count_event = false;
+    if m & mask::COUNT != 0 {
+        th.hooks.count = th.hooks.count.saturating_sub(1);
+        if th.hooks.count == 0 {
+            th.hooks.count = th.hooks.base_count;
+            count_event = true;
+        }
+    }
+    if count_event {
+        call_hook(lua, Event::Count, None)?;
+    }
+    if m & mask::LINE != 0 {
+        let th = lua.th();
+        // `old_pc` may belong to another function; 0 is a valid stand-in.
+        let old = if th.hooks.old_pc < p.code.len() {
+            th.hooks.old_pc
         } else {
-            lua.hooks.countdown = left;
+            0
+        };
+        let line = p.line_at(pc);
+        if pc <= old || p.line_at(old) != line {
+            call_hook(lua, Event::Line, line)?;
         }
-    }
-    let mut fire_line = None;
-    if h.line {
-        let depth = lua.th().frames.len();
-        let line = lua
-            .th()
-            .frames
-            .last()
-            .and_then(|fr| fr.closure)
-            .and_then(|c| c.proto.line_at(pc));
-        if let Some(line) = line {
-            if line != h.last_line || depth != h.last_depth || pc == 0 {
-                fire_line = Some(line);
-            }
-            lua.hooks.last_line = line;
-            lua.hooks.last_depth = depth;
-        }
-    }
-    if fire_count {
-        call_hook(lua, f, b"count", None)?;
-    }
-    if let Some(line) = fire_line {
-        call_hook(lua, f, b"line", Some(line))?;
+        lua.th().hooks.old_pc = pc;
     }
     Ok(())
 }
 
-fn call_hook(lua: &mut Lua, f: Value, event: &[u8], line: Option<u32>) -> LuaResult<()> {
-    let ev = lua.str_value(event)?;
-    lua.hooks.running = true;
+/// The call hook of the frame on top, just entered (`luaD_hookcall` and the call
+/// part of `precallC`). Cold: the VM calls it only when the thread has hooks.
+#[cold]
+#[inline(never)]
+pub(crate) fn hook_call(lua: &mut Lua) -> LuaResult<()> {
     let th = lua.th();
-    // Hooks run above the frame's registers.
+    th.hooks.old_pc = 0;
+    if th.hooks.mask & mask::CALL == 0 {
+        return Ok(());
+    }
+    let Some(f) = th.frames.last() else {
+        return Ok(());
+    };
+    let event = if f.flags & flags::TAIL != 0 {
+        Event::TailCall
+    } else {
+        Event::Call
+    };
+    let n = match f.closure {
+        Some(c) => c.proto.num_params as usize,
+        None => th.top.saturating_sub(f.base),
+    };
+    transfer_hook(lua, event, 1, n)
+}
+
+/// The return hook of the frame on top, whose `n` results start at stack index
+/// `first` (`rethook`); then, as PUC, the caller's `old_pc` is set to its call, so
+/// that a line event fires only when the caller moves to a new line.
+#[cold]
+#[inline(never)]
+pub(crate) fn hook_return(lua: &mut Lua, first: usize, n: usize) -> LuaResult<()> {
+    let th = lua.th();
+    if th.hooks.mask & mask::RET != 0 {
+        if let Some(f) = th.frames.last() {
+            let ftransfer = match f.closure {
+                Some(c) => local_index(&c.proto, f.base, first),
+                None => first.saturating_sub(f.base) + 1,
+            };
+            let saved = th.top;
+            th.top = th.top.max(first + n);
+            let r = transfer_hook(lua, Event::Return, ftransfer, n);
+            lua.th().top = saved;
+            r?;
+        }
+    }
+    let th = lua.th();
+    let len = th.frames.len();
+    if let Some(caller) = len.checked_sub(2).and_then(|i| th.frames.get(i)) {
+        if caller.is_lua() {
+            th.hooks.old_pc = caller.pc.saturating_sub(1);
+        }
+    }
+    Ok(())
+}
+
+fn transfer_hook(lua: &mut Lua, event: Event, ftransfer: usize, n: usize) -> LuaResult<()> {
+    let th = lua.th();
+    if th.hooks.running {
+        return Ok(());
+    }
+    th.hooks.ftransfer = ftransfer as u32;
+    th.hooks.ntransfer = n as u32;
+    let r = call_hook(lua, event, None);
+    let th = lua.th();
+    th.hooks.ftransfer = 0;
+    th.hooks.ntransfer = 0;
+    r
+}
+
+/// Calls the running thread's hook function with the event name and line (`luaD_hook`
+/// with `hookf`), above the registers of the frame on top. Hooks do not nest.
+fn call_hook(lua: &mut Lua, event: Event, line: Option<u32>) -> LuaResult<()> {
+    if lua.th().hooks.running {
+        return Ok(());
+    }
+    let Some(f) = hook_function(lua, lua.current) else {
+        return Ok(());
+    };
+    let ev = lua.str_value(event.name())?;
+    let th = lua.th();
     let top = th
         .frames
         .last()
@@ -593,12 +848,22 @@ fn call_hook(lua: &mut Lua, f: Value, event: &[u8], line: Option<u32>) -> LuaRes
         .max(th.top);
     let saved = th.top;
     th.top = top;
+    th.hooks.running = true;
+    let fi = th.frames.len().wrapping_sub(1);
+    let old_flags = th.frames.get(fi).map_or(0, |f| f.flags);
+    if let Some(fr) = th.frames.get_mut(fi) {
+        fr.flags |= flags::HOOKED;
+    }
     let r = crate::nested::call1(
         lua,
         f,
         &[ev, line.map_or(Value::Nil, |l| Value::Int(l as i64))],
     );
-    lua.th().top = saved;
-    lua.hooks.running = false;
+    let th = lua.th();
+    if let Some(fr) = th.frames.get_mut(fi) {
+        fr.flags = (fr.flags & !flags::HOOKED) | (old_flags & flags::HOOKED);
+    }
+    th.top = saved;
+    th.hooks.running = false;
     r.map(|_| ())
 }

@@ -2027,6 +2027,8 @@ impl<'s, 'g> Parser<'s, 'g> {
     /// (`test_then_block`). A lone `break` makes the jump the whole arm.
     #[inline(never)]
     fn then_part(&mut self, mut v: ExpDesc) -> R<Mode> {
+        // 5.5 tests the condition on the line it ends on, not on the `then` line.
+        let cond_line = self.code.line;
         self.check_next(Token::Then)?;
         let jf = if self.token() == Token::Break {
             let line = self.lex.line;
@@ -2041,7 +2043,9 @@ impl<'s, 'g> Parser<'s, 'g> {
             }
             self.code.jump()?
         } else {
+            let line = core::mem::replace(&mut self.code.line, cond_line);
             self.code.go_if_true(&mut v)?;
+            self.code.line = line;
             self.enter_block(false)?;
             v.f
         };

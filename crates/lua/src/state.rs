@@ -122,9 +122,8 @@ pub struct Lua {
     pub(crate) warn_on: bool,
     /// True while finalizers run (no nested finalizer runs).
     pub(crate) in_finalizer: bool,
-    /// `debug.sethook` state.
-    pub(crate) hooks: crate::lib_debug::Hooks,
-    /// Debug hooks are set: `fuel` is 1 and `hook_fuel` counts the budget.
+    /// The running thread has debug hooks (`Thread::hooks`): `fuel` is 1 and
+    /// `hook_fuel` counts the budget.
     pub(crate) hooked: bool,
     /// Random state for `math.random` (xoshiro256**).
     pub(crate) rng: [u64; 4],
@@ -205,7 +204,6 @@ impl Lua {
             nested: 0,
             warn_on: false,
             in_finalizer: false,
-            hooks: crate::lib_debug::Hooks::default(),
             hooked: false,
             rng: [0; 4],
         })?;
@@ -422,8 +420,9 @@ impl Lua {
 
     /// Moves the fuel between `fuel` and `hook_fuel` when hooks are set or cleared, so
     /// that the VM takes its slow path at every instruction exactly while hooks run.
+    /// Call it whenever the running thread or its hook mask changes.
     pub(crate) fn update_trap(&mut self) {
-        let hooked = self.hooks.func.is_some();
+        let hooked = self.current.hooks.mask != 0;
         if hooked && !self.hooked {
             self.hook_fuel = self.fuel;
             self.fuel = 1;
@@ -431,6 +430,15 @@ impl Lua {
             self.fuel = self.hook_fuel;
         }
         self.hooked = hooked;
+    }
+
+    /// Makes `th` the running thread, with its hooks.
+    #[inline]
+    pub(crate) fn set_current(&mut self, th: Gc<Thread>) {
+        self.current = th;
+        if self.hooked || th.hooks.mask != 0 {
+            self.update_trap();
+        }
     }
 
     /// Charges `units` of the instruction budget (the VM charges one per instruction

@@ -43,6 +43,10 @@ pub mod flags {
     pub const TAIL: u8 = 1 << 3;
     /// The native frame is a coroutine-resume waiting for the coroutine.
     pub const RESUMING: u8 = 1 << 4;
+    /// A debug hook runs for this frame (`CIST_HOOKED`): what it calls is named `hook`.
+    pub const HOOKED: u8 = 1 << 5;
+    /// A finalizer runs above this frame (`CIST_FIN`): it is named `__gc`.
+    pub const FINALIZING: u8 = 1 << 6;
 }
 
 /// One activation record.
@@ -59,6 +63,9 @@ pub struct Frame {
     /// Extra arguments of a vararg function, stored below `base`.
     pub nextra: u32,
     pub flags: u8,
+    /// Arguments inserted before the original ones by `__call` metamethods (`getinfo`'s
+    /// `extraargs`).
+    pub extra_args: u8,
     /// The Lua closure, for Lua frames.
     pub closure: Option<Gc<LuaClosure>>,
     /// Continuation of a native frame waiting for a call it requested.
@@ -108,6 +115,8 @@ pub struct Thread {
     /// Set when the coroutine closed itself: it is unwinding (as an uncatchable
     /// abort, over `pcall`s and native calls) to end with this error, or none (nil).
     pub(crate) exit: Option<Value>,
+    /// Debug hooks of this thread (`debug.sethook`).
+    pub(crate) hooks: crate::lib_debug::Hooks,
 }
 
 impl Thread {
@@ -126,6 +135,7 @@ impl Thread {
             inherited: 0,
             overflow_in_zone: false,
             exit: None,
+            hooks: crate::lib_debug::Hooks::default(),
         }
     }
 

@@ -73,6 +73,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             return Ok(());
         };
         let proto = cl.proto;
+        // A fresh frame (no return lands at instruction 0) under hooks: the call hook.
+        // A vararg function has it after its `VARARGPREP`.
+        if lua.hooked && start_pc == 0 && !proto.is_vararg {
+            crate::lib_debug::hook_call(lua)?;
+        }
         let code: &[u32] = &proto.code;
         let kst: &[Value] = &proto.constants;
         // The program counter is a pointer (one register, no base to add at every
@@ -737,6 +742,10 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                             continue 'frame; // RETURN repeats after the `__close` call
                         }
                     }
+                    if lua.hooked {
+                        save_pc!();
+                        crate::lib_debug::hook_return(lua, first, n)?;
+                    }
                     let Some(cur) = lua.th().frames.pop() else {
                         return Ok(());
                     };
@@ -881,6 +890,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::VarArgPrep => {
                     save_pc!();
                     adjust_varargs(lua, fi, proto.num_params as usize, proto.max_stack as usize)?;
+                    if lua.hooked {
+                        crate::lib_debug::hook_call(lua)?;
+                        // The next instruction is a new line (`L->oldpc = 1`).
+                        lua.th().hooks.old_pc = 1;
+                    }
                     continue 'frame;
                 }
                 Op::ExtraArg => {}
