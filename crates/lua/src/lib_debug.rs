@@ -306,14 +306,14 @@ fn local_index(p: &FnProto, base: usize, slot: usize) -> usize {
     }
 }
 
+/// A local found by `local_slot`: its stack slot (none for the hidden vararg local), a
+/// fixed name, or its own name from the debug information.
+type LocalSlot = (Option<usize>, &'static [u8], Option<Vec<u8>>);
+
 /// Stack slot (none for the hidden vararg local) and name of local `n` of frame `idx`
 /// of thread `th` (`luaG_findlocal`): a named local, a vararg (negative `n`), or a
 /// temporary inside the frame.
-fn local_slot(
-    th: &Thread,
-    idx: usize,
-    n: i64,
-) -> Option<(Option<usize>, &'static [u8], Option<Vec<u8>>)> {
+fn local_slot(th: &Thread, idx: usize, n: i64) -> Option<LocalSlot> {
     let f = th.frames.get(idx)?;
     let mut n = n;
     if let Some(cl) = f.closure {
