@@ -690,6 +690,11 @@ fn sethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     h.mask = m;
     h.base_count = if m == 0 { 0 } else { count };
     h.count = h.base_count;
+    // Frames already running had their call (PUC calls no hook for them).
+    // SAFETY: as above.
+    for f in unsafe { th.get_mut() }.frames.iter_mut() {
+        f.flags |= flags::CALL_HOOKED;
+    }
     if th == cx.lua.current {
         cx.lua.update_trap();
     }
@@ -720,15 +725,29 @@ fn gethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// (`luaG_traceexec`).
 pub(crate) fn run_hooks(lua: &mut Lua, pc: usize) -> LuaResult<()> {
     let th = lua.th();
-    let m = th.hooks.mask;
-    if m & (mask::LINE | mask::COUNT) == 0 {
-        return Ok(());
-    }
     let Some(p) = th.frames.last().and_then(|f| f.closure).map(|c| c.proto) else {
         return Ok(());
     };
     // Hooks of a vararg function start after its `VARARGPREP`.
     if pc == 0 && p.is_vararg {
+        return Ok(());
+    }
+    if th
+        .frames
+        .last()
+        .is_some_and(|f| f.flags & flags::CALL_HOOKED == 0)
+    {
+        // The first instruction of a frame: its call hook (`luaD_hookcall`), then a
+        // line event for this instruction.
+        if let Some(f) = th.frames.last_mut() {
+            f.flags |= flags::CALL_HOOKED;
+        }
+        hook_call(lua)?;
+        lua.th().hooks.old_pc = pc;
+    }
+    let th = lua.th();
+    let m = th.hooks.mask;
+    if m & (mask::LINE | mask::COUNT) == 0 {
         return Ok(());
     }
     let mut count_event = false;
@@ -760,7 +779,8 @@ pub(crate) fn run_hooks(lua: &mut Lua, pc: usize) -> LuaResult<()> {
 }
 
 /// The call hook of the frame on top, just entered (`luaD_hookcall` and the call
-/// part of `precallC`). Cold: the VM calls it only when the thread has hooks.
+/// part of `precallC`): from the trap for Lua frames, from `precall` for natives, only
+/// when the thread has hooks.
 #[cold]
 #[inline(never)]
 pub(crate) fn hook_call(lua: &mut Lua) -> LuaResult<()> {
