@@ -523,23 +523,21 @@ fn lua_closure_arg(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<LuaClosure>> {
     }
 }
 
+/// `debug.upvalueid(f, n)`: an identity for upvalue `n` of `f`, or fail when there is
+/// no such upvalue.
 fn upvalueid(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n = cx.check_int(2)?;
-    match cx.arg(1) {
-        Value::LuaFn(c) => match usize::try_from(n)
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| c.upvals.get(i))
-        {
-            Some(uv) => cx.ret1(Value::LightUserData(uv.addr())),
-            None => Err(cx.arg_error(2, format_args!("invalid upvalue index"))),
-        },
-        Value::NativeClosure(c) => match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)) {
-            Some(i) if i < c.upvals.len() => cx.ret1(Value::LightUserData(c.addr() + 16 * i)),
-            _ => Err(cx.arg_error(2, format_args!("invalid upvalue index"))),
-        },
-        _ => Err(cx.type_error(1, "function")),
+    let f = cx.arg(1);
+    if !f.is_function() {
+        return Err(cx.type_error(1, "function"));
     }
+    let i = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
+    let id = match (f, i) {
+        (Value::LuaFn(c), Some(i)) => c.upvals.get(i).map(|uv| uv.addr()),
+        (Value::NativeClosure(c), Some(i)) if i < c.upvals.len() => Some(c.addr() + 16 * i),
+        _ => None,
+    };
+    cx.ret1(id.map_or(Value::Nil, Value::LightUserData))
 }
 
 fn upvaluejoin(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
