@@ -1768,7 +1768,8 @@ fn unpack_vararg_table(lua: &mut Lua, dest: usize, t: Value, wanted: i32) -> Lua
         return Err(lua.rt_error(format_args!("vararg table is not a table")));
     };
     let count = match t.get_str(lua.names.n, lua.seed) {
-        Value::Int(n) if n >= 0 => n as usize,
+        // As `getnumargs`: a non-negative integer up to `INT_MAX / 2`.
+        Value::Int(n) if (0..=i64::from(i32::MAX / 2)).contains(&n) => n as usize,
         _ => return Err(lua.rt_error(format_args!("vararg table has no proper 'n'"))),
     };
     let n = if wanted < 0 { count } else { wanted as usize };
