@@ -1,6 +1,6 @@
-//! The debug library (§6.10), as far as this VM can honour it: tracebacks, `getinfo`,
-//! locals and upvalues, metatables and user values, and count/line hooks (the basis of
-//! script profiling).
+//! The debug library (§6.10): tracebacks, `getinfo`, locals and upvalues, metatables
+//! and user values, and per-thread call/return/line/count hooks (the basis of script
+//! profiling), each with PUC's optional thread argument.
 
 use alloc::vec::Vec;
 
@@ -306,14 +306,13 @@ fn local_index(p: &FnProto, base: usize, slot: usize) -> usize {
     }
 }
 
-/// Stack slot (none for the hidden vararg local) and name of local `n` of frame `idx`
-/// of thread `th` (`luaG_findlocal`): a named local, a vararg (negative `n`), or a
-/// temporary inside the frame.
-fn local_slot(
-    th: &Thread,
-    idx: usize,
-    n: i64,
-) -> Option<(Option<usize>, &'static [u8], Option<Vec<u8>>)> {
+/// Where a local lives, as `local_slot` finds it: its stack slot (none for the hidden
+/// vararg local), its generic name, and its own name when it has one.
+type LocalSlot = (Option<usize>, &'static [u8], Option<Vec<u8>>);
+
+/// Stack slot and name of local `n` of frame `idx` of thread `th` (`luaG_findlocal`):
+/// a named local, a vararg (negative `n`), or a temporary inside the frame.
+fn local_slot(th: &Thread, idx: usize, n: i64) -> Option<LocalSlot> {
     let f = th.frames.get(idx)?;
     let mut n = n;
     if let Some(cl) = f.closure {
