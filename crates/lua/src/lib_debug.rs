@@ -1,6 +1,6 @@
-//! The debug library (§6.10), as far as this VM can honour it: tracebacks, `getinfo`,
-//! locals and upvalues, metatables and user values, and count/line hooks (the basis of
-//! script profiling).
+//! The debug library (§6.10): tracebacks, `getinfo`, locals and upvalues, metatables
+//! and user values, and per-thread call/return/line/count hooks (the basis of script
+//! profiling), each with PUC's optional thread argument.
 
 use alloc::vec::Vec;
 
@@ -306,13 +306,12 @@ fn local_index(p: &FnProto, base: usize, slot: usize) -> usize {
     }
 }
 
-/// A local found by `local_slot`: its stack slot (none for the hidden vararg local), a
-/// fixed name, or its own name from the debug information.
+/// Where a local lives, as `local_slot` finds it: its stack slot (none for the hidden
+/// vararg local), its generic name, and its own name when it has one.
 type LocalSlot = (Option<usize>, &'static [u8], Option<Vec<u8>>);
 
-/// Stack slot (none for the hidden vararg local) and name of local `n` of frame `idx`
-/// of thread `th` (`luaG_findlocal`): a named local, a vararg (negative `n`), or a
-/// temporary inside the frame.
+/// Stack slot and name of local `n` of frame `idx` of thread `th` (`luaG_findlocal`):
+/// a named local, a vararg (negative `n`), or a temporary inside the frame.
 fn local_slot(th: &Thread, idx: usize, n: i64) -> Option<LocalSlot> {
     let f = th.frames.get(idx)?;
     let mut n = n;
@@ -523,23 +522,21 @@ fn lua_closure_arg(cx: &mut Ctx<'_>, i: usize) -> LuaResult<Gc<LuaClosure>> {
     }
 }
 
+/// `debug.upvalueid(f, n)`: an identity for upvalue `n` of `f`, or fail when there is
+/// no such upvalue.
 fn upvalueid(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let n = cx.check_int(2)?;
-    match cx.arg(1) {
-        Value::LuaFn(c) => match usize::try_from(n)
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| c.upvals.get(i))
-        {
-            Some(uv) => cx.ret1(Value::LightUserData(uv.addr())),
-            None => Err(cx.arg_error(2, format_args!("invalid upvalue index"))),
-        },
-        Value::NativeClosure(c) => match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)) {
-            Some(i) if i < c.upvals.len() => cx.ret1(Value::LightUserData(c.addr() + 16 * i)),
-            _ => Err(cx.arg_error(2, format_args!("invalid upvalue index"))),
-        },
-        _ => Err(cx.type_error(1, "function")),
+    let f = cx.arg(1);
+    if !f.is_function() {
+        return Err(cx.type_error(1, "function"));
     }
+    let i = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
+    let id = match (f, i) {
+        (Value::LuaFn(c), Some(i)) => c.upvals.get(i).map(|uv| uv.addr()),
+        (Value::NativeClosure(c), Some(i)) if i < c.upvals.len() => Some(c.addr() + 16 * i),
+        _ => None,
+    };
+    cx.ret1(id.map_or(Value::Nil, Value::LightUserData))
 }
 
 fn upvaluejoin(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
@@ -690,6 +687,11 @@ fn sethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     h.mask = m;
     h.base_count = if m == 0 { 0 } else { count };
     h.count = h.base_count;
+    // Frames already running had their call (PUC calls no hook for them).
+    // SAFETY: as above.
+    for f in unsafe { th.get_mut() }.frames.iter_mut() {
+        f.flags |= flags::CALL_HOOKED;
+    }
     if th == cx.lua.current {
         cx.lua.update_trap();
     }
@@ -720,15 +722,29 @@ fn gethook(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// (`luaG_traceexec`).
 pub(crate) fn run_hooks(lua: &mut Lua, pc: usize) -> LuaResult<()> {
     let th = lua.th();
-    let m = th.hooks.mask;
-    if m & (mask::LINE | mask::COUNT) == 0 {
-        return Ok(());
-    }
     let Some(p) = th.frames.last().and_then(|f| f.closure).map(|c| c.proto) else {
         return Ok(());
     };
     // Hooks of a vararg function start after its `VARARGPREP`.
     if pc == 0 && p.is_vararg {
+        return Ok(());
+    }
+    if th
+        .frames
+        .last()
+        .is_some_and(|f| f.flags & flags::CALL_HOOKED == 0)
+    {
+        // The first instruction of a frame: its call hook (`luaD_hookcall`), then a
+        // line event for this instruction.
+        if let Some(f) = th.frames.last_mut() {
+            f.flags |= flags::CALL_HOOKED;
+        }
+        hook_call(lua)?;
+        lua.th().hooks.old_pc = pc;
+    }
+    let th = lua.th();
+    let m = th.hooks.mask;
+    if m & (mask::LINE | mask::COUNT) == 0 {
         return Ok(());
     }
     let mut count_event = false;
@@ -760,7 +776,8 @@ pub(crate) fn run_hooks(lua: &mut Lua, pc: usize) -> LuaResult<()> {
 }
 
 /// The call hook of the frame on top, just entered (`luaD_hookcall` and the call
-/// part of `precallC`). Cold: the VM calls it only when the thread has hooks.
+/// part of `precallC`): from the trap for Lua frames, from `precall` for natives, only
+/// when the thread has hooks.
 #[cold]
 #[inline(never)]
 pub(crate) fn hook_call(lua: &mut Lua) -> LuaResult<()> {

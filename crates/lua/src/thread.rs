@@ -47,6 +47,9 @@ pub mod flags {
     pub const HOOKED: u8 = 1 << 5;
     /// A finalizer runs above this frame (`CIST_FIN`): it is named `__gc`.
     pub const FINALIZING: u8 = 1 << 6;
+    /// The Lua frame had its call hook, or was running when hooks were set: the trap
+    /// sees a frame without it as just entered (so calls cost nothing without hooks).
+    pub const CALL_HOOKED: u8 = 1 << 7;
 }
 
 /// One activation record.

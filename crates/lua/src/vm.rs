@@ -73,11 +73,6 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
             return Ok(());
         };
         let proto = cl.proto;
-        // A fresh frame (no return lands at instruction 0) under hooks: the call hook.
-        // A vararg function has it after its `VARARGPREP`.
-        if lua.hooked && start_pc == 0 && !proto.is_vararg {
-            crate::lib_debug::hook_call(lua)?;
-        }
         let code: &[u32] = &proto.code;
         let kst: &[Value] = &proto.constants;
         // The program counter is a pointer (one register, no base to add at every
@@ -695,7 +690,11 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                         th.set(dest + j, th.get(func + j));
                     }
                     th.top = dest + n;
-                    let pushed = lua.precall(dest, cur.nresults, cur.flags | flags::TAIL)?;
+                    let pushed = lua.precall(
+                        dest,
+                        cur.nresults,
+                        (cur.flags & !flags::CALL_HOOKED) | flags::TAIL,
+                    )?;
                     if !pushed {
                         // A native callee finished: its results are at `dest`; return them.
                         if cur.flags & flags::BOUNDARY != 0 {
@@ -890,11 +889,6 @@ pub(crate) fn run(lua: &mut Lua) -> LuaResult<()> {
                 Op::VarArgPrep => {
                     save_pc!();
                     adjust_varargs(lua, fi, proto.num_params as usize, proto.max_stack as usize)?;
-                    if lua.hooked {
-                        crate::lib_debug::hook_call(lua)?;
-                        // The next instruction is a new line (`L->oldpc = 1`).
-                        lua.th().hooks.old_pc = 1;
-                    }
                     continue 'frame;
                 }
                 Op::ExtraArg => {}
@@ -1774,7 +1768,8 @@ fn unpack_vararg_table(lua: &mut Lua, dest: usize, t: Value, wanted: i32) -> Lua
         return Err(lua.rt_error(format_args!("vararg table is not a table")));
     };
     let count = match t.get_str(lua.names.n, lua.seed) {
-        Value::Int(n) if n >= 0 => n as usize,
+        // As `getnumargs`: a non-negative integer up to `INT_MAX / 2`.
+        Value::Int(n) if (0..=i64::from(i32::MAX / 2)).contains(&n) => n as usize,
         _ => return Err(lua.rt_error(format_args!("vararg table has no proper 'n'"))),
     };
     let n = if wanted < 0 { count } else { wanted as usize };

@@ -177,3 +177,18 @@ fn getlocal_counts_the_hidden_vararg_table_of_a_vararg_function() {
         &["a (vararg table) b (for state)", "true"],
     );
 }
+
+#[test]
+fn upvalueid_answers_fail_for_an_upvalue_that_does_not_exist() {
+    check(
+        "local a = 1\nlocal function f() return a end\nreturn debug.upvalueid(f, 2), debug.upvalueid(f, 0), debug.upvalueid(print, 1), debug.upvalueid(f, 1) ~= nil, pcall(debug.upvalueid, {}, 1)",
+        &[
+            "nil",
+            "nil",
+            "nil",
+            "true",
+            "false",
+            "bad argument #1 to 'debug.upvalueid' (function expected, got table)",
+        ],
+    );
+}

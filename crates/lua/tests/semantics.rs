@@ -341,3 +341,16 @@ fn load_refuses_the_fixed_buffer_mode() {
         &["false", "bad argument #3 to 'load' (invalid mode)"],
     );
 }
+
+#[test]
+fn a_vararg_table_n_beyond_int_max_half_is_not_proper() {
+    // `getnumargs` refuses an `n` above `INT_MAX / 2` before it reserves stack.
+    check(
+        "local function aux (n, ...t) t.n = n; return ... end\nreturn select(2, pcall(aux, math.maxinteger)), select(2, pcall(aux, 1.0)), select(\"#\", aux(3))",
+        &[
+            "t:1: vararg table has no proper 'n'",
+            "t:1: vararg table has no proper 'n'",
+            "3",
+        ],
+    );
+}
