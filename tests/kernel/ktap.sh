@@ -23,6 +23,10 @@ expect_has() { # expect_has <name> <chunk> <text in the reply>
     case $got in *"$3"*) s=0 ;; *) s=1 ;; esac
     result "$1" $s "expected '...$3...', got '$got'"
 }
+wait_for() { # wait_for <chunk> [seconds]: polls until the chunk returns true (threads start late under TCG)
+    i=0
+    while [ $i -lt "${2:-30}" ] && [ "$(request "$1")" != "+true" ]; do sleep 1; i=$((i + 1)); done
+}
 # Installs the suite's lua/*.lua as /lib/modules/lua/test/*.lua.
 install_scripts() {
     mkdir -p /lib/modules/lua/test
