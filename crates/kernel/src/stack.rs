@@ -37,6 +37,17 @@ pub enum Entry {
 }
 
 impl Entry {
+    /// The kind of an entry from other kernel code, made here and now.
+    pub fn here() -> Entry {
+        if crate::context::in_hardirq() {
+            Entry::Hardirq
+        } else if crate::context::cannot_sleep() {
+            Entry::Softirq
+        } else {
+            Entry::ProcessHook
+        }
+    }
+
     /// The most stack the engine may use below the entry point.
     pub const fn budget(self) -> usize {
         match self {
