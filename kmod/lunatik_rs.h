@@ -124,6 +124,7 @@ void lk_file_close(struct file *file);
 
 /* shim_linux.c: the linux module. */
 s64 lk_time_ns(void);
+u64 lk_clock_ns(void);
 u64 lk_random_u64(void);
 long lk_schedule_ms(long ms, bool forever, int state);
 bool lk_tracing(int on);

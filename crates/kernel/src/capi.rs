@@ -114,6 +114,7 @@ pub unsafe extern "C" fn lunatik_rs_capi_call(
                 _ => None,
             }),
             Err(message) => {
+                rt.info().stats.error(&message);
                 pr_script_err!(
                     "{}: {}: {}",
                     Bytes(rt.info().name()),

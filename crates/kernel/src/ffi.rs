@@ -180,6 +180,7 @@ extern "C" {
 
     // shim_linux.c
     pub(crate) fn lk_time_ns() -> i64;
+    pub(crate) fn lk_clock_ns() -> u64;
     pub(crate) fn lk_random_u64() -> u64;
     pub(crate) fn lk_schedule_ms(ms: c_long, forever: bool, state: c_int) -> c_long;
     pub(crate) fn lk_tracing(on: c_int) -> bool;

@@ -96,6 +96,7 @@ impl Hook {
                 verdict
             }
             Err(message) => {
+                self.runtime.info().stats.error(&message);
                 pr_script_err!("{}: netfilter: {}", self.name(), Bytes(&message));
                 NF_ACCEPT
             }
@@ -125,6 +126,7 @@ fn verdict(v: &Value) -> c_uint {
 pub unsafe extern "C" fn lunatik_rs_nf_hook(owner: *mut c_void, skb: *mut ffi::SkBuff) -> c_uint {
     // SAFETY: a registered hook's `Hook` lives until after its unregistration.
     let hook = unsafe { &*owner.cast::<Hook>().cast_const() };
+    hook.runtime.info().stats.packet();
     // Busy (the packet came from the runtime itself), stopped or out of stack: accept.
     hook.runtime
         .run(Entry::here(), |lua| hook.call(lua, skb))
