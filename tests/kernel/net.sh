@@ -6,6 +6,11 @@
 # 192.0.2.0/24 and 2001:db8::/32 (documentation ranges, never routed); every namespace and
 # device lives inside the VM.
 
+# Debian's busybox runs its own applets before any PATH search: `ip` here is iproute2's (busybox
+# `ip` has no netns). Programs started by others (`ip netns exec ns ip ...`) search PATH, where
+# /usr/bin comes first.
+[ -x /usr/bin/ip ] && ip() { /usr/bin/ip "$@"; }
+
 # is_builtin <module>: 0 if the module is built into this kernel (modprobe has nothing to load).
 is_builtin() {
     grep -q "/$(echo "$1" | tr - _)\.ko\$" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null ||
@@ -13,13 +18,15 @@ is_builtin() {
 }
 
 # load_modules <module>...: loads each with its dependencies (a built-in one counts as loaded);
-# 1 if any failed, naming them as a diagnostic.
+# 1 if any failed, with modprobe's message on stderr (`check` shows it as a diagnostic). The
+# kernel log says why (an unknown symbol, a missing device).
 load_modules() {
-    local m bad=""
+    local m err s=0
     for m in "$@"; do
-        is_builtin "$m" || modprobe "$m" 2>/dev/null || bad="$bad $m"
+        is_builtin "$m" && continue
+        err=$(modprobe "$m" 2>&1) || { echo "modprobe $m failed: $err" >&2; s=1; }
     done
-    [ -z "$bad" ] || { echo "# modprobe failed:$bad"; return 1; }
+    return $s
 }
 
 # net_ns <ns>: a new network namespace with its loopback up (`ip netns exec <ns> ...` enters it).

@@ -114,21 +114,21 @@ if [ ! -f "$root/.complete" ]; then
 fi
 
 # The modules (not all of them: the guest needs networking, netfilter, wireless and crypto;
-# lib/ holds the compression and checksum libraries those use). A cache made before modules
-# were packed gets them here too.
+# lib/ holds the compression and checksum libraries those use, drivers/virtio what 6.1's
+# mac80211_hwsim links against). The stamp names the directories: a cache unpacked with
+# fewer (or before modules were packed at all) is unpacked again.
+dirs="drivers/net drivers/virtio net crypto lib arch/x86/crypto"
 modules=$root/lib/modules/$kver
-if [ ! -f "$modules/.complete" ]; then
+if [ "$(cat "$modules/.complete" 2>/dev/null)" != "$dirs" ]; then
   log "unpacking the modules of $kver"
   rm -rf "$modules"
-  deb=$cache/debs/$(debfile "linux-image-$abi-amd64-unsigned")
-  [ -f "$deb" ] || (cd "$cache/debs" && $sudo apt-get download -q $sandbox "linux-image-$abi-amd64-unsigned=$ver" >&2)
-  deb=$cache/debs/$(debfile "linux-image-$abi-amd64-unsigned")
+  img=linux-image-$abi-amd64-unsigned
+  [ -n "$(debfile "$img")" ] || (cd "$cache/debs" && $sudo apt-get download -q $sandbox "$img=$ver" >&2)
   m=./lib/modules/$kver
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root" --wildcards "$m/modules.*" \
-    "$m/kernel/drivers/net/*" "$m/kernel/net/*" "$m/kernel/crypto/*" "$m/kernel/lib/*" \
-    "$m/kernel/arch/x86/crypto/*"
-  depmod -b "$root" "$kver"
-  touch "$modules/.complete"
+  dpkg-deb --fsys-tarfile "$cache/debs/$(debfile "$img")" |
+    tar -x -C "$root" --wildcards "$m/modules.*" $(for d in $dirs; do echo "$m/kernel/$d/*"; done)
+  "$(PATH=$PATH:/usr/sbin:/sbin command -v depmod)" -b "$root" "$kver"
+  echo "$dirs" >"$modules/.complete"
 fi
 
 printf 'KVER=%s\nKDIR=%s\nVMLINUZ=%s\nMODULES=%s\n' "$kver" "$kdir" "$vmlinuz" "$modules" | tee "$envfile.tmp"

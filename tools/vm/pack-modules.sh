@@ -60,5 +60,14 @@ done
 (cd "$dst" && find kernel -name '*.ko') | grep -xFf - "$src/modules.order" >"$dst/modules.order" || true
 cp "$src/modules.builtin" "$dst/"
 [ -f "$src/modules.builtin.modinfo" ] && cp "$src/modules.builtin.modinfo" "$dst/"
-"$depmod" -b "$root" "$kver"
+# With the kernel's Module.symvers (the headers fetch-kernel.sh unpacked next to the modules)
+# depmod names every symbol no packed module or the kernel exports: a dependency in a
+# directory fetch-kernel.sh does not unpack would only show as a failed modprobe in the guest.
+symvers=$(cd "$src/../../.." && pwd)/usr/src/linux-headers-$kver/Module.symvers
+if [ -f "$symvers" ]; then
+    unknown=$("$depmod" -b "$root" -e -E "$symvers" "$kver" 2>&1 | grep 'unknown symbol' || true)
+    [ -z "$unknown" ] || { log "unresolved symbols:"; echo "$unknown" | head -n 5 >&2; exit 1; }
+else
+    "$depmod" -b "$root" "$kver"
+fi
 log "${#want[@]} modules of $kver, $((bytes / 1024)) KiB"
