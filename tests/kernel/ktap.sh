@@ -37,7 +37,7 @@ skip() { # skip <name> <reason>
     echo "ok $n $1 # SKIP $2"
 }
 check() { # check <name> <command> [args]: ok if the command exits 0; else its output as diagnostics
-    name=$1
+    local name=$1 out s
     shift
     out=$("$@" 2>&1)
     s=$?
