@@ -54,3 +54,12 @@ vm-check-log-test:
 	@tools/vm/test-check-log.sh
 
 TEST_TARGETS += vm-check-log-test vm-test-6.12 vm-test-6.1
+
+# Kernel benchmarks (bench/kernel/): the same harness with the benchmark suites; their
+# `# bench:` lines, collected from the serial log, are the results (bench/README.md).
+#
+#   make bench-kernel [KERNEL=6.12|6.1]
+.PHONY: bench-kernel
+bench-kernel:
+	@$(MAKE) --no-print-directory vm-test KERNEL=$(KERNEL) SUITES=bench/kernel
+	@grep -h "# bench:" "$$(ls -t build/vm/*/serial.log | head -1)" | sed 's/^ *# bench: //'
