@@ -1,0 +1,1 @@
+-- An empty script: the cost of a runtime alone.
