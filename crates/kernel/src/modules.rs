@@ -14,4 +14,5 @@ pub(crate) mod lunatik;
 pub(crate) mod rcu;
 pub(crate) mod set;
 pub(crate) mod signal;
+pub(crate) mod socket;
 pub(crate) mod thread;

@@ -28,6 +28,7 @@ loader!(load_data, crate::modules::data::open);
 loader!(load_fifo, crate::modules::fifo::open);
 loader!(load_set, crate::modules::set::open);
 loader!(load_signal, crate::modules::signal::open);
+loader!(load_socket, crate::modules::socket::open);
 
 /// The native modules.
 const NATIVE: &[(&[u8], NativeFn)] = &[
@@ -43,6 +44,7 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"fifo", load_fifo),
     (b"set", load_set),
     (b"signal", load_signal),
+    (b"socket", load_socket),
 ];
 
 /// `_LUNATIK_VERSION`: the C Lunatik release whose API this implements.
