@@ -163,9 +163,7 @@ impl Waiter<'_> {
     /// of the runtime or a `close`.
     fn wait(&mut self, events: c_uint) -> Result {
         loop {
-            if self.closing.load(Ordering::Relaxed)
-                || self.runtime.is_some_and(Runtime::is_stopping)
-            {
+            if should_give_up(self.runtime, self.closing) {
                 return Err(Error::EINTR);
             }
             let slice = self.left.map_or(SLICE_MS, |l| l.min(SLICE_MS));
@@ -353,8 +351,24 @@ fn this(cx: &mut Ctx<'_>, name: &'static str) -> LuaResult<Ref<Socket>> {
     Ok(s)
 }
 
+/// How long a call waiting for the lock of a socket that another call holds (say, one
+/// blocked in `accept`) sleeps between two tries.
+const LOCK_RETRY_MS: c_long = 10;
+
+/// True if a call should give up: its kthread is being stopped, its task has a signal,
+/// its runtime is being stopped or the socket is being closed.
+fn should_give_up(runtime: Option<&Runtime>, closing: &AtomicBool) -> bool {
+    closing.load(Ordering::Relaxed)
+        || runtime.is_some_and(Runtime::is_stopping)
+        || crate::context::kthread_should_stop()
+        // SAFETY: reads `current`'s signal state.
+        || unsafe { ffi::lk_signal_pending() }
+}
+
 /// Runs `f` on the open socket under its lock, with a [`Waiter`] whose timeout is the
-/// socket's receive (`send` false) or send timeout.
+/// socket's receive (`send` false) or send timeout. While another call holds the lock
+/// (blocked, maybe for long), this one retries every [`LOCK_RETRY_MS`] instead of sleeping
+/// in the mutex, so that a stop ends its wait too (`EINTR`).
 fn with_sock<R>(
     cx: &mut Ctx<'_>,
     s: &Socket,
@@ -362,18 +376,33 @@ fn with_sock<R>(
     f: impl FnOnce(&Sock, &mut Waiter<'_>) -> core::result::Result<R, Fail>,
 ) -> core::result::Result<R, Fail> {
     let rt = runtime::of(cx.lua);
-    s.sock.with(|sock| {
+    let rt = rt.as_deref();
+    let run = |sock: &mut Option<Sock>| {
         let sock = sock.as_ref().ok_or(Fail::Closed)?;
         // SAFETY: `sock` is open and held under the lock.
         let timeout = unsafe { ffi::lk_sock_timeout(sock.raw(), send) };
         let mut waiter = Waiter {
             sock: sock.raw(),
             left: (timeout >= 0).then_some(timeout),
-            runtime: rt.as_deref(),
+            runtime: rt,
             closing: &s.closing,
         };
         f(sock, &mut waiter)
-    })
+    };
+    let Monitor::Mutex(lock) = &s.sock else {
+        return s.sock.with(run);
+    };
+    loop {
+        if let Some(mut guard) = lock.try_lock() {
+            return run(&mut guard);
+        }
+        if should_give_up(rt, &s.closing) {
+            return Err(Fail::Kernel(Error::EINTR));
+        }
+        // SAFETY: process context (checked by `this`); an interruptible sleep, which a
+        // kthread_stop or a signal ends early.
+        unsafe { ffi::lk_schedule_ms(LOCK_RETRY_MS, false, -1) };
+    }
 }
 
 /// `socket.new(family, type, protocol)`.
