@@ -131,8 +131,9 @@ long lk_sock_timeout(struct socket *sock, bool send)
 
 /*
  * Waits at most *ms milliseconds until the socket is readable (events
- * LK_SOCK_READ) or writable (LK_SOCK_WRITE), or has an error or hang-up.
- * Returns 1 when it is, 0 after the time, -EINTR for a signal or a
+ * LK_SOCK_READ) or writable (LK_SOCK_WRITE), or has an error or hang-up;
+ * with events 0, only sleeps (woken early by the socket's wake-ups).
+ * Returns 1 when it is ready, 0 after the time, -EINTR for a signal or a
  * kthread_stop() (whose wake-up ends the sleep); *ms becomes the time left.
  * poll is called without a file or a poll table: only to read the mask.
  */
@@ -140,7 +141,9 @@ int lk_sock_wait(struct socket *sock, unsigned int events, long *ms)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	__poll_t want = EPOLLERR | EPOLLHUP;
+	unsigned long start = jiffies;
 	long timeo = msecs_to_jiffies(*ms);
+	unsigned int spent;
 	int ret;
 
 	if (events & LK_SOCK_READ)
@@ -149,7 +152,7 @@ int lk_sock_wait(struct socket *sock, unsigned int events, long *ms)
 		want |= EPOLLOUT | EPOLLWRNORM;
 	add_wait_queue(&sock->wq.wait, &wait);
 	for (;;) {
-		if (sock->ops->poll(NULL, sock, NULL) & want) {
+		if (events && (sock->ops->poll(NULL, sock, NULL) & want)) {
 			ret = 1;
 			break;
 		}
@@ -163,8 +166,14 @@ int lk_sock_wait(struct socket *sock, unsigned int events, long *ms)
 			break;
 		}
 		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		if (!events && timeo) {
+			/* A nap ends at the first wake-up. */
+			ret = 0;
+			break;
+		}
 	}
 	remove_wait_queue(&sock->wq.wait, &wait);
-	*ms = jiffies_to_msecs(timeo);
+	spent = jiffies_to_msecs(jiffies - start);
+	*ms = spent >= *ms ? 0 : *ms - spent;
 	return ret;
 }

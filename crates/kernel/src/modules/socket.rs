@@ -163,22 +163,40 @@ impl Waiter<'_> {
     /// of the runtime or a `close`.
     fn wait(&mut self, events: c_uint) -> Result {
         loop {
-            if should_give_up(self.runtime, self.closing) {
-                return Err(Error::EINTR);
+            if self.slice(events)? {
+                return Ok(());
             }
-            let slice = self.left.map_or(SLICE_MS, |l| l.min(SLICE_MS));
-            let mut ms = slice;
-            // SAFETY: the caller holds the socket (under its lock); process context.
-            let ret = unsafe { ffi::lk_sock_wait(self.sock, events, &mut ms) };
-            if let Some(left) = self.left.as_mut() {
-                *left -= slice - ms.clamp(0, slice);
-            }
-            match ret {
-                r if r > 0 => return Ok(()),
-                r if r < 0 => return Err(Error::EINTR),
-                _ if self.left.is_some_and(|l| l <= 0) => return Err(Error::EAGAIN),
-                _ => {}
-            }
+        }
+    }
+
+    /// Sleeps one slice (less if the socket is woken) before a call is tried again.
+    ///
+    /// # Errors
+    /// As [`Waiter::wait`].
+    fn nap(&mut self) -> Result {
+        self.slice(0).map(drop)
+    }
+
+    /// One sleep of at most [`SLICE_MS`]: true if the socket has `events`.
+    fn slice(&mut self, events: c_uint) -> Result<bool> {
+        if should_give_up(self.runtime, self.closing) {
+            return Err(Error::EINTR);
+        }
+        let slice = self.left.map_or(SLICE_MS, |l| l.min(SLICE_MS));
+        let mut ms = slice;
+        // SAFETY: the caller holds the socket (under its lock); process context.
+        let ret = unsafe { ffi::lk_sock_wait(self.sock, events, &mut ms) };
+        if let Some(left) = self.left.as_mut() {
+            *left -= slice - ms.clamp(0, slice);
+        }
+        // A socket that reads as ready while its call still finds nothing must not keep
+        // this loop from yielding the CPU.
+        crate::context::cond_resched();
+        match ret {
+            r if r < 0 => Err(Error::EINTR),
+            r if r > 0 => Ok(true),
+            _ if self.left.is_some_and(|l| l <= 0) => Err(Error::EAGAIN),
+            _ => Ok(false),
         }
     }
 }
@@ -514,7 +532,7 @@ fn connect(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
                 r => r?,
             },
             // No room at the peer (AF_UNIX backlog): try again after a slice.
-            Err(Error::EAGAIN) => waiter.wait(0)?,
+            Err(Error::EAGAIN) => waiter.nap()?,
             Err(e) => return Err(Fail::Kernel(e)),
             Ok(_) => return Ok(()),
         }
