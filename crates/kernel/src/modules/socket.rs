@@ -23,7 +23,9 @@
 //! waits on the socket's wait queue here, in slices of [`SLICE_MS`], honouring
 //! `SO_RCVTIMEO`/`SO_SNDTIMEO` (`EAGAIN` when they run out). A `kthread_stop` or a
 //! signal ends the wait at once, a stop of the runtime or a `close` from another runtime
-//! within a slice; the call then fails with `EINTR`.
+//! within a slice; the call then fails with `EINTR`. A call that finds the socket's mutex
+//! taken by such a wait retries instead of sleeping in the mutex, so it gives up the same
+//! way.
 
 use core::ffi::{c_int, c_long, c_uint};
 use core::ptr::{self, NonNull};
