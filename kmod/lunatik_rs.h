@@ -178,6 +178,29 @@ struct sk_buff *lk_skb_copy(struct sk_buff *skb, int *err);
 void lk_skb_free(struct sk_buff *skb);
 int lk_skb_connmark(struct sk_buff *skb, int set, u32 *mark);
 
+/*
+ * shim_socket.c: kernel sockets (init_net) of the socket module. Addresses
+ * are sockaddr bytes of at most LK_SOCKADDR_SIZE (a sockaddr_storage).
+ */
+struct socket;
+enum { LK_SOCKADDR_SIZE = 128 };
+enum lk_sock_events { LK_SOCK_READ = 1, LK_SOCK_WRITE = 2 };
+int lk_sock_create(int family, int type, int proto, struct socket **out);
+void lk_sock_release(struct socket *sock);
+int lk_sock_bind(struct socket *sock, const void *addr, int len);
+int lk_sock_listen(struct socket *sock, int backlog);
+int lk_sock_accept(struct socket *sock, struct socket **out, int flags);
+int lk_sock_connect(struct socket *sock, const void *addr, int len, int flags);
+int lk_sock_send(struct socket *sock, const void *buf, size_t len,
+		 const void *addr, int addrlen, int flags);
+int lk_sock_recv(struct socket *sock, void *buf, size_t len, int flags,
+		 void *addr, int *addrlen);
+int lk_sock_setsockopt(struct socket *sock, int level, int name,
+		       const void *val, unsigned int len);
+int lk_sock_name(struct socket *sock, bool peer, void *addr);
+long lk_sock_timeout(struct socket *sock, bool send);
+int lk_sock_wait(struct socket *sock, unsigned int events, long *ms);
+
 /* Rust entry points (crates/kernel). */
 int lunatik_rs_init(void **module);
 void lunatik_rs_exit(void *module);

@@ -67,6 +67,18 @@ opaque!(
 );
 
 opaque!(
+    /// A kernel `struct socket`.
+    Socket
+);
+
+/// `LK_SOCKADDR_SIZE` in `lunatik_rs.h`: bytes of a `struct sockaddr_storage`, checked
+/// by a `static_assert` in `shim_socket.c`.
+pub(crate) const SOCKADDR_SIZE: usize = 128;
+/// `enum lk_sock_events` in `lunatik_rs.h`.
+pub(crate) const SOCK_READ: c_uint = 1;
+pub(crate) const SOCK_WRITE: c_uint = 2;
+
+opaque!(
     /// A kernel `struct rcu_head`, in [`RCU_HEAD_SIZE`] bytes that Rust reserves.
     RcuHead
 );
@@ -254,4 +266,48 @@ extern "C" {
     pub(crate) fn lk_skb_copy(skb: *mut SkBuff, err: *mut c_int) -> *mut SkBuff;
     pub(crate) fn lk_skb_free(skb: *mut SkBuff);
     pub(crate) fn lk_skb_connmark(skb: *mut SkBuff, set: c_int, mark: *mut u32) -> c_int;
+
+    // shim_socket.c
+    pub(crate) fn lk_sock_create(
+        family: c_int,
+        kind: c_int,
+        proto: c_int,
+        out: *mut *mut Socket,
+    ) -> c_int;
+    pub(crate) fn lk_sock_release(sock: *mut Socket);
+    pub(crate) fn lk_sock_bind(sock: *mut Socket, addr: *const u8, len: c_int) -> c_int;
+    pub(crate) fn lk_sock_listen(sock: *mut Socket, backlog: c_int) -> c_int;
+    pub(crate) fn lk_sock_accept(sock: *mut Socket, out: *mut *mut Socket, flags: c_int) -> c_int;
+    pub(crate) fn lk_sock_connect(
+        sock: *mut Socket,
+        addr: *const u8,
+        len: c_int,
+        flags: c_int,
+    ) -> c_int;
+    pub(crate) fn lk_sock_send(
+        sock: *mut Socket,
+        buf: *const u8,
+        len: usize,
+        addr: *const u8,
+        addrlen: c_int,
+        flags: c_int,
+    ) -> c_int;
+    pub(crate) fn lk_sock_recv(
+        sock: *mut Socket,
+        buf: *mut u8,
+        len: usize,
+        flags: c_int,
+        addr: *mut u8,
+        addrlen: *mut c_int,
+    ) -> c_int;
+    pub(crate) fn lk_sock_setsockopt(
+        sock: *mut Socket,
+        level: c_int,
+        name: c_int,
+        val: *const u8,
+        len: c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_sock_name(sock: *mut Socket, peer: bool, addr: *mut u8) -> c_int;
+    pub(crate) fn lk_sock_timeout(sock: *mut Socket, send: bool) -> c_long;
+    pub(crate) fn lk_sock_wait(sock: *mut Socket, events: c_uint, ms: *mut c_long) -> c_int;
 }

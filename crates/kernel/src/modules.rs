@@ -16,4 +16,5 @@ pub(crate) mod rcu;
 pub(crate) mod set;
 pub(crate) mod signal;
 pub(crate) mod skb;
+pub(crate) mod socket;
 pub(crate) mod thread;

@@ -65,6 +65,15 @@ impl<T> Monitor<T> {
         matches!(self, Monitor::Single(_))
     }
 
+    /// The state, reached without locking: the caller owns the object (its drop).
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        match self {
+            Monitor::Spin(lock) => lock.get_mut(),
+            Monitor::Mutex(lock) => lock.get_mut(),
+            Monitor::Single(cell) => cell.get_mut(),
+        }
+    }
+
     /// Runs `f` on the state, under the object's lock if it has one. `f` must not call
     /// into Lua (a script could reach the same object again).
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {

@@ -30,6 +30,7 @@ loader!(load_set, crate::modules::set::open);
 loader!(load_signal, crate::modules::signal::open);
 loader!(load_netfilter, crate::modules::netfilter::open);
 loader!(load_skb, crate::modules::skb::open);
+loader!(load_socket, crate::modules::socket::open);
 
 /// The native modules.
 const NATIVE: &[(&[u8], NativeFn)] = &[
@@ -47,6 +48,7 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"signal", load_signal),
     (b"netfilter", load_netfilter),
     (b"skb", load_skb),
+    (b"socket", load_socket),
 ];
 
 /// `_LUNATIK_VERSION`: the C Lunatik release whose API this implements.
