@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shim_crypto.c: the kernel crypto API for the crypto module (crypto/*.rs).
+ * shim_crypto.c: the kernel crypto API for the crypto module
+ * (crates/kernel/src/modules/crypto.rs and the files beside it).
  * Each transform comes with what its operations need (hash state, request,
  * IV buffer), allocated here at creation so an operation allocates nothing.
  * Buffers handed to the ciphers are kmalloc memory owned by the caller.
