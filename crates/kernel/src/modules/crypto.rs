@@ -143,6 +143,10 @@ fn this<S: Send + 'static>(
     class: &Class,
     name: &'static str,
 ) -> LuaResult<Ref<Transform<S>>> {
+    // A userdata of another class fails in C Lunatik's wrapped method, named after it.
+    if matches!(cx.arg(1), Value::UserData(_)) {
+        cx.report_as(name);
+    }
     let t = object::check::<Transform<S>>(cx, 1, class)?;
     cx.report_as(name);
     Ok(t)
