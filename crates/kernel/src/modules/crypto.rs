@@ -169,6 +169,46 @@ fn run<S: Send + 'static, R>(
     }
 }
 
+/// `t:algname()` (or another name): the C string `f` gets from the shim.
+fn name_method<S: Send + 'static>(
+    cx: &mut Ctx<'_>,
+    class: &Class,
+    name: &'static str,
+    f: impl FnOnce(&S) -> *const c_char,
+) -> LuaResult<Ret> {
+    let t = this::<S>(cx, class, name)?;
+    let bytes = run(cx, &t, |s| c_name(f(s)))?;
+    ret_bytes(cx, &bytes)
+}
+
+/// A method returning the size `f` reads from the state.
+fn size_method<S: Send + 'static>(
+    cx: &mut Ctx<'_>,
+    class: &Class,
+    name: &'static str,
+    f: impl FnOnce(&S) -> usize,
+) -> LuaResult<Ret> {
+    let t = this::<S>(cx, class, name)?;
+    let n = run(cx, &t, |s| Ok(f(s)))?;
+    cx.ret1(Value::Int(n as i64))
+}
+
+/// `t:setkey(key)` through the shim's `set(state, key, len)`: `EINVAL` for a bad key
+/// length.
+fn setkey_method<S: Send + 'static>(
+    cx: &mut Ctx<'_>,
+    class: &Class,
+    set: impl FnOnce(&S, *const u8, c_uint) -> c_int,
+) -> LuaResult<Ret> {
+    let t = this::<S>(cx, class, "setkey")?;
+    let key = cx.check_str(2)?;
+    run(cx, &t, |s| {
+        let key = key.as_bytes();
+        error::to_result(set(s, key.as_ptr(), c_len(key.len())?))
+    })?;
+    Ok(Ret::Values(0))
+}
+
 /// `__close`: frees the transform now (dropping the last reference does it too).
 fn close<S: Send + 'static>(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let Some(t) = object::of_type::<Transform<S>>(&cx.arg(1)) else {

@@ -2,7 +2,7 @@
 //! `encrypt` returns the ciphertext followed by the tag; `decrypt` takes them so and
 //! raises `EBADMSG` when the tag does not authenticate them.
 
-use lua::{Ctx, LuaResult, Ret, Value};
+use lua::{Ctx, LuaResult, Ret};
 
 use super::{Owned, Transform};
 use crate::class::Class;
@@ -54,40 +54,28 @@ fn this(cx: &mut Ctx<'_>, name: &'static str) -> LuaResult<Ref<Transform<Sealer>
 
 /// `a:algname()`.
 fn algname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "algname")?;
-    let name = super::run(cx, &t, |a| {
+    super::name_method(cx, &AEAD, "algname", |a: &Sealer| {
         // SAFETY: `h` is live (`Owned`).
-        super::c_name(unsafe { ffi::lk_crypto_aead_name(a.h.as_ptr()) })
-    })?;
-    super::ret_bytes(cx, &name)
+        unsafe { ffi::lk_crypto_aead_name(a.h.as_ptr()) }
+    })
 }
 
 /// `a:ivsize()`.
 fn ivsize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "ivsize")?;
-    let n = super::run(cx, &t, |a| Ok(a.ivsize))?;
-    cx.ret1(Value::Int(n as i64))
+    super::size_method(cx, &AEAD, "ivsize", |a: &Sealer| a.ivsize)
 }
 
 /// `a:authsize()`: the tag's bytes.
 fn authsize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "authsize")?;
-    let n = super::run(cx, &t, |a| Ok(a.authsize()))?;
-    cx.ret1(Value::Int(n as i64))
+    super::size_method(cx, &AEAD, "authsize", Sealer::authsize)
 }
 
-/// `a:setkey(key)`: `EINVAL` for a bad key length.
+/// `a:setkey(key)`.
 fn setkey(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "setkey")?;
-    let key = cx.check_str(2)?;
-    super::run(cx, &t, |a| {
-        let key = key.as_bytes();
-        // SAFETY: `h` is live; `key` is readable for its length.
-        error::to_result(unsafe {
-            ffi::lk_crypto_aead_setkey(a.h.as_ptr(), key.as_ptr(), super::c_len(key.len())?)
-        })
-    })?;
-    Ok(Ret::Values(0))
+    super::setkey_method(cx, &AEAD, |a: &Sealer, key, len| {
+        // SAFETY: `h` is live; `key` is readable for `len` bytes.
+        unsafe { ffi::lk_crypto_aead_setkey(a.h.as_ptr(), key, len) }
+    })
 }
 
 /// `a:setauthsize(n)`: `n` in `1..=u32::MAX`; `EINVAL` if the algorithm refuses it.

@@ -36,17 +36,12 @@ fn this(cx: &mut Ctx<'_>, name: &'static str) -> LuaResult<Ref<Transform<Owned<C
     super::this::<Owned<CryptoRng>>(cx, &RNG, name)
 }
 
-/// The name of `rng`: its algorithm (`which` 0) or driver (1).
-fn name_of(rng: &Owned<CryptoRng>, which: i32) -> error::Result<rust_alloc::vec::Vec<u8>> {
-    // SAFETY: `rng` is live (`Owned`).
-    super::c_name(unsafe { ffi::lk_crypto_rng_name(rng.as_ptr(), which) })
-}
-
 /// `r:algname()`.
 fn algname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "algname")?;
-    let name = super::run(cx, &t, |rng| name_of(rng, 0))?;
-    super::ret_bytes(cx, &name)
+    super::name_method(cx, &RNG, "algname", |rng: &Owned<CryptoRng>| {
+        // SAFETY: `rng` is live (`Owned`).
+        unsafe { ffi::lk_crypto_rng_name(rng.as_ptr(), 0) }
+    })
 }
 
 /// `n` random bytes; `seed` is added input where the algorithm takes it.
@@ -113,7 +108,9 @@ fn info(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let (driver, seedsize) = super::run(cx, &t, |rng| {
         // SAFETY: `rng` is live (`Owned`).
         let seedsize = unsafe { ffi::lk_crypto_rng_seedsize(rng.as_ptr()) };
-        Ok((name_of(rng, 1)?, seedsize))
+        // SAFETY: `rng` is live (`Owned`).
+        let driver = super::c_name(unsafe { ffi::lk_crypto_rng_name(rng.as_ptr(), 1) })?;
+        Ok((driver, seedsize))
     })?;
     let table = cx.lua.new_table()?;
     let driver = cx.lua.str_value(&driver)?;

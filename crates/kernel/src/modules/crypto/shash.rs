@@ -68,33 +68,23 @@ fn this(cx: &mut Ctx<'_>, name: &'static str) -> LuaResult<Ref<Shash>> {
 
 /// `h:algname()`.
 fn algname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "algname")?;
-    let name = super::run(cx, &t, |h| {
+    super::name_method(cx, &SHASH, "algname", |h: &Hash| {
         // SAFETY: `desc` is live (`Owned`).
-        super::c_name(unsafe { ffi::lk_crypto_shash_name(h.desc.as_ptr()) })
-    })?;
-    super::ret_bytes(cx, &name)
+        unsafe { ffi::lk_crypto_shash_name(h.desc.as_ptr()) }
+    })
 }
 
 /// `h:digestsize()`.
 fn digestsize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "digestsize")?;
-    let n = super::run(cx, &t, |h| Ok(h.digestsize))?;
-    cx.ret1(lua::Value::Int(n as i64))
+    super::size_method(cx, &SHASH, "digestsize", |h: &Hash| h.digestsize)
 }
 
 /// `h:setkey(key)`: `ENOSYS` for an unkeyed hash, `EINVAL` for a bad key length.
 fn setkey(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "setkey")?;
-    let key = cx.check_str(2)?;
-    super::run(cx, &t, |h| {
-        let key = key.as_bytes();
-        // SAFETY: `desc` is live; `key` is readable for its length.
-        error::to_result(unsafe {
-            ffi::lk_crypto_shash_setkey(h.desc.as_ptr(), key.as_ptr(), super::c_len(key.len())?)
-        })
-    })?;
-    Ok(Ret::Values(0))
+    super::setkey_method(cx, &SHASH, |h: &Hash, key, len| {
+        // SAFETY: `desc` is live; `key` is readable for `len` bytes.
+        unsafe { ffi::lk_crypto_shash_setkey(h.desc.as_ptr(), key, len) }
+    })
 }
 
 /// Runs `op` with a digest-sized output buffer and returns the buffer.

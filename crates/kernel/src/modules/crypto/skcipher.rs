@@ -2,7 +2,7 @@
 //! The request and the IV buffer are allocated with the transform, so `encrypt` and
 //! `decrypt` allocate only their result.
 
-use lua::{Ctx, LuaResult, Ret, Value};
+use lua::{Ctx, LuaResult, Ret};
 
 use super::{Owned, Transform};
 use crate::class::Class;
@@ -61,40 +61,28 @@ fn this(cx: &mut Ctx<'_>, name: &'static str) -> LuaResult<Ref<Transform<Cipher>
 
 /// `c:algname()`.
 fn algname(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "algname")?;
-    let name = super::run(cx, &t, |c| {
+    super::name_method(cx, &SKCIPHER, "algname", |c: &Cipher| {
         // SAFETY: `h` is live (`Owned`).
-        super::c_name(unsafe { ffi::lk_crypto_skcipher_name(c.h.as_ptr()) })
-    })?;
-    super::ret_bytes(cx, &name)
+        unsafe { ffi::lk_crypto_skcipher_name(c.h.as_ptr()) }
+    })
 }
 
 /// `c:ivsize()`.
 fn ivsize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "ivsize")?;
-    let n = super::run(cx, &t, |c| Ok(c.ivsize))?;
-    cx.ret1(Value::Int(n as i64))
+    super::size_method(cx, &SKCIPHER, "ivsize", |c: &Cipher| c.ivsize)
 }
 
 /// `c:blocksize()`.
 fn blocksize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "blocksize")?;
-    let n = super::run(cx, &t, |c| Ok(c.blocksize))?;
-    cx.ret1(Value::Int(n as i64))
+    super::size_method(cx, &SKCIPHER, "blocksize", |c: &Cipher| c.blocksize)
 }
 
-/// `c:setkey(key)`: `EINVAL` for a bad key length.
+/// `c:setkey(key)`.
 fn setkey(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
-    let t = this(cx, "setkey")?;
-    let key = cx.check_str(2)?;
-    super::run(cx, &t, |c| {
-        let key = key.as_bytes();
-        // SAFETY: `h` is live; `key` is readable for its length.
-        error::to_result(unsafe {
-            ffi::lk_crypto_skcipher_setkey(c.h.as_ptr(), key.as_ptr(), super::c_len(key.len())?)
-        })
-    })?;
-    Ok(Ret::Values(0))
+    super::setkey_method(cx, &SKCIPHER, |c: &Cipher, key, len| {
+        // SAFETY: `h` is live; `key` is readable for `len` bytes.
+        unsafe { ffi::lk_crypto_skcipher_setkey(c.h.as_ptr(), key, len) }
+    })
 }
 
 /// `c:encrypt(iv, data)`, `c:decrypt(iv, data)`: `iv` of exactly `ivsize()` bytes, `data`
