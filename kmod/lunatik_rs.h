@@ -124,6 +124,7 @@ void lk_file_close(struct file *file);
 
 /* shim_linux.c: the linux module. */
 s64 lk_time_ns(void);
+u64 lk_clock_ns(void);
 u64 lk_random_u64(void);
 long lk_schedule_ms(long ms, bool forever, int state);
 bool lk_tracing(int on);
@@ -161,6 +162,22 @@ void lk_rcu_barrier(void);
 void *lk_kvcalloc(size_t n, size_t size, bool atomic);
 void lk_kvfree(const void *ptr);
 
+/* shim_netfilter.c: netfilter hooks and sk_buff accessors. */
+struct sk_buff;
+void *lk_nf_register(int pf, int hooknum, int priority, u32 mark, void *owner, int *err);
+void lk_nf_unregister(void *hook);
+unsigned int lk_skb_len(const struct sk_buff *skb);
+void lk_skb_set_mark(struct sk_buff *skb, u32 mark);
+int lk_skb_ifindex(const struct sk_buff *skb);
+int lk_skb_vlan(const struct sk_buff *skb);
+int lk_skb_linear(struct sk_buff *skb, int mac, u8 **ptr, size_t *len);
+int lk_skb_resize(struct sk_buff *skb, unsigned int n);
+void lk_skb_checksum(struct sk_buff *skb);
+int lk_skb_forward(struct sk_buff *skb);
+struct sk_buff *lk_skb_copy(struct sk_buff *skb, int *err);
+void lk_skb_free(struct sk_buff *skb);
+int lk_skb_connmark(struct sk_buff *skb, int set, u32 *mark);
+
 /* Rust entry points (crates/kernel). */
 int lunatik_rs_init(void **module);
 void lunatik_rs_exit(void *module);
@@ -187,6 +204,7 @@ int lunatik_rs_capi_call(void *runtime, const char *func, size_t len,
 			 const void *args, size_t nargs, long long *result);
 void lunatik_rs_capi_stop(void *runtime);
 void lunatik_rs_rcu_free(struct rcu_head *head);
+unsigned int lunatik_rs_nf_hook(void *owner, struct sk_buff *skb);
 
 /*
  * shim_crypto.c: kernel crypto transforms. Constructors return 0 and the

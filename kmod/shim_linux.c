@@ -21,6 +21,12 @@ s64 lk_time_ns(void)
 	return ktime_get_real_ns();
 }
 
+/* Monotonic nanoseconds, for time spent inside runtimes. */
+u64 lk_clock_ns(void)
+{
+	return ktime_get_ns();
+}
+
 u64 lk_random_u64(void)
 {
 	return get_random_u64();

@@ -31,7 +31,8 @@ cli-static: deps
 # The kernel's headers are only known once fetch-kernel.sh has run, so the module is built
 # by a sub-make with its KDIR, in build/kmod/<KVER>/; `kmod` also generates the kernel's
 # linux.* constant modules into build/autogen/<KVER>/ (mk/autogen.mk), which go into the
-# guest's /lib/modules/lua.
+# guest's /lib/modules/lua. MODULES (the stock kernel's own modules, unpacked by
+# fetch-kernel.sh) gives the guest its network and crypto modules.
 vm-test: SHELL := /bin/bash
 vm-test: deps cli-static
 	@set -e; env=$$(tools/vm/fetch-kernel.sh $(KERNEL)); eval "$$env"; \
@@ -40,7 +41,7 @@ vm-test: deps cli-static
 	  echo "vm-test: module for $$KVER built in $$(( $$(date +%s) - start )) s"; \
 	  tools/vm/run.sh --vmlinuz "$$VMLINUZ" --ko "build/kmod/$$KVER/lunatik.ko" \
 	    --lua "build/autogen/$$KVER" --suites "$(SUITES)" --out "build/vm/$$KVER" \
-	    --cli $(CLI_STATIC) $(if $(VM_EXTRA),--extra "$(VM_EXTRA)")
+	    --cli $(CLI_STATIC) $${MODULES:+--kmods "$$MODULES"} $(if $(VM_EXTRA),--extra "$(VM_EXTRA)")
 
 vm-test-6.12:
 	@$(MAKE) --no-print-directory vm-test KERNEL=6.12
@@ -53,3 +54,12 @@ vm-check-log-test:
 	@tools/vm/test-check-log.sh
 
 TEST_TARGETS += vm-check-log-test vm-test-6.12 vm-test-6.1
+
+# Kernel benchmarks (bench/kernel/): the same harness with the benchmark suites; their
+# `# bench:` lines, collected from the serial log, are the results (bench/README.md).
+#
+#   make bench-kernel [KERNEL=6.12|6.1]
+.PHONY: bench-kernel
+bench-kernel:
+	@$(MAKE) --no-print-directory vm-test KERNEL=$(KERNEL) SUITES=bench/kernel
+	@grep -h "# bench:" "$$(ls -t build/vm/*/serial.log | head -1)" | sed 's/^ *# bench: //'

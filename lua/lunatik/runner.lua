@@ -139,6 +139,24 @@ function runner.list()
 	return table.concat(names(), ", ")
 end
 
+--- The counters of every running script: a list of `runtime:stats()` tables sorted by
+-- `name` (the script, or "<script>:<cpu>" for a per-CPU instance, which also has `cpu`).
+function runner.stats()
+	local list = {}
+	rcu.map(registry("percpu"), function(k, runtime)
+		local s = runtime:stats()
+		s.name, s.cpu = k, tonumber(string.match(k, ":(%d+)$"))
+		table.insert(list, s)
+	end)
+	rcu.map(registry("runtimes"), function(k, runtime)
+		local s = runtime:stats()
+		s.name = k
+		table.insert(list, s)
+	end)
+	table.sort(list, function(a, b) return a.name < b.name end)
+	return list
+end
+
 --- Stops every running script.
 function runner.shutdown()
 	for _, script in ipairs(names()) do

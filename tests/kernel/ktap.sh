@@ -32,3 +32,16 @@ install_scripts() {
     mkdir -p /lib/modules/lua/test
     cp lua/*.lua /lib/modules/lua/test/
 }
+skip() { # skip <name> <reason>
+    n=$((n + 1))
+    echo "ok $n $1 # SKIP $2"
+}
+check() { # check <name> <command> [args]: ok if the command exits 0; else its output as diagnostics
+    local name=$1 out s
+    shift
+    out=$("$@" 2>&1)
+    s=$?
+    result "$name" $s
+    [ $s = 0 ] || printf '%s\n' "$out" | head -n 20 | sed 's/^/# /'
+    return $s
+}

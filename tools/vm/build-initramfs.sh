@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# build-initramfs.sh [--cli <lunatik>] [--lua <dir>] <lunatik.ko> <suites dir> <out.cpio.gz>
-#                    [extra root dir]
+# build-initramfs.sh [--cli <lunatik>] [--lua <dir>] [--kmods <dir>] <lunatik.ko> <suites dir>
+#                    <out.cpio.gz> [extra root dir]
 #
 # A busybox-static initramfs: /init (this directory's init), /lib/modules/lunatik.ko,
 # /lib/modules/lua/ (the repository's lua/ directory, if any, plus the contents of --lua
 # <dir>: the generated linux.* modules of the kernel, build/autogen/<release>), /tests/<suite>/
-# (every directory of <suites dir> that holds a `run` script), /tests/ktap.sh (the helpers
-# the suites source), the static `lunatik` command as
+# (every directory of <suites dir> that holds a `run` script), /tests/ktap.sh and net.sh (the
+# helpers the suites source), the static `lunatik` command as
 # /sbin/lunatik if --cli names it, and the contents of [extra root dir] if given.
+# With --kmods <dir> (lib/modules/<kver> of the stock kernel, from fetch-kernel.sh) it also packs
+# the network: the kernel's modules that modules.list names (pack-modules.sh), Debian's ip, nft,
+# conntrack, bpftool and netcat with their libraries (pack-programs.sh) and /sbin/modprobe
+# (busybox) for the kernel's own module requests.
 set -euo pipefail
-cli="" lua=""
+cli="" lua="" kmods=""
 while :; do
     case ${1:-} in
     --cli) cli=$2 ;;
     --lua) lua=$2 ;;
+    --kmods) kmods=$2 ;;
     *) break ;;
     esac
     shift 2
@@ -37,9 +42,18 @@ fi
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/lunatik-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules,tests}
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,var,lib/modules,tests}
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
+# `ip netns` keeps its namespaces in /run/netns (init mounts a tmpfs on /run).
+ln -s ../run "$root/var/run"
+if [ -n "$kmods" ]; then
+    "$here/pack-modules.sh" "$kmods" "$root"
+    "$here/pack-programs.sh" "$root"
+    # The kernel runs CONFIG_MODPROBE_PATH (/sbin/modprobe) to load a module it needs by alias
+    # (rtnl-link-veth, nfnetlink-subsys-10, crypto-gcm): busybox's modprobe reads depmod's index.
+    ln -s ../bin/busybox "$root/sbin/modprobe"
+fi
 cp "$here/init" "$root/init"
 cp "$ko" "$root/lib/modules/lunatik.ko"
 [ -d "$repo/lua" ] && cp -r "$repo/lua" "$root/lib/modules/lua"
@@ -54,10 +68,11 @@ for run in "$suites"/*/run; do
     [ -f "$run" ] || continue
     cp -r "$(dirname "$run")" "$root/tests/"
 done
-# The helpers suites source as ../ktap.sh: the suites directory's own, else the repository's.
-ktap=$suites/ktap.sh
-[ -f "$ktap" ] || ktap=$repo/tests/kernel/ktap.sh
-cp "$ktap" "$root/tests/ktap.sh"
+# The helpers suites source as ../ktap.sh, ../net.sh: the repository's, replaced by the suites
+# directory's own where it has one.
+for helper in "$repo"/tests/kernel/*.sh "$suites"/*.sh; do
+    [ -f "$helper" ] && cp "$helper" "$root/tests/"
+done
 [ -n "$cli" ] && cp "$cli" "$root/sbin/lunatik"
 [ -n "$extra" ] && cp -r "$extra"/. "$root/"
 # The kernel opens /dev/console for init before devtmpfs is mounted; without the node (no

@@ -6,7 +6,12 @@
 # and unpacks them with `dpkg-deb -x` into a cache outside the repository. Nothing is installed on
 # the host. Versions are resolved from apt's lists at run time: security updates replace them.
 #
-# Prints KVER=, KDIR= and VMLINUZ= lines (shell- and make-readable) and records them in
+# The image package also gives the kernel's own modules for the guest (the network, netfilter,
+# wireless and crypto directories of lib/modules/<kver>/, as shipped: compressed on 6.12, signed
+# by Debian's build key); `depmod -b` indexes them in the cache, since the package only runs
+# depmod when installed. build-initramfs.sh packs the few that tools/vm/modules.list names.
+#
+# Prints KVER=, KDIR=, VMLINUZ= and MODULES= lines (shell- and make-readable) and records them in
 # $LUNATIK_CACHE/<series>.env. A second run with the same packages only re-resolves (about 2 s).
 # If apt cannot resolve anything (no network, no lists) the last recorded set is used.
 set -euo pipefail
@@ -87,7 +92,7 @@ if [ ! -f "$root/.complete" ]; then
   for p in "${pkgs[@]}"; do
     deb=$cache/debs/$(debfile "$p")
     case $p in
-      # Only the kernel itself: the guest needs no modules (misc, devtmpfs and 8250 are built in).
+      # The kernel itself; its modules come next, unpacked on their own.
       linux-image-*) dpkg-deb --fsys-tarfile "$deb" |
                        tar -x -C "$root" "./boot/vmlinuz-$kver" "./boot/config-$kver" ;;
       *) dpkg-deb -x "$deb" "$root" ;;
@@ -108,5 +113,23 @@ if [ ! -f "$root/.complete" ]; then
   done
 fi
 
-printf 'KVER=%s\nKDIR=%s\nVMLINUZ=%s\n' "$kver" "$kdir" "$vmlinuz" | tee "$envfile.tmp"
+# The modules (not all of them: the guest needs networking, netfilter, wireless and crypto;
+# lib/ holds the compression and checksum libraries those use, drivers/virtio what 6.1's
+# mac80211_hwsim links against). The stamp names the directories: a cache unpacked with
+# fewer (or before modules were packed at all) is unpacked again.
+dirs="drivers/net drivers/virtio net crypto lib arch/x86/crypto"
+modules=$root/lib/modules/$kver
+if [ "$(cat "$modules/.complete" 2>/dev/null)" != "$dirs" ]; then
+  log "unpacking the modules of $kver"
+  rm -rf "$modules"
+  img=linux-image-$abi-amd64-unsigned
+  [ -n "$(debfile "$img")" ] || (cd "$cache/debs" && $sudo apt-get download -q $sandbox "$img=$ver" >&2)
+  m=./lib/modules/$kver
+  dpkg-deb --fsys-tarfile "$cache/debs/$(debfile "$img")" |
+    tar -x -C "$root" --wildcards "$m/modules.*" $(for d in $dirs; do echo "$m/kernel/$d/*"; done)
+  "$(PATH=$PATH:/usr/sbin:/sbin command -v depmod)" -b "$root" "$kver"
+  echo "$dirs" >"$modules/.complete"
+fi
+
+printf 'KVER=%s\nKDIR=%s\nVMLINUZ=%s\nMODULES=%s\n' "$kver" "$kdir" "$vmlinuz" "$modules" | tee "$envfile.tmp"
 mv "$envfile.tmp" "$envfile"

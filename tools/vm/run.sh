@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # run.sh --vmlinuz <bzImage> --ko <lunatik.ko> [--suites <dir>] [--out <dir>] [--extra <dir>]
-#        [--cli <static lunatik binary>] [--lua <dir>]
+#        [--cli <static lunatik binary>] [--lua <dir>] [--kmods <dir>]
 #
-# Boots the kernel under QEMU (TCG: no KVM here) with an initramfs holding lunatik.ko, the
+# Boots the kernel under QEMU (TCG: no KVM here; no network card: the guest's networks are its
+# own veth pairs and namespaces) with an initramfs holding lunatik.ko, the
 # KTAP suites, with --cli the `lunatik` command as /sbin/lunatik and with --lua a tree of Lua
-# modules added to /lib/modules/lua (build/autogen/<release>); saves the serial console to
+# modules added to /lib/modules/lua (build/autogen/<release>), with --kmods the network (the
+# stock kernel's lib/modules/<release>: see build-initramfs.sh); saves the serial console to
 # <out>/serial.log and judges it with check-log.sh.
 # Environment: VM_TIMEOUT (seconds for the whole boot, default 300), VM_SUITE_TIMEOUT (per
 # suite, default 120), VM_SMP (default 2), VM_MEM (default 512M).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko="" cli="" lua=""
+suites=$here/../../tests/kernel out=build/vm extra="" vmlinuz="" ko="" cli="" lua="" kmods=""
 while [ $# -gt 0 ]; do
     case $1 in
     --vmlinuz) vmlinuz=$2 ;;
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
     --extra) extra=$2 ;;
     --cli) cli=$2 ;;
     --lua) lua=$2 ;;
+    --kmods) kmods=$2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -29,15 +32,16 @@ done
 
 mkdir -p "$out"
 initrd=$out/initramfs.cpio.gz log=$out/serial.log
-"$here/build-initramfs.sh" ${cli:+--cli "$cli"} ${lua:+--lua "$lua"} \
+"$here/build-initramfs.sh" ${cli:+--cli "$cli"} ${lua:+--lua "$lua"} ${kmods:+--kmods "$kmods"} \
     "$ko" "$suites" "$initrd" "$extra"
 
-echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites"
+echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites," \
+    "initramfs $(($(stat -c %s "$initrd") / 1024)) KiB"
 start=$(date +%s)
 qemu_rc=0
 timeout --foreground "${VM_TIMEOUT:-300}" qemu-system-x86_64 \
     -accel tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
-    -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
+    -nographic -no-reboot -nic none -kernel "$vmlinuz" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init lunatik.suite_timeout=${VM_SUITE_TIMEOUT:-120}" \
     </dev/null >"$log" 2>&1 || qemu_rc=$?
 echo "vm-test: qemu exited with $qemu_rc after $(($(date +%s) - start)) s; log in $log"

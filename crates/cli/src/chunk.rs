@@ -113,3 +113,22 @@ pub fn shutdown() -> Vec<u8> {
 pub fn list() -> Vec<u8> {
     b"return require(\"lunatik.runner\").list()".to_vec()
 }
+
+/// Returns `runner.stats()` as text: a line per runtime of tab-separated `key=value`
+/// fields (`entries.<kind>` for entry counts; tabs, newlines and `\\` in the last error
+/// become spaces), parsed by `crate::stats`.
+pub fn stats() -> Vec<u8> {
+    br#"local rows = {}
+for _, s in ipairs(require("lunatik.runner").stats()) do
+  local f = {}
+  for _, k in ipairs{"name", "context", "cpu", "state", "memory", "peak", "limit",
+      "instructions", "aborts", "errors", "time_ns", "threads", "packets"} do
+    if s[k] ~= nil then f[#f + 1] = k .. "=" .. tostring(s[k]) end
+  end
+  for k, n in pairs(s.entries) do f[#f + 1] = "entries." .. k .. "=" .. n end
+  f[#f + 1] = "last_error=" .. string.gsub(s.last_error, "[\t\n\r\\]", " ")
+  rows[#rows + 1] = table.concat(f, "\t")
+end
+return table.concat(rows, "\n")"#
+        .to_vec()
+}

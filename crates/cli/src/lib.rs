@@ -14,5 +14,6 @@ pub mod messages;
 pub mod module;
 pub mod protocol;
 pub mod script;
+pub mod stats;
 
 pub use cli::{main, Cli, Command, Global};

@@ -7,7 +7,6 @@ use rust_alloc::vec::Vec;
 use lua::tvec::TryVec;
 use lua::Value;
 
-use crate::context;
 use crate::error::Error;
 use crate::print::Bytes;
 use crate::refcount::Ref;
@@ -61,17 +60,6 @@ pub unsafe extern "C" fn lunatik_rs_capi_create(
     }
 }
 
-/// The entry kind of a call made here and now.
-fn entry_here() -> Entry {
-    if context::in_hardirq() {
-        Entry::Hardirq
-    } else if context::cannot_sleep() {
-        Entry::Softirq
-    } else {
-        Entry::ProcessHook
-    }
-}
-
 /// `lunatik_runtime_call`.
 ///
 /// # Safety
@@ -97,7 +85,7 @@ pub unsafe extern "C" fn lunatik_rs_capi_call(
         // SAFETY: valid for `nargs` elements by the contract.
         unsafe { core::slice::from_raw_parts(args, nargs) }
     };
-    let outcome = rt.run(entry_here(), |lua| -> Result<Option<i64>, Error> {
+    let outcome = rt.run(Entry::here(), |lua| -> Result<Option<i64>, Error> {
         let f = lua.get_global(name).map_err(|_| Error::ENOMEM)?;
         if !f.is_function() {
             return Err(Error::ENOENT);
@@ -126,6 +114,7 @@ pub unsafe extern "C" fn lunatik_rs_capi_call(
                 _ => None,
             }),
             Err(message) => {
+                rt.info().stats.error(&message);
                 pr_script_err!(
                     "{}: {}: {}",
                     Bytes(rt.info().name()),

@@ -58,6 +58,15 @@ opaque!(
 );
 
 opaque!(
+    /// A kernel `struct sk_buff`.
+    SkBuff
+);
+opaque!(
+    /// `struct lk_nf_hook` of `shim_netfilter.c`: a registered netfilter hook.
+    NfHook
+);
+
+opaque!(
     /// A kernel `struct rcu_head`, in [`RCU_HEAD_SIZE`] bytes that Rust reserves.
     RcuHead
 );
@@ -192,6 +201,7 @@ extern "C" {
 
     // shim_linux.c
     pub(crate) fn lk_time_ns() -> i64;
+    pub(crate) fn lk_clock_ns() -> u64;
     pub(crate) fn lk_random_u64() -> u64;
     pub(crate) fn lk_schedule_ms(ms: c_long, forever: bool, state: c_int) -> c_long;
     pub(crate) fn lk_tracing(on: c_int) -> bool;
@@ -318,4 +328,31 @@ extern "C" {
         dst: *mut u8,
         dlen: *mut c_uint,
     ) -> c_int;
+
+    // shim_netfilter.c
+    pub(crate) fn lk_nf_register(
+        pf: c_int,
+        hooknum: c_int,
+        priority: c_int,
+        mark: u32,
+        owner: *mut c_void,
+        err: *mut c_int,
+    ) -> *mut NfHook;
+    pub(crate) fn lk_nf_unregister(hook: *mut NfHook);
+    pub(crate) fn lk_skb_len(skb: *const SkBuff) -> c_uint;
+    pub(crate) fn lk_skb_set_mark(skb: *mut SkBuff, mark: u32);
+    pub(crate) fn lk_skb_ifindex(skb: *const SkBuff) -> c_int;
+    pub(crate) fn lk_skb_vlan(skb: *const SkBuff) -> c_int;
+    pub(crate) fn lk_skb_linear(
+        skb: *mut SkBuff,
+        mac: c_int,
+        ptr: *mut *mut u8,
+        len: *mut usize,
+    ) -> c_int;
+    pub(crate) fn lk_skb_resize(skb: *mut SkBuff, n: c_uint) -> c_int;
+    pub(crate) fn lk_skb_checksum(skb: *mut SkBuff);
+    pub(crate) fn lk_skb_forward(skb: *mut SkBuff) -> c_int;
+    pub(crate) fn lk_skb_copy(skb: *mut SkBuff, err: *mut c_int) -> *mut SkBuff;
+    pub(crate) fn lk_skb_free(skb: *mut SkBuff);
+    pub(crate) fn lk_skb_connmark(skb: *mut SkBuff, set: c_int, mark: *mut u32) -> c_int;
 }

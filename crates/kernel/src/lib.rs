@@ -28,6 +28,7 @@ mod require;
 mod runtime;
 mod shared;
 pub mod stack;
+mod stats;
 pub mod sync;
 mod user;
 mod waits;

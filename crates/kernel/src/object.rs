@@ -83,8 +83,21 @@ impl<T> Monitor<T> {
 /// # Errors
 /// Out of memory.
 pub(crate) fn push<T: Object>(lua: &mut Lua, object: Ref<T>) -> LuaResult<Value> {
+    push_with_values(lua, object, 0)
+}
+
+/// As [`push`], with `nuser` user values (nil) where the binding keeps Lua values the
+/// object refers to (the `data` view of an `skb`).
+///
+/// # Errors
+/// Out of memory.
+pub(crate) fn push_with_values<T: Object>(
+    lua: &mut Lua,
+    object: Ref<T>,
+    nuser: usize,
+) -> LuaResult<Value> {
     let class = object.class();
-    let u = lua.new_userdata(Ref::into_object(object), 0)?;
+    let u = lua.new_userdata(Ref::into_object(object), nuser)?;
     let mt = class::metatable(lua, class)?;
     lua.set_userdata_metatable(u, Some(mt));
     Ok(Value::UserData(u))

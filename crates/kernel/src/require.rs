@@ -29,6 +29,8 @@ loader!(load_data, crate::modules::data::open);
 loader!(load_fifo, crate::modules::fifo::open);
 loader!(load_set, crate::modules::set::open);
 loader!(load_signal, crate::modules::signal::open);
+loader!(load_netfilter, crate::modules::netfilter::open);
+loader!(load_skb, crate::modules::skb::open);
 
 /// The native modules.
 const NATIVE: &[(&[u8], NativeFn)] = &[
@@ -45,6 +47,8 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"fifo", load_fifo),
     (b"set", load_set),
     (b"signal", load_signal),
+    (b"netfilter", load_netfilter),
+    (b"skb", load_skb),
 ];
 
 /// `_LUNATIK_VERSION`: the C Lunatik release whose API this implements.

@@ -31,6 +31,7 @@ use crate::ffi;
 use crate::print::Bytes;
 use crate::refcount::Ref;
 use crate::stack::{self, Entry};
+use crate::stats::Stats;
 use crate::sync::{Mutex, SpinLockBh, SpinLockIrq};
 use crate::waits::Waiting;
 
@@ -156,12 +157,19 @@ pub(crate) struct Info {
     context: Context,
     /// Set when a stop is requested: a running script aborts at its next slice.
     stopping: AtomicBool,
+    /// The state's memory limit (bytes; 0: none).
+    memory_limit: usize,
+    pub(crate) stats: Stats,
 }
 
 impl Info {
     /// The runtime's name (its script, or `control`).
     pub(crate) fn name(&self) -> &[u8] {
         &self.name
+    }
+
+    pub(crate) fn memory_limit(&self) -> usize {
+        self.memory_limit
     }
 }
 
@@ -223,6 +231,7 @@ impl Host for KernelHost {
 
     fn out_of_fuel(&mut self) -> FuelAction {
         if self.info.context != Context::Process || context::cannot_sleep() {
+            self.info.stats.abort();
             return FuelAction::Abort;
         }
         context::cond_resched();
@@ -257,10 +266,14 @@ impl Runtime {
     /// # Errors
     /// `ENOMEM`.
     pub(crate) fn new(name: &[u8], context: Context) -> Result<Ref<Runtime>> {
+        // SAFETY: reads a module parameter.
+        let memory_limit = unsafe { ffi::lk_param_memory_limit() } as usize;
         let info = Ref::try_new(Info {
             name: lua::tvec::try_copy_of(name)?,
             context,
             stopping: AtomicBool::new(false),
+            memory_limit,
+            stats: Stats::new()?,
         })?;
         let slot = Slot { lua: None };
         let lock = match context {
@@ -277,9 +290,8 @@ impl Runtime {
         })?;
         registry_add(&runtime)?;
         let config = Config {
+            memory_limit,
             // SAFETY: reads module parameters.
-            memory_limit: unsafe { ffi::lk_param_memory_limit() } as usize,
-            // SAFETY: as above.
             fuel_slice: unsafe { ffi::lk_param_fuel_slice() } as i64,
             stack_budget: context.stack_budget(),
             // SAFETY: reads a module parameter.
@@ -430,7 +442,7 @@ impl Runtime {
         stack::record(entry);
         self.owner.store(context::current_task(), Ordering::Release);
         lua.set_stack_guard(StackGuard::with_floor(stack::floor(entry)));
-        let result = f(&mut lua);
+        let result = self.counted(&mut lua, entry, f);
         self.owner.store(0, Ordering::Release);
         self.with_slot(|slot| slot.lua = Some(lua));
         Ok(result)
@@ -509,9 +521,24 @@ impl Runtime {
         };
         self.owner.store(me, Ordering::Release);
         lua.set_stack_guard(StackGuard::with_floor(stack::floor(entry)));
-        let result = f(lua);
+        let result = self.counted(lua, entry, f);
         self.owner.store(0, Ordering::Release);
         Ok(result)
+    }
+
+    /// Runs `f` as one entry of kind `entry`: with a whole instruction slice (what earlier
+    /// entries left does not count against this one), and counted in the statistics.
+    fn counted<R>(&self, lua: &mut Lua, entry: Entry, f: impl FnOnce(&mut Lua) -> R) -> R {
+        lua.refill_fuel();
+        // SAFETY: ktime_get_ns may be called from any context.
+        let start = unsafe { ffi::lk_clock_ns() };
+        let result = f(lua);
+        // SAFETY: as above.
+        let ns = unsafe { ffi::lk_clock_ns() }.saturating_sub(start);
+        self.info
+            .stats
+            .entered(entry, ns, lua.instructions(), lua.memory_used());
+        result
     }
 
     /// The runtime's callback (what its script returned), read from the state's registry.

@@ -36,7 +36,21 @@ pub enum Entry {
     Hardirq,
 }
 
+/// How many kinds of [`Entry`] there are.
+pub const ENTRY_KINDS: usize = 7;
+
 impl Entry {
+    /// The kind of an entry from other kernel code, made here and now.
+    pub fn here() -> Entry {
+        if crate::context::in_hardirq() {
+            Entry::Hardirq
+        } else if crate::context::cannot_sleep() {
+            Entry::Softirq
+        } else {
+            Entry::ProcessHook
+        }
+    }
+
     /// The most stack the engine may use below the entry point.
     pub const fn budget(self) -> usize {
         match self {
@@ -78,7 +92,7 @@ pub fn left() -> Option<usize> {
 }
 
 /// Fewest bytes of stack seen left at each entry kind (`usize::MAX`: never entered).
-static MIN_LEFT: [AtomicUsize; 7] = [
+static MIN_LEFT: [AtomicUsize; ENTRY_KINDS] = [
     AtomicUsize::new(usize::MAX),
     AtomicUsize::new(usize::MAX),
     AtomicUsize::new(usize::MAX),
@@ -89,7 +103,8 @@ static MIN_LEFT: [AtomicUsize; 7] = [
 ];
 
 impl Entry {
-    const ALL: [Entry; 7] = [
+    /// Every kind.
+    pub(crate) const ALL: [Entry; ENTRY_KINDS] = [
         Entry::OwnThread,
         Entry::Syscall,
         Entry::Device,
@@ -99,7 +114,8 @@ impl Entry {
         Entry::Hardirq,
     ];
 
-    fn index(self) -> usize {
+    /// The kind's slot in per-kind tables.
+    pub(crate) fn index(self) -> usize {
         match self {
             Entry::OwnThread => 0,
             Entry::Syscall => 1,
@@ -111,7 +127,8 @@ impl Entry {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// The kind's name in reports.
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Entry::OwnThread => "thread",
             Entry::Syscall => "control",

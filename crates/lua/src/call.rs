@@ -95,8 +95,8 @@ impl Lua {
             return e;
         }
         let errv = crate::lib_base::error_value(self, e);
-        match crate::vm::close_tbc_final(self, level, errv, true) {
-            Ok(v) if !v.raw_eq(&errv) => Error::Lua(v),
+        match crate::vm::close_tbc_final(self, level, Some(errv), true) {
+            Ok(Some(v)) if !v.raw_eq(&errv) => Error::Lua(v),
             Ok(_) => e,
             Err(e2) => e2,
         }

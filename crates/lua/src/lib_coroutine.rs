@@ -244,14 +244,12 @@ fn close_coroutine(lua: &mut Lua, co: Gc<Thread>) -> LuaResult<Option<Value>> {
         let caller_status = caller.status;
         t.status = CoStatus::Running;
         lua.set_current(co);
-        let errv = err.unwrap_or(Value::Nil);
-        let r = crate::vm::close_tbc_final(lua, 0, errv, true);
+        let r = crate::vm::close_tbc_final(lua, 0, err, true);
         lua.set_current(caller);
         // SAFETY: the caller is the running thread, alive.
         unsafe { caller.get_mut() }.status = caller_status;
         match r {
-            Ok(v) if !v.raw_eq(&errv) => err = Some(v),
-            Ok(_) => {}
+            Ok(v) => err = v,
             Err(e) => err = Some(crate::lib_base::error_value(lua, e)),
         }
     }
@@ -281,7 +279,7 @@ fn close(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         }
         // Close its variables now, then unwind the whole coroutine, native calls and
         // `pcall`s included; the resumer sees it end (call.rs, `Thread::exit`).
-        let closed = crate::vm::close_tbc_final(cx.lua, 0, Value::Nil, true)?;
+        let closed = crate::vm::close_tbc_final(cx.lua, 0, None, true)?.unwrap_or(Value::Nil);
         // SAFETY: `co` is the running thread, alive; no other borrow of it is live.
         unsafe { co.get_mut() }.exit = Some(closed);
         return Err(crate::error::Error::Abort);

@@ -111,6 +111,8 @@ pub struct Lua {
     /// The fuel left in the slice while hooks hold `fuel` at 1.
     pub(crate) hook_fuel: i64,
     pub(crate) fuel_slice: i64,
+    /// Fuel of the slices used up or refilled so far (`Lua::instructions`).
+    pub(crate) fuel_spent: u64,
     pub(crate) stack_budget: usize,
     /// `Config::allow_binary`.
     pub(crate) allow_binary: bool,
@@ -197,6 +199,7 @@ impl Lua {
             fuel: fresh_fuel(config.fuel_slice),
             hook_fuel: 0,
             fuel_slice: config.fuel_slice,
+            fuel_spent: 0,
             stack_budget: config.stack_budget,
             allow_binary: config.allow_binary,
             guard: StackGuard::unlimited(),
@@ -409,6 +412,32 @@ impl Lua {
         *self.fuel_counter() = fresh_fuel(slice);
     }
 
+    /// Starts a whole slice: a host entering the state for a new call (a packet, a
+    /// file operation) gives it the full budget, whatever earlier calls left.
+    pub fn refill_fuel(&mut self) {
+        if self.fuel_slice <= 0 {
+            return;
+        }
+        let slice = self.fuel_slice;
+        let counter = self.fuel_counter();
+        let used = slice.saturating_sub((*counter).max(0));
+        *counter = slice;
+        self.fuel_spent = self.fuel_spent.saturating_add(used as u64);
+    }
+
+    /// Instructions run (and library loop units metered) so far; 0 without a budget.
+    /// Exact between calls; a native reading it while the VM runs may see a slice's
+    /// worth less.
+    pub fn instructions(&mut self) -> u64 {
+        if self.fuel_slice <= 0 {
+            return 0;
+        }
+        let slice = self.fuel_slice;
+        let left = (*self.fuel_counter()).max(0);
+        self.fuel_spent
+            .saturating_add(slice.saturating_sub(left) as u64)
+    }
+
     /// The counter that holds the fuel left: `fuel`, or `hook_fuel` under hooks.
     fn fuel_counter(&mut self) -> &mut i64 {
         if self.hooked {
@@ -457,6 +486,7 @@ impl Lua {
             return Ok(());
         }
         *counter = slice;
+        self.fuel_spent = self.fuel_spent.saturating_add(slice as u64);
         match self.host.out_of_fuel() {
             FuelAction::Continue => Ok(()),
             FuelAction::Abort => Err(Error::Abort),

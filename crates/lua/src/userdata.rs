@@ -115,6 +115,23 @@ impl crate::state::Lua {
         Ok(())
     }
 
+    /// User value `i` (0-based) of `u`; nil past the last.
+    pub fn user_value(&self, u: Gc<UserData>, i: usize) -> Value {
+        u.user_values.get(i).copied().unwrap_or(Value::Nil)
+    }
+
+    /// Sets user value `i` (0-based) of `u`; false if it has no such value.
+    pub fn set_user_value(&mut self, u: Gc<UserData>, i: usize, v: Value) -> bool {
+        // SAFETY: the state is single-threaded and no borrow of `u` is live across this.
+        let um = unsafe { u.get_mut() };
+        let Some(slot) = um.user_values.get_mut(i) else {
+            return false;
+        };
+        *slot = v;
+        crate::collect::barrier_forward(self, u.as_header_ptr(), &v);
+        true
+    }
+
     /// Sets a userdata's metatable (registering it for `__gc` if present).
     pub fn set_userdata_metatable(&mut self, u: Gc<UserData>, mt: Option<Gc<Table>>) {
         u.meta.set(mt);

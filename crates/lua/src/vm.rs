@@ -1821,25 +1821,22 @@ fn mark_tbc(lua: &mut Lua, slot: usize) -> LuaResult<()> {
 /// Closes upvalues and to-be-closed variables at or above `level` (normal exit).
 fn close_level(lua: &mut Lua, level: usize) -> LuaResult<()> {
     lua.th().close_upvals(&lua.heap, level);
-    close_tbc_final(lua, level, Value::Nil, false).map(|_| ())
+    close_tbc_final(lua, level, None, false).map(|_| ())
 }
 
-/// Takes the innermost pending to-be-closed variable at or above `level` that has a
-/// `__close` metamethod: its slot, value and metamethod.
+/// Takes the innermost pending to-be-closed variable at or above `level`: its slot, value
+/// and `__close` metamethod (nil if it was removed since: calling it then raises, as in
+/// PUC).
 fn next_pending_close(lua: &mut Lua, level: usize) -> Option<(usize, Value, Value)> {
-    loop {
-        let th = lua.th();
-        let slot = *th.tbc.last()?;
-        if slot < level {
-            return None;
-        }
-        th.tbc.pop();
-        let v = th.get(slot);
-        let mm = lua.metamethod(&v, TagMethod::Close);
-        if !mm.is_nil() {
-            return Some((slot, v, mm));
-        }
+    let th = lua.th();
+    let slot = *th.tbc.last()?;
+    if slot < level {
+        return None;
     }
+    th.tbc.pop();
+    let v = th.get(slot);
+    let mm = lua.metamethod(&v, TagMethod::Close);
+    Some((slot, v, mm))
 }
 
 /// Closes upvalues and to-be-closed variables at or above `level` for a CLOSE or RETURN
@@ -1854,23 +1851,24 @@ fn close_level_stackless(
 ) -> LuaResult<bool> {
     lua.th().close_upvals(&lua.heap, level);
     while let Some((_, v, mm)) = next_pending_close(lua, level) {
-        if push_tm_call(lua, fi, slot, &[mm, v, Value::Nil])?.is_none() {
+        // No error: the handler gets the value alone (5.5).
+        if push_tm_call(lua, fi, slot, &[mm, v])?.is_none() {
             return Ok(false);
         }
     }
     Ok(true)
 }
 
-/// Calls `__close(v, err)` for pending to-be-closed variables at or above `level`, last
-/// first. These calls recurse (`call_nested`). With `unwinding`, errors in handlers
-/// replace the error object and closing goes on. Returns the error object after all
-/// handlers ran.
+/// Calls `__close(v [, err])` for pending to-be-closed variables at or above `level`,
+/// last first: the error object is an argument only when there is one. These calls
+/// recurse (`call_nested`). With `unwinding`, errors in handlers replace the error object
+/// and closing goes on. Returns the error object after all handlers ran.
 pub(crate) fn close_tbc_final(
     lua: &mut Lua,
     level: usize,
-    err: Value,
+    err: Option<Value>,
     unwinding: bool,
-) -> LuaResult<Value> {
+) -> LuaResult<Option<Value>> {
     let mut err = err;
     while let Some((slot, v, mm)) = next_pending_close(lua, level) {
         let th = lua.th();
@@ -1880,14 +1878,16 @@ pub(crate) fn close_tbc_final(
         let th = lua.th();
         th.set(top, mm);
         th.set(top + 1, v);
-        th.set(top + 2, err);
+        if let Some(e) = err {
+            th.set(top + 2, e);
+        }
         let saved_top = th.top;
-        th.top = top + 3;
+        th.top = top + 2 + usize::from(err.is_some());
         let r = lua.call_nested(top, 0);
         lua.th().top = saved_top;
         match r {
             Ok(()) => {}
-            Err(Error::Lua(e)) if unwinding => err = e,
+            Err(Error::Lua(e)) if unwinding => err = Some(e),
             Err(e) => return Err(e),
         }
     }

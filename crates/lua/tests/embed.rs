@@ -140,3 +140,22 @@ fn a_method_called_through_pcall_is_named_after_its_metatable_entry() {
     let r = common::run(&mut lua, "local ok, e = pcall(obj.peek, obj, 9); return e");
     assert_eq!(r.unwrap(), ["bad argument #2 to 'peek' (out of bounds)"]);
 }
+
+#[test]
+fn calls_share_a_slice_unless_the_host_refills_it() {
+    let src = "return function() local s = 0 for i = 1, 100 do s = s + i end return s end";
+    let (mut lua, _host) = budgeted(5_000, 1);
+    let f = load(&mut lua, src);
+    let aborted = (0..100).any(|_| matches!(lua.call(f, &[]), Err(lua::Error::Abort)));
+    assert!(aborted, "100 calls of ~300 instructions fit no 5 000 slice");
+
+    let (mut lua, _host) = budgeted(5_000, 1);
+    let f = load(&mut lua, src);
+    let before = lua.instructions();
+    for _ in 0..100 {
+        lua.refill_fuel();
+        assert_eq!(show(&lua.call(f, &[]).unwrap()[0]), "5050");
+    }
+    let ran = lua.instructions() - before;
+    assert!((20_000..100_000).contains(&ran), "{ran} instructions");
+}

@@ -354,3 +354,36 @@ fn a_vararg_table_n_beyond_int_max_half_is_not_proper() {
         ],
     );
 }
+
+#[test]
+fn close_handlers_get_an_error_argument_only_when_there_is_an_error() {
+    check(
+        "local function f(how)
+           local n
+           do
+             local a <close> = setmetatable({}, {__close = function(...) n = select('#', ...) end})
+             if how == 'ret' then return n end
+             if how == 'err' then error('e') end
+           end
+           return n
+         end
+         local ok = pcall(f, 'err')
+         local n; do
+           local b <close> = setmetatable({}, {__close = function(...) n = select('#', ...) end})
+         end
+         return f('scope'), n",
+        &["1", "1"],
+    );
+    check(
+        "local function g()
+           local x <close> = setmetatable({}, {__close = print})
+           getmetatable(x).__close = nil
+         end
+         local ok, e = pcall(g)
+         return ok, e",
+        &[
+            "false",
+            "t:4: attempt to call a nil value (metamethod 'close')",
+        ],
+    );
+}

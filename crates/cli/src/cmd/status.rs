@@ -8,13 +8,17 @@ use crate::{chunk, messages, module};
 ///
 /// Prints whether the module is loaded, its control device and the running scripts. Exits with 1 when the module is not loaded or does not answer.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Also show each runtime's statistics (as `list -v`).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
 
 /// Prints `module:`, `device:` and `scripts:` lines.
 ///
 /// # Errors
 /// The module not being loaded, the device missing or failing, the runner's error.
-pub fn run(_args: &Args, global: &Global) -> Result {
+pub fn run(args: &Args, global: &Global) -> Result {
     if !module::is_loaded()? {
         messages::out("module: not loaded");
         return Err(Error::Message(format!(
@@ -35,5 +39,8 @@ pub fn run(_args: &Args, global: &Global) -> Result {
     let mut line = b"scripts: ".to_vec();
     line.extend_from_slice(if names.is_empty() { b"none" } else { &names });
     messages::out_line(&line);
+    if args.verbose && !names.is_empty() {
+        crate::cmd::list::print_stats(false, global)?;
+    }
     Ok(())
 }

@@ -24,7 +24,81 @@ use crate::refcount::Ref;
 
 /// A data object: its bytes, behind its lock unless it is SINGLE.
 pub(crate) struct Data {
-    bytes: Monitor<Vec<u8>>,
+    bytes: Monitor<Buffer>,
+}
+
+/// Where a data object's bytes are.
+enum Buffer {
+    /// Its own buffer (`data.new`).
+    Owned(Vec<u8>),
+    /// Kernel memory it does not own (`skb:data()`): always SINGLE, so only its runtime
+    /// reaches it, and whoever made it resets or clears it before that memory goes.
+    View(View),
+}
+
+struct View {
+    ptr: *mut u8,
+    len: usize,
+    /// The object owning the memory, kept alive by the view (an `skb:copy()`).
+    _owner: Option<Ref<dyn Object>>,
+}
+
+// SAFETY: a view lives in a SINGLE object, reached by one runtime under its lock.
+unsafe impl Send for View {}
+
+impl Buffer {
+    fn bytes(&mut self) -> &mut [u8] {
+        match self {
+            Buffer::Owned(v) => v,
+            Buffer::View(v) if v.ptr.is_null() || v.len == 0 => &mut [],
+            // SAFETY: the maker keeps `ptr .. ptr + len` valid until it resets or clears
+            // the view (see `Data::view`).
+            Buffer::View(v) => unsafe { core::slice::from_raw_parts_mut(v.ptr, v.len) },
+        }
+    }
+}
+
+impl Data {
+    /// A SINGLE view of `len` bytes at `ptr`.
+    ///
+    /// # Safety
+    /// The memory stays valid, and is reached by nothing else while the view's runtime
+    /// runs, until the view is reset or cleared (or, with `owner`, while `owner` lives).
+    pub(crate) unsafe fn view(ptr: *mut u8, len: usize, owner: Option<Ref<dyn Object>>) -> Data {
+        let view = View {
+            ptr,
+            len,
+            _owner: owner,
+        };
+        Data {
+            bytes: Monitor::Single(core::cell::UnsafeCell::new(Buffer::View(view))),
+        }
+    }
+
+    /// Points a view at other memory (same contract as [`Data::view`]); no-op on owned
+    /// buffers.
+    ///
+    /// # Safety
+    /// As for `view`.
+    pub(crate) unsafe fn reset(&self, ptr: *mut u8, len: usize) {
+        self.bytes.with(|b| {
+            if let Buffer::View(v) = b {
+                v.ptr = ptr;
+                v.len = len;
+            }
+        });
+    }
+
+    /// Empties a view: every access is then out of bounds.
+    pub(crate) fn clear(&self) {
+        // SAFETY: an empty view reaches no memory.
+        unsafe { self.reset(core::ptr::null_mut(), 0) };
+    }
+
+    /// Runs `f` on the bytes, under the object's lock if it has one.
+    fn with<R>(&self, f: impl FnOnce(&mut [u8]) -> R) -> R {
+        self.bytes.with(|b| f(b.bytes()))
+    }
 }
 
 impl Object for Data {
@@ -128,7 +202,7 @@ fn new(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Ok(n) if n > 0 => n,
         _ => return Err(cx.error(format_args!("not enough memory"))),
     };
-    let bytes = zeroed(size)?;
+    let bytes = Buffer::Owned(zeroed(size)?);
     let bytes = Monitor::new(&DATA, single, bytes).map_err(|_| lua::Error::Memory)?;
     let d = object::new(cx.lua, Data { bytes })?;
     cx.push(d)?;
@@ -165,7 +239,7 @@ fn get_int<const N: usize>(
 ) -> LuaResult<Ret> {
     let d = this(cx, name)?;
     let off = cx.check_int(2)?;
-    let value = d.bytes.with(|bytes| {
+    let value = d.with(|bytes| {
         let range = span(off, N as i64, bytes.len())?;
         let mut word = [0u8; N];
         word.copy_from_slice(bytes.get(range)?);
@@ -185,14 +259,12 @@ fn set_int<const N: usize>(
     let d = this(cx, name)?;
     let off = cx.check_int(2)?;
     // C Lunatik checks the bounds before the value.
-    let in_bounds = d
-        .bytes
-        .with(|bytes| span(off, N as i64, bytes.len()).is_some());
+    let in_bounds = d.with(|bytes| span(off, N as i64, bytes.len()).is_some());
     if !in_bounds {
         return Err(out_of_bounds(cx));
     }
     let word = encode(cx.check_int(3)?);
-    let written = d.bytes.with(|bytes| {
+    let written = d.with(|bytes| {
         let range = span(off, N as i64, bytes.len())?;
         bytes.get_mut(range)?.copy_from_slice(&word);
         Some(())
@@ -212,7 +284,7 @@ fn getstring(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         _ => Some(cx.check_int(3)?),
     };
     let lua = &mut *cx.lua;
-    let s = d.bytes.with(|bytes| {
+    let s = d.with(|bytes| {
         let len = len.unwrap_or_else(|| (bytes.len() as i64).saturating_sub(off));
         let range = span(off, len, bytes.len())?;
         // A string in the heap, made under the lock: allocation only, no collection.
@@ -233,7 +305,7 @@ fn setstring(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let off = cx.check_int(2)?;
     let s = cx.check_str(3)?;
     let src = s.as_bytes();
-    let written = d.bytes.with(|bytes| {
+    let written = d.with(|bytes| {
         let range = span(off, src.len() as i64, bytes.len())?;
         bytes.get_mut(range)?.copy_from_slice(src);
         Some(())
@@ -269,7 +341,7 @@ fn checksum(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Value::Nil => None,
         _ => Some(cx.check_int(3)?),
     };
-    let sum = d.bytes.with(|bytes| {
+    let sum = d.with(|bytes| {
         let len = len.unwrap_or_else(|| (bytes.len() as i64).saturating_sub(off));
         let range = span(off, len, bytes.len())?;
         Some(internet_checksum(bytes.get(range)?))
@@ -284,23 +356,29 @@ fn checksum(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn resize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let d = this(cx, "resize")?;
     let n = cx.check_int(2)?;
+    if d.bytes.with(|b| matches!(b, Buffer::View(_))) {
+        return Err(cx.error(format_args!("cannot resize external memory")));
+    }
     let n = match usize::try_from(n) {
         Ok(n) if n > 0 => n,
         _ => {
             // As C Lunatik: the buffer is freed, then the call fails.
-            let old = d.bytes.with(core::mem::take);
+            let old = d
+                .bytes
+                .with(|b| core::mem::replace(b, Buffer::Owned(Vec::new())));
             drop(old);
             return Err(cx.error(format_args!("not enough memory")));
         }
     };
     // The new buffer is allocated outside the lock, filled and swapped in under it.
     let mut fresh = zeroed(n)?;
-    let old = d.bytes.with(|bytes| {
+    let old = d.bytes.with(|b| {
+        let bytes = b.bytes();
         let keep = bytes.len().min(n);
         if let (Some(dst), Some(src)) = (fresh.get_mut(..keep), bytes.get(..keep)) {
             dst.copy_from_slice(src);
         }
-        core::mem::replace(bytes, fresh)
+        core::mem::replace(b, Buffer::Owned(fresh))
     });
     drop(old);
     let this = cx.arg(1);
@@ -311,7 +389,7 @@ fn resize(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 /// `#d`: the size in bytes.
 fn len(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let d = object::check::<Data>(cx, 1, &DATA)?;
-    let n = d.bytes.with(|bytes| bytes.len());
+    let n = d.with(|bytes| bytes.len());
     cx.ret1(Value::Int(n as i64))
 }
 
@@ -319,6 +397,6 @@ fn len(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn tostring(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     let d = object::check::<Data>(cx, 1, &DATA)?;
     let lua = &mut *cx.lua;
-    let s = d.bytes.with(|bytes| lua.str_value(bytes))?;
+    let s = d.with(|bytes| lua.str_value(bytes))?;
     cx.ret1(s)
 }

@@ -90,6 +90,7 @@ impl DeviceCore {
     /// Logs a handler's failure.
     fn log(&self, lua: &Lua, what: &str, e: &lua::Error) {
         let message = lua.error_message(e);
+        self.runtime.info().stats.error(&message);
         pr_script_err!("{}: {}: {}", Bytes(&self.name), what, Bytes(&message));
     }
 

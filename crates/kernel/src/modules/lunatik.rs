@@ -24,7 +24,7 @@ use crate::stack::Entry;
 /// The class of runtime objects.
 pub(crate) static RUNTIME: Class = Class {
     name: "runtime",
-    methods: &[(b"resume", resume), (b"stop", stop)],
+    methods: &[(b"resume", resume), (b"stop", stop), (b"stats", stats)],
     metamethods: &[],
     atomic: false,
 };
@@ -189,4 +189,56 @@ fn stop(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         Ok(()) => Ok(Ret::Values(0)),
         Err(e) => Err(cx.error(format_args!("{}", e.message()))),
     }
+}
+
+/// `runtime:stats()`: a table of the runtime's counters (stats.rs): `script`, `context`,
+/// `state` (`"loading"`, `"running"`, `"stopped"`), `memory`, `peak` and `limit` (bytes,
+/// as of the last entry), `instructions`, `aborts` (budget), `errors` (raised in hooks),
+/// `last_error`, `time_ns` (inside the runtime), `threads`, `packets` (netfilter), and
+/// `entries`, a table of entry counts per kind (`control`, `device`, `nested`, `thread`,
+/// `hook`, `softirq`, `hardirq`).
+fn stats(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
+    let rt = object::check::<Runtime>(cx, 1, &RUNTIME)?;
+    let info = rt.info();
+    let snap = info.stats.snapshot();
+    let (last, last_len) = info.stats.last_error();
+    let state = if rt.is_stopped() {
+        "stopped"
+    } else if rt.is_loading() {
+        "loading"
+    } else {
+        "running"
+    };
+    let lua = &mut *cx.lua;
+    let t = lua.new_table()?;
+    let set_str = |lua: &mut Lua, k: &[u8], v: &[u8]| -> LuaResult<()> {
+        let v = lua.str_value(v)?;
+        lua.set_field(t, k, v)
+    };
+    set_str(lua, b"script", info.name())?;
+    set_str(lua, b"context", rt.context().name().as_bytes())?;
+    set_str(lua, b"state", state.as_bytes())?;
+    set_str(lua, b"last_error", last.get(..last_len).unwrap_or(&[]))?;
+    let count = |n: u64| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let numbers = [
+        (&b"memory"[..], snap.memory as u64),
+        (b"peak", snap.peak as u64),
+        (b"limit", info.memory_limit() as u64),
+        (b"instructions", snap.instructions),
+        (b"aborts", snap.aborts),
+        (b"errors", snap.errors),
+        (b"time_ns", snap.time_ns),
+        (b"threads", snap.threads as u64),
+        (b"packets", snap.packets),
+    ];
+    for (k, v) in numbers {
+        lua.set_field(t, k, count(v))?;
+    }
+    let entries = lua.new_table()?;
+    for entry in Entry::ALL {
+        let n = snap.entries.get(entry.index()).copied().unwrap_or(0);
+        lua.set_field(entries, entry.name().as_bytes(), count(n))?;
+    }
+    lua.set_field(t, b"entries", Value::Table(entries))?;
+    cx.ret1(Value::Table(t))
 }

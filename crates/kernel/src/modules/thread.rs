@@ -273,15 +273,21 @@ fn task(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 pub unsafe extern "C" fn lunatik_rs_thread(cookie: *mut c_void) -> i32 {
     // SAFETY: by the contract this thread owns the reference.
     let rt = unsafe { Ref::from_raw(cookie.cast::<Runtime>().cast_const()) };
+    let stats = &rt.info().stats;
+    stats.thread(true);
     let outcome = rt.run(Entry::OwnThread, |lua| {
         let callback = Runtime::callback(lua);
         lua.call_traceback(callback, &[]).map(drop)
     });
     match outcome {
         Ok(Ok(())) => {}
-        Ok(Err(message)) => pr_err!("{}: {}", Bytes(rt.info().name()), Bytes(&message)),
+        Ok(Err(message)) => {
+            stats.error(&message);
+            pr_err!("{}: {}", Bytes(rt.info().name()), Bytes(&message));
+        }
         Err(e) => pr_err!("{}: {}", Bytes(rt.info().name()), e.message()),
     }
+    stats.thread(false);
     drop(rt);
     0
 }
