@@ -229,4 +229,58 @@ void lunatik_rs_capi_stop(void *runtime);
 void lunatik_rs_rcu_free(struct rcu_head *head);
 unsigned int lunatik_rs_nf_hook(void *owner, struct sk_buff *skb);
 
+/*
+ * shim_crypto.c: kernel crypto transforms. Constructors return 0 and the
+ * handle in *out, or a negative errno (-ENOENT for an unknown algorithm).
+ */
+struct shash_desc;
+struct lk_skcipher;
+struct lk_aead;
+struct crypto_rng;
+struct crypto_comp;
+int lk_crypto_shash_new(const char *alg, struct shash_desc **out);
+void lk_crypto_shash_free(struct shash_desc *desc);
+const char *lk_crypto_shash_name(struct shash_desc *desc);
+unsigned int lk_crypto_shash_size(struct shash_desc *desc, int which);
+int lk_crypto_shash_setkey(struct shash_desc *desc, const u8 *key,
+			   unsigned int len);
+int lk_crypto_shash_digest(struct shash_desc *desc, const u8 *data,
+			   unsigned int len, u8 *out);
+int lk_crypto_shash_init(struct shash_desc *desc);
+int lk_crypto_shash_update(struct shash_desc *desc, const u8 *data,
+			   unsigned int len);
+int lk_crypto_shash_final(struct shash_desc *desc, u8 *out);
+int lk_crypto_shash_finup(struct shash_desc *desc, const u8 *data,
+			  unsigned int len, u8 *out);
+int lk_crypto_shash_export(struct shash_desc *desc, u8 *out);
+int lk_crypto_shash_import(struct shash_desc *desc, const u8 *in);
+int lk_crypto_skcipher_new(const char *alg, struct lk_skcipher **out);
+void lk_crypto_skcipher_free(struct lk_skcipher *h);
+const char *lk_crypto_skcipher_name(struct lk_skcipher *h);
+unsigned int lk_crypto_skcipher_size(struct lk_skcipher *h, int which);
+int lk_crypto_skcipher_setkey(struct lk_skcipher *h, const u8 *key,
+			      unsigned int len);
+int lk_crypto_skcipher_crypt(struct lk_skcipher *h, bool encrypt,
+			     const u8 *iv, u8 *buf, unsigned int len);
+int lk_crypto_aead_new(const char *alg, struct lk_aead **out);
+void lk_crypto_aead_free(struct lk_aead *h);
+const char *lk_crypto_aead_name(struct lk_aead *h);
+unsigned int lk_crypto_aead_size(struct lk_aead *h, int which);
+int lk_crypto_aead_setkey(struct lk_aead *h, const u8 *key, unsigned int len);
+int lk_crypto_aead_setauthsize(struct lk_aead *h, unsigned int size);
+int lk_crypto_aead_crypt(struct lk_aead *h, bool encrypt, const u8 *iv,
+			 u8 *buf, unsigned int assoclen, unsigned int cryptlen);
+int lk_crypto_rng_new(const char *alg, struct crypto_rng **out);
+void lk_crypto_rng_free(struct crypto_rng *rng);
+const char *lk_crypto_rng_name(struct crypto_rng *rng, int which);
+unsigned int lk_crypto_rng_seedsize(struct crypto_rng *rng);
+int lk_crypto_rng_generate(struct crypto_rng *rng, const u8 *seed,
+			   unsigned int slen, u8 *dst, unsigned int dlen);
+int lk_crypto_rng_reset(struct crypto_rng *rng, const u8 *seed,
+			unsigned int slen);
+int lk_crypto_comp_new(const char *alg, struct crypto_comp **out);
+void lk_crypto_comp_free(struct crypto_comp *comp);
+int lk_crypto_comp_run(struct crypto_comp *comp, bool compress, const u8 *src,
+		       unsigned int slen, u8 *dst, unsigned int *dlen);
+
 #endif /* LUNATIK_RS_H */

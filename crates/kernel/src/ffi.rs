@@ -97,6 +97,27 @@ pub(crate) const CPU_POSSIBLE: c_int = 0;
 pub(crate) const CPU_PRESENT: c_int = 1;
 pub(crate) const CPU_ONLINE: c_int = 2;
 
+opaque!(
+    /// A kernel `struct shash_desc` with its transform (shim_crypto.c).
+    ShashDesc
+);
+opaque!(
+    /// A symmetric cipher transform with its request and IV (shim_crypto.c).
+    Skcipher
+);
+opaque!(
+    /// An AEAD transform with its request and IV (shim_crypto.c).
+    Aead
+);
+opaque!(
+    /// A kernel `struct crypto_rng`.
+    CryptoRng
+);
+opaque!(
+    /// A kernel `struct crypto_comp`.
+    CryptoComp
+);
+
 extern "C" {
     // shim_alloc.c
     pub(crate) fn lk_kmalloc(size: usize, atomic: bool) -> *mut u8;
@@ -239,6 +260,86 @@ extern "C" {
     pub(crate) fn lk_rcu_barrier();
     pub(crate) fn lk_kvcalloc(n: usize, size: usize, atomic: bool) -> *mut c_void;
     pub(crate) fn lk_kvfree(ptr: *const c_void);
+    // shim_crypto.c
+    pub(crate) fn lk_crypto_shash_new(alg: *const c_char, out: *mut *mut ShashDesc) -> c_int;
+    pub(crate) fn lk_crypto_shash_free(desc: *mut ShashDesc);
+    pub(crate) fn lk_crypto_shash_name(desc: *mut ShashDesc) -> *const c_char;
+    pub(crate) fn lk_crypto_shash_size(desc: *mut ShashDesc, which: c_int) -> c_uint;
+    pub(crate) fn lk_crypto_shash_setkey(
+        desc: *mut ShashDesc,
+        key: *const u8,
+        len: c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_shash_digest(
+        desc: *mut ShashDesc,
+        data: *const u8,
+        len: c_uint,
+        out: *mut u8,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_shash_init(desc: *mut ShashDesc) -> c_int;
+    pub(crate) fn lk_crypto_shash_update(
+        desc: *mut ShashDesc,
+        data: *const u8,
+        len: c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_shash_final(desc: *mut ShashDesc, out: *mut u8) -> c_int;
+    pub(crate) fn lk_crypto_shash_finup(
+        desc: *mut ShashDesc,
+        data: *const u8,
+        len: c_uint,
+        out: *mut u8,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_shash_export(desc: *mut ShashDesc, out: *mut u8) -> c_int;
+    pub(crate) fn lk_crypto_shash_import(desc: *mut ShashDesc, state: *const u8) -> c_int;
+    pub(crate) fn lk_crypto_skcipher_new(alg: *const c_char, out: *mut *mut Skcipher) -> c_int;
+    pub(crate) fn lk_crypto_skcipher_free(h: *mut Skcipher);
+    pub(crate) fn lk_crypto_skcipher_name(h: *mut Skcipher) -> *const c_char;
+    pub(crate) fn lk_crypto_skcipher_size(h: *mut Skcipher, which: c_int) -> c_uint;
+    pub(crate) fn lk_crypto_skcipher_setkey(h: *mut Skcipher, key: *const u8, len: c_uint)
+        -> c_int;
+    pub(crate) fn lk_crypto_skcipher_crypt(
+        h: *mut Skcipher,
+        encrypt: bool,
+        iv: *const u8,
+        buf: *mut u8,
+        len: c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_aead_new(alg: *const c_char, out: *mut *mut Aead) -> c_int;
+    pub(crate) fn lk_crypto_aead_free(h: *mut Aead);
+    pub(crate) fn lk_crypto_aead_name(h: *mut Aead) -> *const c_char;
+    pub(crate) fn lk_crypto_aead_size(h: *mut Aead, which: c_int) -> c_uint;
+    pub(crate) fn lk_crypto_aead_setkey(h: *mut Aead, key: *const u8, len: c_uint) -> c_int;
+    pub(crate) fn lk_crypto_aead_setauthsize(h: *mut Aead, size: c_uint) -> c_int;
+    pub(crate) fn lk_crypto_aead_crypt(
+        h: *mut Aead,
+        encrypt: bool,
+        iv: *const u8,
+        buf: *mut u8,
+        assoclen: c_uint,
+        cryptlen: c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_rng_new(alg: *const c_char, out: *mut *mut CryptoRng) -> c_int;
+    pub(crate) fn lk_crypto_rng_free(rng: *mut CryptoRng);
+    pub(crate) fn lk_crypto_rng_name(rng: *mut CryptoRng, which: c_int) -> *const c_char;
+    pub(crate) fn lk_crypto_rng_seedsize(rng: *mut CryptoRng) -> c_uint;
+    pub(crate) fn lk_crypto_rng_generate(
+        rng: *mut CryptoRng,
+        seed: *const u8,
+        slen: c_uint,
+        dst: *mut u8,
+        dlen: c_uint,
+    ) -> c_int;
+    pub(crate) fn lk_crypto_rng_reset(rng: *mut CryptoRng, seed: *const u8, slen: c_uint) -> c_int;
+    pub(crate) fn lk_crypto_comp_new(alg: *const c_char, out: *mut *mut CryptoComp) -> c_int;
+    pub(crate) fn lk_crypto_comp_free(comp: *mut CryptoComp);
+    pub(crate) fn lk_crypto_comp_run(
+        comp: *mut CryptoComp,
+        compress: bool,
+        src: *const u8,
+        slen: c_uint,
+        dst: *mut u8,
+        dlen: *mut c_uint,
+    ) -> c_int;
 
     // shim_netfilter.c
     pub(crate) fn lk_nf_register(

@@ -5,6 +5,7 @@
 pub(crate) mod byteorder;
 pub(crate) mod completion;
 pub(crate) mod cpu;
+pub(crate) mod crypto;
 pub(crate) mod data;
 pub(crate) mod device;
 pub(crate) mod fifo;
