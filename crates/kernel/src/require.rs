@@ -68,6 +68,24 @@ pub(crate) fn library(lua: &mut Lua, functions: &[(&[u8], NativeFn)]) -> LuaResu
     Ok(Value::Table(m))
 }
 
+/// The table kept in the registry under `key`, made on first use: where a module keeps
+/// what must live as long as the state (device drivers, netfilter hooks).
+///
+/// # Errors
+/// Out of memory.
+pub(crate) fn registry_table(
+    lua: &mut Lua,
+    key: &[u8],
+) -> LuaResult<lua::gc::Gc<lua::table::Table>> {
+    let registry = lua.registry();
+    if let Value::Table(t) = lua.get_field(registry, key)? {
+        return Ok(t);
+    }
+    let t = lua.new_table()?;
+    lua.set_field(registry, key, Value::Table(t))?;
+    Ok(t)
+}
+
 /// Registers the native modules in a new state, and `_LUNATIK_VERSION`; a process
 /// runtime also gets the `io` library (global and `package.loaded`, as a standard library).
 pub(crate) fn open(lua: &mut Lua, context: Context) -> LuaResult<()> {

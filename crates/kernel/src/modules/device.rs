@@ -172,13 +172,7 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
 }
 
 fn devices_table(lua: &mut Lua) -> LuaResult<Gc<Table>> {
-    let registry = lua.registry();
-    if let Value::Table(t) = lua.get_field(registry, DEVICES_KEY)? {
-        return Ok(t);
-    }
-    let t = lua.new_table()?;
-    lua.set_field(registry, DEVICES_KEY, Value::Table(t))?;
-    Ok(t)
+    crate::require::registry_table(lua, DEVICES_KEY)
 }
 
 static NEXT_HANDLE: AtomicI64 = AtomicI64::new(1);

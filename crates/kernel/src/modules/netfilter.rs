@@ -175,13 +175,7 @@ pub(crate) fn open(lua: &mut Lua) -> LuaResult<Value> {
 }
 
 fn hooks_table(lua: &mut Lua) -> LuaResult<Gc<Table>> {
-    let registry = lua.registry();
-    if let Value::Table(t) = lua.get_field(registry, HOOKS_KEY)? {
-        return Ok(t);
-    }
-    let t = lua.new_table()?;
-    lua.set_field(registry, HOOKS_KEY, Value::Table(t))?;
-    Ok(t)
+    crate::require::registry_table(lua, HOOKS_KEY)
 }
 
 fn entry(lua: &mut Lua, handle: i64) -> LuaResult<Gc<Table>> {
