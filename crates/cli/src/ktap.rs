@@ -53,3 +53,32 @@ fn is_failure(line: &str) -> bool {
         .map(|(_, d)| d.trim_start().to_ascii_uppercase());
     !matches!(directive, Some(d) if d.starts_with("SKIP") || d.starts_with("TODO"))
 }
+
+/// Counts of a suite's own results (its top-level `ok`/`not ok` lines).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Totals {
+    /// Adds the top-level results of a suite's output.
+    pub fn add(&mut self, output: &str) {
+        for line in output.lines() {
+            if !(line.starts_with("ok ") || line.starts_with("not ok ")) {
+                continue;
+            }
+            let directive = line
+                .split_once('#')
+                .map(|(_, d)| d.trim_start().to_ascii_uppercase());
+            if matches!(&directive, Some(d) if d.starts_with("SKIP")) {
+                self.skipped += 1;
+            } else if is_failure(line) {
+                self.failed += 1;
+            } else {
+                self.passed += 1;
+            }
+        }
+    }
+}

@@ -143,7 +143,8 @@ fn test_runs_named_suites_and_reports_ktap() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "KTAP version 1\n1..1\n    KTAP version 1\n    1..1\n    ok 1 works\nok 1 good\n"
+        "KTAP version 1\n1..1\n    KTAP version 1\n    1..1\n    ok 1 works\nok 1 good\n\
+         # totals: suites 1 passed, 0 failed; cases 1 passed, 0 failed, 0 skipped\n"
     );
 }
 
@@ -157,7 +158,8 @@ fn test_runs_every_suite_in_order_and_fails_on_not_ok() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout),
-        "KTAP version 1\n1..2\n    1..1\n    ok 1 fine\nok 1 a_good\n    1..1\n    not ok 1 broken\nnot ok 2 b_bad # 'not ok 1 broken'\n"
+        "KTAP version 1\n1..2\n    1..1\n    ok 1 fine\nok 1 a_good\n    1..1\n    not ok 1 broken\nnot ok 2 b_bad # 'not ok 1 broken'\n\
+         # totals: suites 1 passed, 1 failed; cases 1 passed, 1 failed, 0 skipped\n"
     );
     assert_eq!(text(&out.stderr), "lunatik: 1 of 2 suites failed\n");
 }
@@ -169,7 +171,7 @@ fn test_fails_a_suite_that_exits_nonzero() {
     let out = output(&["test", "--dir", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stdout).ends_with("not ok 1 crash # run exited with status 4\n"),
+        text(&out.stdout).contains("not ok 1 crash # run exited with status 4\n"),
         "{}",
         text(&out.stdout)
     );
@@ -183,7 +185,8 @@ fn test_of_an_unknown_suite_is_not_ok() {
     assert_eq!(
         text(&out.stdout),
         format!(
-            "KTAP version 1\n1..1\nnot ok 1 nope # no run script in {}/nope\n",
+            "KTAP version 1\n1..1\nnot ok 1 nope # no run script in {}/nope\n\
+             # totals: suites 0 passed, 1 failed; cases 0 passed, 0 failed, 0 skipped\n",
             dir.display()
         )
     );
@@ -197,7 +200,7 @@ fn test_of_an_empty_directory_is_an_error() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "lunatik: no suites in {} (a suite is a directory with a `run` script)\n",
+            "lunatik: no suites in {} (a suite is a directory with a `run` or `run.sh` script)\n",
             dir.display()
         )
     );
@@ -220,4 +223,28 @@ fn closed_stdout_pipe_is_a_normal_exit() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn test_runs_c_lunatik_run_sh_suites_with_bash_and_counts_cases() {
+    let dir = temp_dir("runsh");
+    let suite = dir.join("lunatik_style");
+    fs::create_dir_all(&suite).unwrap();
+    // A bash-only construct: `[[`.
+    fs::write(
+        suite.join("run.sh"),
+        "[[ -n x ]] && echo 'KTAP version 1'; echo 1..3; echo 'ok 1 a'; \
+         echo 'ok 2 b # SKIP no hw'; echo 'not ok 3 c # TODO later'\n",
+    )
+    .unwrap();
+    let out = output(&["test", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ok 1 lunatik_style\n"), "{stdout}");
+    assert!(
+        stdout.ends_with(
+            "# totals: suites 1 passed, 0 failed; cases 2 passed, 0 failed, 1 skipped\n"
+        ),
+        "{stdout}"
+    );
 }

@@ -1,9 +1,10 @@
 //! `lunatik test [suite...]`: runs KTAP suites installed on this machine.
 //!
 //! A suite is a directory holding a `run` script (POSIX sh) that prints KTAP, as in the
-//! repository's `tests/kernel/<suite>/`. Each runs with `sh ./run` in its directory, with
-//! stdin from /dev/null; its output (stdout and stderr) is shown indented as a KTAP subtest
-//! while it runs, and judged by [`crate::ktap::judge`].
+//! repository's `tests/kernel/<suite>/`, or C Lunatik's layout: a `run.sh` run with bash.
+//! Each runs in its directory, with stdin from /dev/null; its output (stdout and stderr) is
+//! shown indented as a KTAP subtest while it runs, and judged by [`crate::ktap::judge`]. A
+//! last diagnostic line gives the totals of suites and of their cases.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -45,8 +46,10 @@ pub fn run(args: &Args, _global: &Global) -> Result {
     messages::out("KTAP version 1");
     messages::out(format_args!("1..{}", suites.len()));
     let mut failed = 0;
+    let mut cases = ktap::Totals::default();
     for (n, name) in suites.iter().enumerate() {
-        let verdict = run_suite(&args.dir.join(name));
+        let (verdict, output) = run_suite(&args.dir.join(name));
+        cases.add(&output);
         match verdict {
             Verdict::Pass => messages::out(format_args!("ok {} {name}", n + 1)),
             Verdict::Fail(reason) => {
@@ -55,6 +58,13 @@ pub fn run(args: &Args, _global: &Global) -> Result {
             }
         }
     }
+    messages::out(format_args!(
+        "# totals: suites {} passed, {failed} failed; cases {} passed, {} failed, {} skipped",
+        suites.len() - failed,
+        cases.passed,
+        cases.failed,
+        cases.skipped
+    ));
     if failed > 0 {
         return Err(Error::Message(format!(
             "{failed} of {} suites failed",
@@ -64,41 +74,61 @@ pub fn run(args: &Args, _global: &Global) -> Result {
     Ok(())
 }
 
-/// The names of the directories of `dir` that hold a `run` script, sorted.
+/// The shell and script of the suite in `dir`: `sh ./run`, else C Lunatik's `bash ./run.sh`.
+fn script_of(dir: &Path) -> Option<(&'static str, &'static str)> {
+    if dir.join("run").is_file() {
+        Some(("sh", "./run"))
+    } else if dir.join("run.sh").is_file() {
+        Some(("bash", "./run.sh"))
+    } else {
+        None
+    }
+}
+
+/// The names of the directories of `dir` that hold a `run` (or `run.sh`) script, sorted.
 fn all_suites(dir: &Path) -> Result<Vec<String>> {
     let entries = fs::read_dir(dir)
         .map_err(|e| Error::Message(format!("{}: {}", dir.display(), os_text(&e))))?;
     let mut names: Vec<String> = entries
         .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.path().join("run").is_file())
+        .filter(|entry| script_of(&entry.path()).is_some())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     if names.is_empty() {
         return Err(Error::Message(format!(
-            "no suites in {} (a suite is a directory with a `run` script)",
+            "no suites in {} (a suite is a directory with a `run` or `run.sh` script)",
             dir.display()
         )));
     }
     Ok(names)
 }
 
-/// Runs one suite, showing its output indented as it comes.
-fn run_suite(dir: &Path) -> Verdict {
-    if !dir.join("run").is_file() {
-        return Verdict::Fail(format!("no run script in {}", dir.display()));
-    }
+/// Runs one suite, showing its output indented as it comes; its verdict and output.
+fn run_suite(dir: &Path) -> (Verdict, String) {
+    let Some((shell, script)) = script_of(dir) else {
+        return (
+            Verdict::Fail(format!("no run script in {}", dir.display())),
+            String::new(),
+        );
+    };
+    let fail = |what: &str, e: std::io::Error| {
+        (
+            Verdict::Fail(format!("{what}: {}", os_text(&e))),
+            String::new(),
+        )
+    };
     let (reader, writer) = match std::io::pipe() {
         Ok(pipe) => pipe,
-        Err(e) => return Verdict::Fail(format!("cannot create a pipe: {}", os_text(&e))),
+        Err(e) => return fail("cannot create a pipe", e),
     };
     let stderr = match writer.try_clone() {
         Ok(w) => w,
-        Err(e) => return Verdict::Fail(format!("cannot create a pipe: {}", os_text(&e))),
+        Err(e) => return fail("cannot create a pipe", e),
     };
-    let mut command = Command::new("sh");
+    let mut command = Command::new(shell);
     command
-        .arg("./run")
+        .arg(script)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(writer)
@@ -108,7 +138,7 @@ fn run_suite(dir: &Path) -> Verdict {
     drop(command);
     let mut child = match child {
         Ok(child) => child,
-        Err(e) => return Verdict::Fail(format!("cannot run sh: {}", os_text(&e))),
+        Err(e) => return fail(&format!("cannot run {shell}"), e),
     };
     let mut output = String::new();
     for line in BufReader::new(reader).split(b'\n') {
@@ -118,8 +148,9 @@ fn run_suite(dir: &Path) -> Verdict {
         output.push_str(&line);
         output.push('\n');
     }
-    match child.wait() {
+    let verdict = match child.wait() {
         Ok(status) => ktap::judge(status.code(), &output),
-        Err(e) => Verdict::Fail(format!("waiting for run failed: {}", os_text(&e))),
-    }
+        Err(e) => Verdict::Fail(format!("waiting for {script} failed: {}", os_text(&e))),
+    };
+    (verdict, output)
 }
