@@ -3,6 +3,7 @@
 local lunatik = require("lunatik")
 local linux = require("linux")
 return function()
+	lunatik._ENV.selfstop_started = true
 	for _ = 1, 500 do
 		if lunatik._ENV.me then break end
 		linux.schedule(10)
