@@ -85,7 +85,7 @@ impl Stats {
         self.aborts.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A thread of the runtime started (`1`) or ended (`-1`).
+    /// A thread of the runtime started (`true`) or ended (`false`).
     pub(crate) fn thread(&self, started: bool) {
         if started {
             self.threads.fetch_add(1, Ordering::Relaxed);

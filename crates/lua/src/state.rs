@@ -418,11 +418,9 @@ impl Lua {
         if self.fuel_slice <= 0 {
             return;
         }
-        let slice = self.fuel_slice;
-        let counter = self.fuel_counter();
-        let used = slice.saturating_sub((*counter).max(0));
-        *counter = slice;
-        self.fuel_spent = self.fuel_spent.saturating_add(used as u64);
+        // What this slice used moves into `fuel_spent`, so `instructions` stays exact.
+        self.fuel_spent = self.instructions();
+        *self.fuel_counter() = self.fuel_slice;
     }
 
     /// Instructions run (and library loop units metered) so far; 0 without a budget.

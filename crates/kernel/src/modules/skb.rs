@@ -174,15 +174,26 @@ fn vlan(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     index_or_nil(cx, n)
 }
 
-/// The linear area of `skb` from the network (or, with `mac`, the MAC) header.
-fn linear(cx: &mut Ctx<'_>, skb: *mut ffi::SkBuff, mac: bool) -> LuaResult<(*mut u8, usize)> {
+/// The linear area of `skb` (linearized first) from the network (or, with `mac`, the MAC)
+/// header, or the shim's errno.
+fn linear_area(skb: *mut ffi::SkBuff, mac: bool) -> Result<(*mut u8, usize), c_int> {
     let (mut p, mut n) = (ptr::null_mut(), 0usize);
-    // SAFETY: the caller got `skb` from `this`; the out-pointers are ours.
+    // SAFETY: callers got `skb` from `this` (the kernel holds it); the out-pointers are ours.
     match unsafe { ffi::lk_skb_linear(skb, c_int::from(mac), &mut p, &mut n) } {
         0 => Ok((p, n)),
-        e if e == Error::EINVAL.to_errno() => Err(cx.error(format_args!("MAC header not set"))),
-        _ => Err(cx.error(format_args!("skb linearization failed"))),
+        e => Err(e),
     }
+}
+
+/// [`linear_area`], its errors as C Lunatik words them.
+fn linear(cx: &mut Ctx<'_>, skb: *mut ffi::SkBuff, mac: bool) -> LuaResult<(*mut u8, usize)> {
+    linear_area(skb, mac).map_err(|e| {
+        if e == Error::EINVAL.to_errno() {
+            cx.error(format_args!("MAC header not set"))
+        } else {
+            cx.error(format_args!("skb linearization failed"))
+        }
+    })
 }
 
 /// `skb:data([layer])`: a writable data view of the linear area, from the network
@@ -220,13 +231,10 @@ fn data(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 fn refresh_view(cx: &mut Ctx<'_>, skb: *mut ffi::SkBuff) {
     let this_value = cx.arg(1);
     if let Some(view) = cached_view(cx.lua, &this_value) {
-        let (mut p, mut n) = (ptr::null_mut(), 0usize);
-        // SAFETY: `skb` is the hook's packet; the out-pointers are ours.
-        if unsafe { ffi::lk_skb_linear(skb, 0, &mut p, &mut n) } == 0 {
+        match linear_area(skb, false) {
             // SAFETY: as in `data`.
-            unsafe { view.reset(p, n) };
-        } else {
-            view.clear();
+            Ok((p, n)) => unsafe { view.reset(p, n) },
+            Err(_) => view.clear(),
         }
     }
 }
