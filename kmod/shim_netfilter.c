@@ -148,12 +148,14 @@ void lk_skb_checksum(struct sk_buff *skb)
 	unsigned int len;
 	__sum16 *check;
 	__wsum sum;
-	u8 proto, *th;
+	u8 version, proto, *th;
 
 	if (skb_linearize(skb))
 		return;
+	/* The header at skb->data, as skb:data() shows it. */
 	len = skb_headlen(skb);
-	if (len >= sizeof(struct iphdr) && ip_hdr(skb)->version == 4) {
+	version = len ? skb->data[0] >> 4 : 0;
+	if (version == 4 && len >= sizeof(struct iphdr)) {
 		struct iphdr *iph = (struct iphdr *)skb->data;
 		unsigned int ihl = iph->ihl * 4, tot = ntohs(iph->tot_len);
 
@@ -168,7 +170,7 @@ void lk_skb_checksum(struct sk_buff *skb)
 		*check = 0;
 		sum = csum_partial(th, tot - ihl, 0);
 		*check = csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, iph->protocol, sum);
-	} else if (len >= sizeof(struct ipv6hdr) && ipv6_hdr(skb)->version == 6) {
+	} else if (version == 6 && len >= sizeof(struct ipv6hdr)) {
 		struct ipv6hdr *ip6h = (struct ipv6hdr *)skb->data;
 		unsigned int plen = ntohs(ip6h->payload_len);
 
