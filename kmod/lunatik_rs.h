@@ -96,6 +96,7 @@ unsigned long lk_param_memory_limit(void);
 unsigned long lk_param_fuel_slice(void);
 unsigned long lk_param_total_memory_limit(void);
 bool lk_param_allow_binary(void);
+bool lk_param_stats(void);
 void lk_work_schedule(void);
 void lk_work_flush(void);
 

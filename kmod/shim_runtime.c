@@ -32,6 +32,11 @@ module_param(allow_binary, bool, 0644);
 MODULE_PARM_DESC(allow_binary,
 		 "Runtimes created from now on load binary chunks (checked by the bytecode verifier)");
 
+static bool stats = true;
+module_param(stats, bool, 0644);
+MODULE_PARM_DESC(stats,
+		 "Count entries, time and instructions per runtime (lunatik list -v; default Y)");
+
 static unsigned long total_memory_limit;
 module_param(total_memory_limit, ulong, 0444);
 MODULE_PARM_DESC(total_memory_limit,
@@ -70,6 +75,11 @@ unsigned long lk_param_memory_limit(void)
 bool lk_param_allow_binary(void)
 {
 	return READ_ONCE(allow_binary);
+}
+
+bool lk_param_stats(void)
+{
+	return READ_ONCE(stats);
 }
 
 unsigned long lk_param_total_memory_limit(void)

@@ -190,6 +190,7 @@ extern "C" {
     pub(crate) fn lk_param_fuel_slice() -> c_ulong;
     pub(crate) fn lk_param_total_memory_limit() -> c_ulong;
     pub(crate) fn lk_param_allow_binary() -> bool;
+    pub(crate) fn lk_param_stats() -> bool;
     pub(crate) fn lk_work_schedule();
     pub(crate) fn lk_work_flush();
 
