@@ -6,6 +6,7 @@ pub(crate) mod byteorder;
 pub(crate) mod completion;
 pub(crate) mod cpu;
 pub(crate) mod crypto;
+pub(crate) mod darken;
 pub(crate) mod data;
 pub(crate) mod device;
 pub(crate) mod fifo;

@@ -25,6 +25,7 @@ loader!(load_byteorder, crate::modules::byteorder::open);
 loader!(load_completion, crate::modules::completion::open);
 loader!(load_cpu, crate::modules::cpu::open);
 loader!(load_crypto, crate::modules::crypto::open);
+loader!(load_darken, crate::modules::darken::open);
 loader!(load_data, crate::modules::data::open);
 loader!(load_fifo, crate::modules::fifo::open);
 loader!(load_set, crate::modules::set::open);
@@ -44,6 +45,7 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"completion", load_completion),
     (b"cpu", load_cpu),
     (b"crypto", load_crypto),
+    (b"darken", load_darken),
     (b"data", load_data),
     (b"fifo", load_fifo),
     (b"set", load_set),

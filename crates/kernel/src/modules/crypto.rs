@@ -20,6 +20,8 @@ mod rng;
 mod shash;
 mod skcipher;
 
+pub(crate) use skcipher::decrypt_once;
+
 use core::ffi::{c_char, c_int, c_uint, CStr};
 use core::ptr::{self, NonNull};
 

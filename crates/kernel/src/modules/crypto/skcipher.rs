@@ -3,6 +3,7 @@
 //! `decrypt` allocate only their result.
 
 use lua::{Ctx, LuaResult, Ret};
+use rust_alloc::vec::Vec;
 
 use super::{Owned, Transform};
 use crate::class::Class;
@@ -115,4 +116,39 @@ fn encrypt(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
 
 fn decrypt(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
     crypt(cx, "decrypt", false)
+}
+
+/// Decrypts `data` with a fresh transform of `alg` (NUL-terminated), `key` and `iv` of
+/// the sizes the algorithm takes: what `darken.run` needs without a Lua object. The
+/// result has `data.len()` bytes. May sleep.
+///
+/// # Errors
+/// `ENOENT` for an unknown algorithm, the transform's `EINVAL` for a bad key or IV size,
+/// `ENOMEM`.
+pub(crate) fn decrypt_once(
+    alg: &[u8],
+    key: &[u8],
+    iv: &[u8],
+    data: &[u8],
+) -> error::Result<Vec<u8>> {
+    let h = Owned::new(
+        alg,
+        ffi::lk_crypto_skcipher_new,
+        ffi::lk_crypto_skcipher_free,
+    )?;
+    // SAFETY: `h` is live (`Owned`).
+    if iv.len() != unsafe { ffi::lk_crypto_skcipher_size(h.as_ptr(), 0) } as usize {
+        return Err(Error::EINVAL);
+    }
+    let key_len = super::c_len(key.len())?;
+    // SAFETY: `h` is live; `key` is readable for `key_len` bytes.
+    error::to_result(unsafe { ffi::lk_crypto_skcipher_setkey(h.as_ptr(), key.as_ptr(), key_len) })?;
+    let len = super::c_len(data.len())?;
+    let mut buf = super::buffer_of(&[data], 0)?;
+    // SAFETY: `h` is live; `iv` has `ivsize` bytes; `buf` is kmalloc memory of `len` bytes
+    // (a real pointer even when empty), not otherwise used until this returns.
+    error::to_result(unsafe {
+        ffi::lk_crypto_skcipher_crypt(h.as_ptr(), false, iv.as_ptr(), buf.as_mut_ptr(), len)
+    })?;
+    Ok(buf)
 }
