@@ -478,9 +478,11 @@ impl Runtime {
         if self.owner.load(Ordering::Acquire) == me {
             return Err(RunError::Busy);
         }
-        // The engine may use its whole budget below this point, and the kernel functions
-        // it calls need their reserve below that.
-        let needed = self.info.context.stack_budget() + stack::CALLEE_RESERVE;
+        // The engine gets its budget below this point or what is left above the kernel
+        // functions' reserve, whichever is less (its guard stops it there: `stack::floor`),
+        // but no less than `stack::MIN_ENGINE`: a resume from a resume enters with less.
+        let needed =
+            self.info.context.stack_budget().min(stack::MIN_ENGINE) + stack::CALLEE_RESERVE;
         if stack::left().is_some_and(|left| left < needed) {
             return Err(RunError::NoStack);
         }

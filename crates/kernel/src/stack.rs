@@ -17,6 +17,10 @@ use crate::print::StackBuf;
 /// printk and snprintf use under 2 KiB on both kernels), plus slack.
 pub const CALLEE_RESERVE: usize = 3 * 1024;
 
+/// The least stack a runtime is entered with: enough for the engine to run a callback
+/// and raise its errors (the hardirq runtimes' body budget).
+pub const MIN_ENGINE: usize = 4 * 1024;
+
 /// Where a runtime was entered from; each kind has its own stack budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {

@@ -1,5 +1,5 @@
 -- Returns resume(n): the median nanoseconds of one resume of another runtime, over five
--- runs of n (run by the control runtime: a runtime resuming from a resume has less stack).
+-- runs of n (run by the control runtime).
 local linux = require("linux")
 local lunatik = require("lunatik")
 local other = lunatik.runtime("test/identity")
