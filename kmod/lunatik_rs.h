@@ -166,6 +166,15 @@ void lk_kvfree(const void *ptr);
 struct sk_buff;
 void *lk_nf_register(int pf, int hooknum, int priority, u32 mark, void *owner, int *err);
 void lk_nf_unregister(void *hook);
+
+/* shim_notifier.c: notifier chains (enum lk_notifier_kind, mirrored in ffi.rs). */
+enum lk_notifier_kind {
+	LK_NOTIFIER_NETDEVICE,
+	LK_NOTIFIER_KEYBOARD,
+	LK_NOTIFIER_VTERM,
+};
+void *lk_notifier_register(int kind, void *owner, int *err);
+void lk_notifier_unregister(void *notifier);
 unsigned int lk_skb_len(const struct sk_buff *skb);
 void lk_skb_set_mark(struct sk_buff *skb, u32 mark);
 int lk_skb_ifindex(const struct sk_buff *skb);
@@ -228,6 +237,8 @@ int lunatik_rs_capi_call(void *runtime, const char *func, size_t len,
 void lunatik_rs_capi_stop(void *runtime);
 void lunatik_rs_rcu_free(struct rcu_head *head);
 unsigned int lunatik_rs_nf_hook(void *owner, struct sk_buff *skb);
+int lunatik_rs_notifier_call(void *owner, unsigned long event, const char *name,
+			     long a, long b, long c);
 
 /*
  * shim_crypto.c: kernel crypto transforms. Constructors return 0 and the

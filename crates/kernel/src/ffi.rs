@@ -65,6 +65,14 @@ opaque!(
     /// `struct lk_nf_hook` of `shim_netfilter.c`: a registered netfilter hook.
     NfHook
 );
+opaque!(
+    /// `struct lk_notifier` of `shim_notifier.c`: a notifier block on a chain.
+    Notifier
+);
+/// `enum lk_notifier_kind`.
+pub(crate) const LK_NOTIFIER_NETDEVICE: c_int = 0;
+pub(crate) const LK_NOTIFIER_KEYBOARD: c_int = 1;
+pub(crate) const LK_NOTIFIER_VTERM: c_int = 2;
 
 opaque!(
     /// A kernel `struct socket`.
@@ -351,6 +359,14 @@ extern "C" {
         err: *mut c_int,
     ) -> *mut NfHook;
     pub(crate) fn lk_nf_unregister(hook: *mut NfHook);
+
+    // shim_notifier.c
+    pub(crate) fn lk_notifier_register(
+        kind: c_int,
+        owner: *mut c_void,
+        err: *mut c_int,
+    ) -> *mut Notifier;
+    pub(crate) fn lk_notifier_unregister(notifier: *mut Notifier);
     pub(crate) fn lk_skb_len(skb: *const SkBuff) -> c_uint;
     pub(crate) fn lk_skb_set_mark(skb: *mut SkBuff, mark: u32);
     pub(crate) fn lk_skb_ifindex(skb: *const SkBuff) -> c_int;

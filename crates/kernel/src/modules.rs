@@ -13,6 +13,7 @@ pub(crate) mod io;
 pub(crate) mod linux;
 pub(crate) mod lunatik;
 pub(crate) mod netfilter;
+pub(crate) mod notifier;
 pub(crate) mod rcu;
 pub(crate) mod set;
 pub(crate) mod signal;
