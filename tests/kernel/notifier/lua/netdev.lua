@@ -18,6 +18,6 @@ return function(op, arg)
 	elseif op == "seen" then return seen[arg] == true
 	elseif op == "class" then return getmetatable(n).__name
 	elseif op == "stop" then n:stop(); return "stopped"
-	elseif op == "badstop" then return select(2, pcall(n.stop, 1))
+	elseif op == "badstop" then return select(2, pcall(function() return n.stop(1) end))
 	end
 end
