@@ -44,7 +44,7 @@ monitor=$out/monitor.sock
 rm -f "$monitor" "$log"
 python3 "$here/inject.py" "$log" "$monitor" &
 injector=$!
-trap 'kill "$injector" 2>/dev/null' EXIT
+trap 'kill "$injector" 2>/dev/null || true' EXIT
 qemu_rc=0
 timeout --foreground "${VM_TIMEOUT:-300}" qemu-system-x86_64 \
     -accel tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
