@@ -49,7 +49,7 @@ qemu_rc=0
 timeout --foreground "${VM_TIMEOUT:-300}" qemu-system-x86_64 \
     -accel tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
     -nographic -no-reboot -nic none -kernel "$vmlinuz" -initrd "$initrd" \
-    -monitor "unix:$monitor,server=on,wait=off" \
+    -monitor "unix:$monitor,server=on,wait=off" -device qemu-xhci -device usb-mouse \
     -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init lunatik.suite_timeout=${VM_SUITE_TIMEOUT:-120}" \
     </dev/null >"$log" 2>&1 || qemu_rc=$?
 kill "$injector" 2>/dev/null || true

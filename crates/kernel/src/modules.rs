@@ -9,6 +9,7 @@ pub(crate) mod crypto;
 pub(crate) mod data;
 pub(crate) mod device;
 pub(crate) mod fifo;
+pub(crate) mod hid;
 pub(crate) mod io;
 pub(crate) mod linux;
 pub(crate) mod lunatik;

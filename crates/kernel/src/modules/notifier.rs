@@ -13,8 +13,8 @@
 //!
 //! The netdevice chain replays `NETDEV_REGISTER` and `NETDEV_UP` for every existing device
 //! inside the registration call, in the registering task, while the script (usually its
-//! body) holds the runtime: those calls run on the registering state itself, which
-//! [`Notifier::replay`] names for the length of that call only. Every other call enters the
+//! body) holds the runtime: those calls run on the registering state itself, lent for the
+//! length of that call only (lend.rs). Every other call enters the
 //! runtime as a hook: skipped while the body loads and after a stop. Keyboard and VT
 //! calls never wait for the lock (`Runtime::try_run`): one that finds it taken is dropped
 //! and counted in [`Notifier::missed`].
@@ -26,7 +26,7 @@
 
 use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 
 use lua::gc::Gc;
 use lua::table::Table;
@@ -35,6 +35,7 @@ use lua::{Ctx, Lua, LuaResult, Ret, Value};
 use crate::class::Class;
 use crate::context;
 use crate::ffi;
+use crate::lend::Lent;
 use crate::modules::lunatik::may_sleep_error;
 use crate::object::{self, Object};
 use crate::print::Bytes;
@@ -106,10 +107,8 @@ pub(crate) struct Notifier {
     block: AtomicPtr<ffi::Notifier>,
     /// Set by `n:stop()`: later events answer `NOTIFY_DONE` without entering Lua.
     stopped: AtomicBool,
-    /// The registering state while the netdevice chain replays its devices (null
-    /// otherwise), and the task making that call.
-    replay: AtomicPtr<Lua>,
-    replay_task: AtomicUsize,
+    /// The registering state while the netdevice chain replays its devices.
+    replay: Lent,
     /// Events dropped because the runtime was busy elsewhere.
     missed: AtomicU64,
 }
@@ -123,16 +122,6 @@ impl Notifier {
             // only call.
             unsafe { ffi::lk_notifier_unregister(block) };
         }
-    }
-
-    /// The state this call may run on without entering the runtime: the registering one,
-    /// during its own replay (never from an interrupt, which may have interrupted it).
-    fn replaying(&self) -> Option<*mut Lua> {
-        let lua = self.replay.load(Ordering::Acquire);
-        (!lua.is_null()
-            && !context::cannot_sleep()
-            && self.replay_task.load(Ordering::Acquire) == context::current_task())
-        .then_some(lua)
     }
 
     /// Calls the callback with `ev`'s fields (in its runtime, which this task holds).
@@ -222,10 +211,8 @@ pub unsafe extern "C" fn lunatik_rs_notifier_call(
         b,
         c,
     };
-    if let Some(lua) = n.replaying() {
-        // SAFETY: `register` lent its state for the length of the registration call, which
-        // runs this replay on its own task and touches the state in no other way meanwhile.
-        return n.deliver(unsafe { &mut *lua }, &ev);
+    if let Some(result) = n.replay.with(|lua| n.deliver(lua, &ev)) {
+        return result;
     }
     // Not ready yet: the body that registers it is still running.
     if n.runtime.is_loading() {
@@ -356,8 +343,7 @@ fn register(cx: &mut Ctx<'_>, kind: Kind, what: &str) -> LuaResult<Ret> {
         handle,
         block: AtomicPtr::new(ptr::null_mut()),
         stopped: AtomicBool::new(false),
-        replay: AtomicPtr::new(ptr::null_mut()),
-        replay_task: AtomicUsize::new(0),
+        replay: Lent::new(),
         missed: AtomicU64::new(0),
     })
     .map_err(|_| lua::Error::Memory)?;
@@ -368,19 +354,13 @@ fn register(cx: &mut Ctx<'_>, kind: Kind, what: &str) -> LuaResult<Ret> {
     let notifiers = notifiers_table(cx.lua)?;
     cx.lua
         .raw_set(notifiers, Value::Int(handle), Value::Table(entry))?;
-    if kind == Kind::Netdevice {
-        n.replay_task
-            .store(context::current_task(), Ordering::Release);
-        n.replay
-            .store(ptr::from_mut::<Lua>(cx.lua), Ordering::Release);
-    }
     let mut err: c_int = 0;
+    let owner = Ref::as_ptr(&n).cast_mut().cast();
     // SAFETY: `n` is kept alive by the object until after `lk_notifier_unregister`; the C
     // side only hands it back to `lunatik_rs_notifier_call`.
-    let block = unsafe {
-        ffi::lk_notifier_register(kind.code(), Ref::as_ptr(&n).cast_mut().cast(), &mut err)
-    };
-    n.replay.store(ptr::null_mut(), Ordering::Release);
+    let block = n.replay.during(cx.lua, || unsafe {
+        ffi::lk_notifier_register(kind.code(), owner, &mut err)
+    });
     if block.is_null() {
         cx.lua.raw_set(notifiers, Value::Int(handle), Value::Nil)?;
         return Err(cx.error(format_args!("couldn't create notifier")));
