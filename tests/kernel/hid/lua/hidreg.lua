@@ -7,6 +7,7 @@ local cases = {
 	longname = {name = long, id_table = {}},
 	noids = {name = "x"},
 	badentry = {name = "x", id_table = {1}},
+	badfield = {name = "x", id_table = {{vendor = "x"}}},
 }
 return function(case)
 	local ok, e = pcall(hid.register, cases[case])
