@@ -58,4 +58,11 @@ static inline struct class *lk_compat_class_create(const char *name)
 #define LK_COMPAT_DEVNODE_CONST
 #endif
 
+/* 6.12 made hid_driver.report_fixup return a const descriptor. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define lk_compat_hid_rdesc const __u8
+#else
+#define lk_compat_hid_rdesc __u8
+#endif
+
 #endif /* LK_COMPAT_H */

@@ -167,6 +167,26 @@ void lk_kvfree(const void *ptr);
 struct sk_buff;
 void *lk_nf_register(int pf, int hooknum, int priority, u32 mark, void *owner, int *err);
 void lk_nf_unregister(void *hook);
+
+/* shim_notifier.c: notifier chains (enum lk_notifier_kind, mirrored in ffi.rs). */
+enum lk_notifier_kind {
+	LK_NOTIFIER_NETDEVICE,
+	LK_NOTIFIER_KEYBOARD,
+	LK_NOTIFIER_VTERM,
+};
+void *lk_notifier_register(int kind, void *owner, int *err);
+void lk_notifier_unregister(void *notifier);
+
+/* shim_hid.c: HID drivers; the hid core is found by name at registration. */
+struct hid_device;
+void *lk_hid_new(void *owner, const char *name, size_t len, size_t nids,
+		 bool probe, bool fixup, bool raw);
+void lk_hid_set_id(void *hid, size_t i, u16 bus, u16 group, u32 vendor, u32 product,
+		   unsigned long driver_data);
+int lk_hid_register(void *hid);
+void lk_hid_free(void *hid);
+void lk_hid_device_info(const struct hid_device *hdev, u16 *bus, u16 *group,
+			u32 *vendor, u32 *product, u32 *version, const char **name);
 unsigned int lk_skb_len(const struct sk_buff *skb);
 void lk_skb_set_mark(struct sk_buff *skb, u32 mark);
 int lk_skb_ifindex(const struct sk_buff *skb);
@@ -229,6 +249,14 @@ int lunatik_rs_capi_call(void *runtime, const char *func, size_t len,
 void lunatik_rs_capi_stop(void *runtime);
 void lunatik_rs_rcu_free(struct rcu_head *head);
 unsigned int lunatik_rs_nf_hook(void *owner, struct sk_buff *skb);
+int lunatik_rs_notifier_call(void *owner, unsigned long event, const char *name,
+			     long a, long b, long c);
+int lunatik_rs_hid_probe(void *owner, struct hid_device *hdev, size_t id);
+void lunatik_rs_hid_report_fixup(void *owner, struct hid_device *hdev, u8 *buf,
+				 unsigned int size);
+int lunatik_rs_hid_raw_event(void *owner, struct hid_device *hdev, unsigned int id,
+			     int type, unsigned int bits, unsigned int application,
+			     unsigned int maxfield, u8 *data, int size);
 
 /*
  * shim_crypto.c: kernel crypto transforms. Constructors return 0 and the

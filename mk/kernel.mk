@@ -27,7 +27,8 @@ KERNEL_RS_EXPORTS := lunatik_rs_init lunatik_rs_exit lunatik_rs_live_allocations
 	lunatik_rs_deferred_work lunatik_rs_thread lunatik_rs_stack_report \
 	lunatik_rs_device_open lunatik_rs_device_release lunatik_rs_device_read \
 	lunatik_rs_device_write lunatik_rs_capi_create lunatik_rs_capi_call lunatik_rs_capi_stop \
-	lunatik_rs_rcu_free lunatik_rs_nf_hook
+	lunatik_rs_rcu_free lunatik_rs_nf_hook lunatik_rs_notifier_call \
+	lunatik_rs_hid_probe lunatik_rs_hid_report_fixup lunatik_rs_hid_raw_event
 
 # Mitigations the Debian kernels are built with (objtool rejects Rust code without the first
 # three), and alloc without its infallible APIs, so that out-of-memory is always an error.

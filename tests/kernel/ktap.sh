@@ -45,3 +45,6 @@ check() { # check <name> <command> [args]: ok if the command exits 0; else its o
     [ $s = 0 ] || printf '%s\n' "$out" | head -n 20 | sed 's/^/# /'
     return $s
 }
+inject() { # inject <HMP command>: asks the host (tools/vm/inject.py) to send input through QEMU's monitor
+    echo "# inject: $*" >/dev/console
+}

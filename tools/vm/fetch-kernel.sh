@@ -115,9 +115,10 @@ fi
 
 # The modules (not all of them: the guest needs networking, netfilter, wireless and crypto;
 # lib/ holds the compression and checksum libraries those use, drivers/virtio what 6.1's
-# mac80211_hwsim links against). The stamp names the directories: a cache unpacked with
-# fewer (or before modules were packed at all) is unpacked again.
-dirs="drivers/net drivers/virtio net crypto lib arch/x86/crypto"
+# mac80211_hwsim links against, drivers/usb and drivers/hid QEMU's USB mouse for the hid
+# suite). The stamp names the directories: a cache unpacked with fewer (or before modules
+# were packed at all) is unpacked again.
+dirs="drivers/net drivers/virtio net crypto lib arch/x86/crypto drivers/usb drivers/hid"
 modules=$root/lib/modules/$kver
 if [ "$(cat "$modules/.complete" 2>/dev/null)" != "$dirs" ]; then
   log "unpacking the modules of $kver"

@@ -38,12 +38,21 @@ initrd=$out/initramfs.cpio.gz log=$out/serial.log
 echo "vm-test: booting $(basename "$vmlinuz") with $(ls "$suites" | wc -l) suite(s) from $suites," \
     "initramfs $(($(stat -c %s "$initrd") / 1024)) KiB"
 start=$(date +%s)
+# Input for suites that ask for it (`inject` in tests/kernel/ktap.sh): inject.py follows the
+# serial log and forwards `# inject: <command>` lines to the human monitor on this socket.
+monitor=$out/monitor.sock
+rm -f "$monitor" "$log"
+python3 "$here/inject.py" "$log" "$monitor" &
+injector=$!
+trap 'kill "$injector" 2>/dev/null || true' EXIT
 qemu_rc=0
 timeout --foreground "${VM_TIMEOUT:-300}" qemu-system-x86_64 \
     -accel tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
     -nographic -no-reboot -nic none -kernel "$vmlinuz" -initrd "$initrd" \
+    -monitor "unix:$monitor,server=on,wait=off" -device qemu-xhci -device usb-mouse \
     -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init lunatik.suite_timeout=${VM_SUITE_TIMEOUT:-120}" \
     </dev/null >"$log" 2>&1 || qemu_rc=$?
+kill "$injector" 2>/dev/null || true
 echo "vm-test: qemu exited with $qemu_rc after $(($(date +%s) - start)) s; log in $log"
 [ "$qemu_rc" = 124 ] && echo "vm-test: timed out after ${VM_TIMEOUT:-300} s"
 

@@ -65,6 +65,22 @@ opaque!(
     /// `struct lk_nf_hook` of `shim_netfilter.c`: a registered netfilter hook.
     NfHook
 );
+opaque!(
+    /// `struct lk_notifier` of `shim_notifier.c`: a notifier block on a chain.
+    Notifier
+);
+opaque!(
+    /// `struct lk_hid` of `shim_hid.c`: a HID driver and its id table.
+    HidDriver
+);
+opaque!(
+    /// A kernel `struct hid_device`.
+    HidDevice
+);
+/// `enum lk_notifier_kind`.
+pub(crate) const LK_NOTIFIER_NETDEVICE: c_int = 0;
+pub(crate) const LK_NOTIFIER_KEYBOARD: c_int = 1;
+pub(crate) const LK_NOTIFIER_VTERM: c_int = 2;
 
 opaque!(
     /// A kernel `struct socket`.
@@ -352,6 +368,45 @@ extern "C" {
         err: *mut c_int,
     ) -> *mut NfHook;
     pub(crate) fn lk_nf_unregister(hook: *mut NfHook);
+
+    // shim_notifier.c
+    pub(crate) fn lk_notifier_register(
+        kind: c_int,
+        owner: *mut c_void,
+        err: *mut c_int,
+    ) -> *mut Notifier;
+    pub(crate) fn lk_notifier_unregister(notifier: *mut Notifier);
+
+    // shim_hid.c
+    pub(crate) fn lk_hid_new(
+        owner: *mut c_void,
+        name: *const u8,
+        len: usize,
+        nids: usize,
+        probe: bool,
+        fixup: bool,
+        raw: bool,
+    ) -> *mut HidDriver;
+    pub(crate) fn lk_hid_set_id(
+        hid: *mut HidDriver,
+        i: usize,
+        bus: u16,
+        group: u16,
+        vendor: u32,
+        product: u32,
+        driver_data: core::ffi::c_ulong,
+    );
+    pub(crate) fn lk_hid_register(hid: *mut HidDriver) -> c_int;
+    pub(crate) fn lk_hid_free(hid: *mut HidDriver);
+    pub(crate) fn lk_hid_device_info(
+        hdev: *const HidDevice,
+        bus: *mut u16,
+        group: *mut u16,
+        vendor: *mut u32,
+        product: *mut u32,
+        version: *mut u32,
+        name: *mut *const core::ffi::c_char,
+    );
     pub(crate) fn lk_skb_len(skb: *const SkBuff) -> c_uint;
     pub(crate) fn lk_skb_set_mark(skb: *mut SkBuff, mark: u32);
     pub(crate) fn lk_skb_ifindex(skb: *const SkBuff) -> c_int;

@@ -19,6 +19,7 @@ mod defer;
 pub mod error;
 mod ffi;
 mod file;
+mod lend;
 mod module;
 mod modules;
 mod object;

@@ -33,6 +33,8 @@ loader!(load_signal, crate::modules::signal::open);
 loader!(load_netfilter, crate::modules::netfilter::open);
 loader!(load_skb, crate::modules::skb::open);
 loader!(load_socket, crate::modules::socket::open);
+loader!(load_notifier, crate::modules::notifier::open);
+loader!(load_hid, crate::modules::hid::open);
 
 /// The native modules.
 const NATIVE: &[(&[u8], NativeFn)] = &[
@@ -53,6 +55,8 @@ const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"netfilter", load_netfilter),
     (b"skb", load_skb),
     (b"socket", load_socket),
+    (b"notifier", load_notifier),
+    (b"hid", load_hid),
 ];
 
 /// `_LUNATIK_VERSION`: the C Lunatik release whose API this implements.

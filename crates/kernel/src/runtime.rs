@@ -468,6 +468,30 @@ impl Runtime {
         entry: Entry,
         f: impl FnOnce(&mut Lua) -> R,
     ) -> core::result::Result<R, RunError> {
+        self.run_or_miss(entry, true, f)
+    }
+
+    /// Like [`Runtime::run`], but a lock held elsewhere is not waited for: `RunError::Busy`.
+    /// For hooks called with other locks held (a keyboard notifier runs under the
+    /// keyboard's lock, with interrupts off), where spinning could close a cycle the wait
+    /// table does not see.
+    ///
+    /// # Errors
+    /// See [`RunError`].
+    pub(crate) fn try_run<R>(
+        &self,
+        entry: Entry,
+        f: impl FnOnce(&mut Lua) -> R,
+    ) -> core::result::Result<R, RunError> {
+        self.run_or_miss(entry, false, f)
+    }
+
+    fn run_or_miss<R>(
+        &self,
+        entry: Entry,
+        may_wait: bool,
+        f: impl FnOnce(&mut Lua) -> R,
+    ) -> core::result::Result<R, RunError> {
         if self.is_stopped() {
             return Err(RunError::Stopped);
         }
@@ -488,7 +512,12 @@ impl Runtime {
         }
         stack::record(entry);
         // A taken lock is waited for only if that cannot close a cycle (waits.rs).
-        let wait = || Waiting::begin(me, self.address(), owner_of).map_err(|_| RunError::Deadlock);
+        let wait = || {
+            if !may_wait {
+                return Err(RunError::Busy);
+            }
+            Waiting::begin(me, self.address(), owner_of).map_err(|_| RunError::Deadlock)
+        };
         match &self.lock {
             Lock::Process(m) => {
                 let lock = || m.lock_interruptible().map_err(|_| RunError::Interrupted);
