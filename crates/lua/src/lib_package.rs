@@ -120,19 +120,32 @@ fn require(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         }
         i += 1;
     };
-    // Call loader(name, extra) and record its result.
-    let th = cx.lua.th();
-    let top = th.top;
-    th.ensure(&cx.lua.heap, 4)
-        .map_err(|o| crate::api::stack_error(cx.lua, o))?;
-    let th = cx.lua.th();
-    th.set(top, loader);
-    th.set(top + 1, Value::Str(name));
-    th.set(top + 2, extra);
-    th.top = top + 3;
-    cx.lua.call_nested(top, 1)?;
-    let result = cx.lua.th().get(top);
-    cx.lua.th().top = top;
+    // Call loader(name, extra) as a continuation, not a nested call: a chain of modules
+    // requiring modules costs Lua frames, not native stack.
+    cx.set_top(1)?;
+    cx.push(extra)?;
+    cx.push(loader)?;
+    cx.push(Value::Str(name))?;
+    cx.push(extra)?;
+    Ok(Ret::CallK {
+        nargs: 2,
+        nresults: 1,
+        k: finish_require,
+        ctx: 0,
+        protected: false,
+    })
+}
+
+/// After the loader: the stack holds the name, the loader data and the loader's result.
+/// Records the module (the result, else what the loader stored, else `true`).
+fn finish_require(cx: &mut Ctx<'_>, status: LuaResult<()>, _: usize) -> LuaResult<Ret> {
+    status?;
+    let Value::Str(name) = cx.arg(1) else {
+        return Err(cx.error(format_args!("require: lost the module name")));
+    };
+    let extra = cx.arg(2);
+    let result = cx.arg(3);
+    let loaded = cx.lua.loaded;
     if !result.is_nil() {
         cx.lua.raw_set(loaded, Value::Str(name), result)?;
     }
@@ -141,6 +154,7 @@ fn require(cx: &mut Ctx<'_>) -> LuaResult<Ret> {
         value = Value::Bool(true);
         cx.lua.raw_set(loaded, Value::Str(name), value)?;
     }
+    cx.set_top(0)?;
     cx.push(value)?;
     cx.push(extra)?;
     Ok(Ret::Values(2))

@@ -592,3 +592,26 @@ fn library_loops_over_script_counts_are_charged_to_the_budget() {
         assert_eq!(*host.fuel_calls.borrow(), 3, "{src}");
     }
 }
+
+#[test]
+fn a_chain_of_requires_costs_no_native_stack_per_module() {
+    // Module i requires module i + 1 from its body, as libraries built on libraries do
+    // (netlink → netlink.rt → netlink.session → socket ...).
+    let src = "for i = 1, 60 do
+            package.preload['m' .. i] = function()
+                return i < 60 and require('m' .. (i + 1)) + 1 or 1
+            end
+        end
+        return require('m1'), package.loaded.m30";
+    let r = on_small_stack(64 * 1024, move || {
+        let mut lua = state_with(
+            Config {
+                stack_budget: 8 * 1024,
+                ..Config::default()
+            },
+            TestHost::default(),
+        );
+        run(&mut lua, src)
+    });
+    assert_eq!(r, Ok(vec!["60".into(), "31".into()]));
+}
