@@ -44,8 +44,9 @@ local function check(m)
 	end
 end
 
-function session:dump(type, payload)
-	self:request(type, nl.flag.DUMP, payload)
+-- Receives replies until `last(m)` holds for one (or the socket reads nothing): the list
+-- of messages, that one included. A kernel error reply raises its errno name.
+local function collect(self, last)
 	local list = {}
 	while true do
 		local buf = self.socket:receive(BUF)
@@ -55,29 +56,23 @@ function session:dump(type, payload)
 		for _, m in ipairs(message.parse(buf)) do
 			check(m)
 			list[#list + 1] = m
-			if m.type == nl.type.DONE or m.flags & nl.flag.MULTI == 0 then
+			if last(m) then
 				return list
 			end
 		end
 	end
 end
 
+function session:dump(type, payload)
+	self:request(type, nl.flag.DUMP, payload)
+	return collect(self, function(m)
+		return m.type == nl.type.DONE or m.flags & nl.flag.MULTI == 0
+	end)
+end
+
 function session:talk(type, flags, payload)
 	self:request(type, nl.flag.ACK | (flags or 0), payload)
-	local list = {}
-	while true do
-		local buf = self.socket:receive(BUF)
-		if not buf or #buf == 0 then
-			return list
-		end
-		for _, m in ipairs(message.parse(buf)) do
-			check(m)
-			list[#list + 1] = m
-			if m.type == nl.type.ERROR then
-				return list
-			end
-		end
-	end
+	return collect(self, function(m) return m.type == nl.type.ERROR end)
 end
 
 function session:close()
