@@ -130,6 +130,11 @@ u64 lk_random_u64(void);
 long lk_schedule_ms(long ms, bool forever, int state);
 bool lk_tracing(int on);
 unsigned long lk_lookup(const char *name);
+
+/* shim_syscall.c */
+int lk_syscall_resolve(void);
+unsigned long lk_syscall_address(long nr);
+long lk_syscall_count(void);
 int lk_ifaddr(int ifindex, u8 *buf, size_t len);
 int lk_ifindex(const char *name);
 unsigned int lk_numcpus(void);

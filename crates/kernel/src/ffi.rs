@@ -239,6 +239,11 @@ extern "C" {
     pub(crate) fn lk_ifindex(name: *const c_char) -> c_int;
     pub(crate) fn lk_numcpus() -> c_uint;
 
+    // shim_syscall.c
+    pub(crate) fn lk_syscall_resolve() -> c_int;
+    pub(crate) fn lk_syscall_address(nr: c_long) -> c_ulong;
+    pub(crate) fn lk_syscall_count() -> c_long;
+
     // shim_thread.c
     pub(crate) fn lk_thread_run(
         cookie: *mut c_void,

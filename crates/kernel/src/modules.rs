@@ -21,4 +21,5 @@ pub(crate) mod set;
 pub(crate) mod signal;
 pub(crate) mod skb;
 pub(crate) mod socket;
+pub(crate) mod syscall;
 pub(crate) mod thread;

@@ -35,11 +35,13 @@ loader!(load_skb, crate::modules::skb::open);
 loader!(load_socket, crate::modules::socket::open);
 loader!(load_notifier, crate::modules::notifier::open);
 loader!(load_hid, crate::modules::hid::open);
+loader!(load_syscall, crate::modules::syscall::open);
 
 /// The native modules.
 const NATIVE: &[(&[u8], NativeFn)] = &[
     (b"lunatik", load_lunatik),
     (b"linux", load_linux),
+    (b"syscall", load_syscall),
     (b"device", load_device),
     (b"thread", load_thread),
     (b"rcu", load_rcu),
